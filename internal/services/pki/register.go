@@ -1,0 +1,13 @@
+// Package pki manages the trusted certificate authorities of Entra certificate-based-authentication PKIs.
+package pki
+
+import (
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+)
+
+// Resources lists this area's resources for the provider.
+func Resources() []func() resource.Resource { return nil }
+
+// DataSources lists this area's data sources for the provider.
+func DataSources() []func() datasource.DataSource { return nil }
