@@ -1,0 +1,7 @@
+# Credentials usually come from ARM_* environment variables, as for the azuread provider.
+provider "entracert" {
+  # environment = "public"  # or usgovernmentl4, usgovernmentl5, china
+  # tenant_id   = "00000000-0000-0000-0000-000000000000"
+  # client_id   = "00000000-0000-0000-0000-000000000000"
+  # use_oidc    = true
+}

@@ -1,0 +1,202 @@
+package provider
+
+import (
+	"bytes"
+	"encoding/base64"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// providerModel is the provider block as Terraform gives it.
+type providerModel struct {
+	Environment               types.String `tfsdk:"environment"`
+	TenantID                  types.String `tfsdk:"tenant_id"`
+	ClientID                  types.String `tfsdk:"client_id"`
+	ClientIDFilePath          types.String `tfsdk:"client_id_file_path"`
+	ClientSecret              types.String `tfsdk:"client_secret"`
+	ClientSecretFilePath      types.String `tfsdk:"client_secret_file_path"`
+	ClientCertificate         types.String `tfsdk:"client_certificate"`
+	ClientCertificatePath     types.String `tfsdk:"client_certificate_path"`
+	ClientCertificatePassword types.String `tfsdk:"client_certificate_password"`
+	UseOIDC                   types.Bool   `tfsdk:"use_oidc"`
+	OIDCToken                 types.String `tfsdk:"oidc_token"`
+	OIDCTokenFilePath         types.String `tfsdk:"oidc_token_file_path"`
+	OIDCRequestToken          types.String `tfsdk:"oidc_request_token"`
+	OIDCRequestURL            types.String `tfsdk:"oidc_request_url"`
+	UseMSI                    types.Bool   `tfsdk:"use_msi"`
+	UseCLI                    types.Bool   `tfsdk:"use_cli"`
+	AccessToken               types.String `tfsdk:"access_token"`
+	GraphEndpoint             types.String `tfsdk:"graph_endpoint"`
+}
+
+// settings is the provider configuration after environment fallbacks, file reads and checks.
+type settings struct {
+	Cloud cloud
+	// GraphEndpoint is the Graph root the client calls ({GraphEndpoint}/v1.0): the cloud's, or graph_endpoint.
+	GraphEndpoint string
+
+	TenantID                  string
+	ClientID                  string
+	ClientSecret              string
+	ClientCertificate         []byte // PFX
+	ClientCertificatePassword string
+	UseOIDC                   bool
+	OIDCToken                 string
+	OIDCTokenFilePath         string
+	OIDCRequestToken          string
+	OIDCRequestURL            string
+	UseMSI                    bool
+	UseCLI                    bool
+	AccessToken               string
+}
+
+// environ is how settings are looked up outside the configuration; tests replace it.
+type environ struct {
+	Getenv   func(string) string
+	ReadFile func(string) ([]byte, error)
+}
+
+var osEnviron = environ{Getenv: os.Getenv, ReadFile: os.ReadFile}
+
+// resolveSettings applies each attribute's environment fallback (the attribute wins) and checks the result.
+func resolveSettings(m providerModel, env environ) (settings, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	str := func(v types.String, envNames ...string) string {
+		if !v.IsNull() && !v.IsUnknown() {
+			return v.ValueString()
+		}
+		for _, n := range envNames {
+			if s := env.Getenv(n); s != "" {
+				return s
+			}
+		}
+		return ""
+	}
+	boolean := func(attr string, v types.Bool, envName string, def bool) bool {
+		if !v.IsNull() && !v.IsUnknown() {
+			return v.ValueBool()
+		}
+		s := env.Getenv(envName)
+		if s == "" {
+			return def
+		}
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			diags.AddAttributeError(path.Root(attr), "Invalid environment variable "+envName,
+				fmt.Sprintf("%s=%q is not a boolean: set it to true or false.", envName, s))
+			return def
+		}
+		return b
+	}
+	// fromFile reads a value given by path, trimmed, and checks it against the same value given directly.
+	fromFile := func(attr, direct, filePath, fileAttr string) string {
+		if filePath == "" {
+			return direct
+		}
+		b, err := env.ReadFile(filePath)
+		if err != nil {
+			diags.AddAttributeError(path.Root(fileAttr), "Cannot read "+fileAttr,
+				fmt.Sprintf("Reading %q failed: %v. Check the path, or set %s instead.", filePath, err, attr))
+			return direct
+		}
+		fromFile := strings.TrimSpace(string(b))
+		if direct != "" && direct != fromFile {
+			diags.AddAttributeError(path.Root(fileAttr), "Conflicting "+attr,
+				fmt.Sprintf("%s and the content of %s (%q) differ: set only one of them (or the ARM_ environment variables).", attr, fileAttr, filePath))
+		}
+		return fromFile
+	}
+
+	var s settings
+	c, err := lookupCloud(str(m.Environment, "ARM_ENVIRONMENT"))
+	if err != nil {
+		diags.AddAttributeError(path.Root("environment"), "Unknown environment", err.Error())
+	}
+	s.Cloud = c
+	s.GraphEndpoint = c.GraphRoot
+	if ep := str(m.GraphEndpoint, "ARM_GRAPH_ENDPOINT"); ep != "" {
+		root, err := checkGraphEndpoint(ep)
+		if err != nil {
+			diags.AddAttributeError(path.Root("graph_endpoint"), "Invalid graph_endpoint", err.Error())
+		} else {
+			s.GraphEndpoint = root
+		}
+	}
+
+	s.TenantID = str(m.TenantID, "ARM_TENANT_ID")
+	s.ClientID = fromFile("client_id", str(m.ClientID, "ARM_CLIENT_ID"),
+		str(m.ClientIDFilePath, "ARM_CLIENT_ID_FILE_PATH"), "client_id_file_path")
+	s.ClientSecret = fromFile("client_secret", str(m.ClientSecret, "ARM_CLIENT_SECRET"),
+		str(m.ClientSecretFilePath, "ARM_CLIENT_SECRET_FILE_PATH"), "client_secret_file_path")
+
+	certB64 := str(m.ClientCertificate, "ARM_CLIENT_CERTIFICATE")
+	if certB64 != "" {
+		b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(certB64))
+		if err != nil {
+			diags.AddAttributeError(path.Root("client_certificate"), "Invalid client_certificate",
+				"client_certificate must be a base64-encoded PFX, e.g. filebase64(\"sp.pfx\"); it is not valid base64.")
+		}
+		s.ClientCertificate = b
+	}
+	if certPath := str(m.ClientCertificatePath, "ARM_CLIENT_CERTIFICATE_PATH"); certPath != "" {
+		b, err := env.ReadFile(certPath)
+		switch {
+		case err != nil:
+			diags.AddAttributeError(path.Root("client_certificate_path"), "Cannot read client_certificate_path",
+				fmt.Sprintf("Reading %q failed: %v. Check the path, or give the PFX in client_certificate.", certPath, err))
+		case s.ClientCertificate != nil && !bytes.Equal(s.ClientCertificate, b):
+			diags.AddAttributeError(path.Root("client_certificate_path"), "Conflicting client_certificate",
+				"client_certificate and the file at client_certificate_path differ: set only one of them.")
+		default:
+			s.ClientCertificate = b
+		}
+	}
+	s.ClientCertificatePassword = str(m.ClientCertificatePassword, "ARM_CLIENT_CERTIFICATE_PASSWORD")
+
+	s.UseOIDC = boolean("use_oidc", m.UseOIDC, "ARM_USE_OIDC", false)
+	s.OIDCToken = str(m.OIDCToken, "ARM_OIDC_TOKEN")
+	s.OIDCTokenFilePath = str(m.OIDCTokenFilePath, "ARM_OIDC_TOKEN_FILE_PATH")
+	s.OIDCRequestToken = str(m.OIDCRequestToken, "ARM_OIDC_REQUEST_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_TOKEN")
+	s.OIDCRequestURL = str(m.OIDCRequestURL, "ARM_OIDC_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_URL")
+	s.UseMSI = boolean("use_msi", m.UseMSI, "ARM_USE_MSI", false)
+	s.UseCLI = boolean("use_cli", m.UseCLI, "ARM_USE_CLI", true)
+	s.AccessToken = str(m.AccessToken, "ARM_ACCESS_TOKEN")
+	return s, diags
+}
+
+// checkGraphEndpoint validates a graph_endpoint override and returns it without a trailing slash.
+// Plain http is allowed only to loopback hosts, so a bearer token never crosses a network in clear text.
+func checkGraphEndpoint(raw string) (string, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return "", fmt.Errorf("%q is not an absolute http(s) URL: give the Graph root, e.g. https://graph.microsoft.com or http://127.0.0.1:8080", raw)
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return "", fmt.Errorf("%q has a query or fragment: give only the Graph root, e.g. https://graph.microsoft.com", raw)
+	}
+	p := strings.TrimRight(u.Path, "/")
+	if strings.HasSuffix(strings.ToLower(p), "/v1.0") || strings.HasSuffix(strings.ToLower(p), "/beta") {
+		return "", fmt.Errorf("%q includes the API version: give the Graph root without /v1.0 (the provider adds it)", raw)
+	}
+	if u.Scheme == "http" && !isLoopbackHost(u.Hostname()) {
+		return "", fmt.Errorf("%q uses plain http to a host that is not loopback: use https, or http only with 127.0.0.0/8, ::1 or localhost", raw)
+	}
+	u.Path = p
+	return u.String(), nil
+}
+
+func isLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

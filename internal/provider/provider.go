@@ -1,0 +1,165 @@
+// Package provider is the entracert provider: its schema, configuration, credential and cloud selection.
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/entracert/terraform-provider-entracert/internal/clients"
+	"github.com/entracert/terraform-provider-entracert/internal/clock"
+	"github.com/entracert/terraform-provider-entracert/internal/graph"
+	"github.com/entracert/terraform-provider-entracert/internal/services/apiconnector"
+	"github.com/entracert/terraform-provider-entracert/internal/services/pki"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+var _ provider.Provider = (*entracertProvider)(nil)
+
+type entracertProvider struct {
+	version string
+}
+
+// New returns the provider factory; version is set by release ldflags.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider { return &entracertProvider{version: version} }
+}
+
+func (p *entracertProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "entracert"
+	resp.Version = p.version
+}
+
+func (p *entracertProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	str := func(desc string, sensitive bool) schema.StringAttribute {
+		return schema.StringAttribute{Optional: true, Sensitive: sensitive, MarkdownDescription: desc}
+	}
+	boolean := func(desc string) schema.BoolAttribute {
+		return schema.BoolAttribute{Optional: true, MarkdownDescription: desc}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Manages Microsoft Entra certificates through Microsoft Graph: the client certificates of " +
+			"API connectors and the trusted certificate authorities of certificate-based-authentication PKIs.",
+		Attributes: map[string]schema.Attribute{
+			"environment": str("The Entra cloud: `public` (default), `usgovernmentl4`, `usgovernmentl5` or `china`; "+
+				"aliases `global`, `usgovernment`, `dod`; case-insensitive. Environment variable `ARM_ENVIRONMENT`.", false),
+			"tenant_id": str("The tenant (directory) ID. Environment variable `ARM_TENANT_ID`.", false),
+			"client_id": str("The application (client) ID of the service principal, or of a user-assigned managed identity "+
+				"with `use_msi`. Environment variable `ARM_CLIENT_ID`.", false),
+			"client_id_file_path": str("A file holding the client ID. Must agree with `client_id` when both are set. "+
+				"Environment variable `ARM_CLIENT_ID_FILE_PATH`.", false),
+			"client_secret": str("A client secret of the service principal. Environment variable `ARM_CLIENT_SECRET`.", true),
+			"client_secret_file_path": str("A file holding the client secret. Environment variable "+
+				"`ARM_CLIENT_SECRET_FILE_PATH`.", false),
+			"client_certificate": str("A base64-encoded PFX with the service principal's certificate and key, e.g. "+
+				"`filebase64(\"sp.pfx\")`. Environment variable `ARM_CLIENT_CERTIFICATE`.", true),
+			"client_certificate_path": str("Path to that PFX. Environment variable `ARM_CLIENT_CERTIFICATE_PATH`.", false),
+			"client_certificate_password": str("The PFX's password. Environment variable "+
+				"`ARM_CLIENT_CERTIFICATE_PASSWORD`.", true),
+			"use_oidc": boolean("Authenticate with workload identity federation (OIDC), GitHub Actions included. " +
+				"Environment variable `ARM_USE_OIDC`."),
+			"oidc_token": str("A federated ID token. Environment variable `ARM_OIDC_TOKEN`.", true),
+			"oidc_token_file_path": str("A file holding the federated ID token, read at each use. Environment variable "+
+				"`ARM_OIDC_TOKEN_FILE_PATH`.", false),
+			"oidc_request_token": str("The bearer token for `oidc_request_url`. Environment variables "+
+				"`ARM_OIDC_REQUEST_TOKEN`, then `ACTIONS_ID_TOKEN_REQUEST_TOKEN`.", true),
+			"oidc_request_url": str("The URL that issues ID tokens (GitHub Actions). Environment variables "+
+				"`ARM_OIDC_REQUEST_URL`, then `ACTIONS_ID_TOKEN_REQUEST_URL`.", false),
+			"use_msi": boolean("Authenticate with a managed identity (user-assigned when `client_id` is set). " +
+				"Environment variable `ARM_USE_MSI`."),
+			"use_cli": boolean("Authenticate with the Azure CLI's login (default `true`). Environment variable `ARM_USE_CLI`."),
+			"access_token": str("A ready bearer token for Microsoft Graph; when set, no other credential is tried. "+
+				"Environment variable `ARM_ACCESS_TOKEN`.", true),
+			"graph_endpoint": str("Overrides the cloud's Microsoft Graph root, e.g. `http://127.0.0.1:8080` for the "+
+				"emulator; the provider calls `{graph_endpoint}/v1.0/...`. Plain http is accepted only for loopback hosts. "+
+				"Environment variable `ARM_GRAPH_ENDPOINT`.", false),
+		},
+	}
+}
+
+func (p *entracertProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var m providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	s, diags := resolveSettings(m, osEnviron)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	client, diags := newClient(ctx, s, p.version)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.ResourceData = client
+	resp.DataSourceData = client
+}
+
+// newClient builds the provider data and checks that a token can be had, so a credential problem is
+// reported once, at configuration, listing every credential tried.
+func newClient(ctx context.Context, s settings, version string) (*clients.Client, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	httpClient := &http.Client{Timeout: 60 * time.Second}
+	cred := newChainCredential(credentialSources(s, httpClient))
+	scopes := []string{s.Cloud.Scope()}
+	tokenCtx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	if _, err := cred.GetToken(tokenCtx, policy.TokenRequestOptions{Scopes: scopes}); err != nil {
+		diags.AddError("Cannot authenticate to Microsoft Graph",
+			err.Error()+"\n\nConfigure one credential (see the provider documentation), or set access_token.")
+		return nil, diags
+	}
+	g, err := graph.New(graph.Options{
+		Endpoint:   s.GraphEndpoint,
+		Credential: cred,
+		Scopes:     scopes,
+		UserAgent:  "terraform-provider-entracert/" + version,
+	})
+	if err != nil {
+		diags.AddError("Cannot create the Microsoft Graph client", err.Error())
+		return nil, diags
+	}
+	tflog.Debug(ctx, "configured Microsoft Graph client", map[string]any{
+		"environment": s.Cloud.Name, "graph_endpoint": s.GraphEndpoint,
+	})
+	return &clients.Client{
+		Graph:       g,
+		Environment: s.Cloud.Name,
+		Clock:       clock.Real{},
+		Locks:       &clients.KeyedMutex{},
+	}, diags
+}
+
+// NewClientFromEnvironment builds provider data from ARM_* environment variables alone, as a provider block
+// with no attributes would; live acceptance tests use it for out-of-band changes.
+func NewClientFromEnvironment(ctx context.Context, version string) (*clients.Client, error) {
+	s, diags := resolveSettings(providerModel{}, osEnviron)
+	if !diags.HasError() {
+		var c *clients.Client
+		c, diags = newClient(ctx, s, version)
+		if !diags.HasError() {
+			return c, nil
+		}
+	}
+	for _, d := range diags.Errors() {
+		return nil, fmt.Errorf("%s: %s", d.Summary(), d.Detail())
+	}
+	return nil, fmt.Errorf("configuration failed")
+}
+
+func (p *entracertProvider) Resources(context.Context) []func() resource.Resource {
+	return append(apiconnector.Resources(), pki.Resources()...)
+}
+
+func (p *entracertProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return append(apiconnector.DataSources(), pki.DataSources()...)
+}
