@@ -152,6 +152,11 @@ func TestParseCertificateBundleGenerated(t *testing.T) {
 		t.Errorf("DER differs from the certificate")
 	}
 
+	// BER with an indefinite outer length, as some Windows tools write, parses too.
+	if cas, err := pkcs.ParseCertificateBundle(indefiniteLength(t, degenerate(t, inter, root))); err != nil || len(cas) != 2 {
+		t.Errorf("BER: %d CAs, err %v; want 2, nil", len(cas), err)
+	}
+
 	// A DER file that picked up a trailing newline in an editor still parses.
 	if _, err := pkcs.ParseCertificateBundle(append(degenerate(t, root), "\r\n"...)); err != nil {
 		t.Errorf("DER with a trailing newline: %v", err)
@@ -220,6 +225,17 @@ func TestParseCertificateBundleLimits(t *testing.T) {
 			}
 		})
 	}
+}
+
+// indefiniteLength re-encodes der's outer SEQUENCE with BER's indefinite length.
+func indefiniteLength(t testing.TB, der []byte) []byte {
+	t.Helper()
+	var outer asn1.RawValue
+	if _, err := asn1.Unmarshal(der, &outer); err != nil {
+		t.Fatal(err)
+	}
+	ber := append([]byte{0x30, 0x80}, outer.Bytes...)
+	return append(ber, 0, 0)
 }
 
 func thumbprints(cas []pkcs.CertificateAuthority) []string {
