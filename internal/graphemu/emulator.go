@@ -1,9 +1,20 @@
 // Package graphemu emulates the Microsoft Graph v1.0 endpoints this provider manages (API connectors and
 // certificate-based-authentication PKIs) as documented, for acceptance tests, the demo and users' own CI.
+//
+// Choices where Graph's documentation is silent (each is repeated where it is implemented):
+//   - @odata.context uses the request's own scheme and host (real Graph uses its own host per cloud).
+//   - Uploading a client certificate whose thumbprint is already in certificateList keeps one entry and
+//     moves it to most recently uploaded.
+//   - A new PKI reports status "succeeded" and statusDetails null before any upload.
+//   - Deleting a PKI is immediate (no delete job), even while an upload job runs.
+//   - Unknown segments under /v1.0 answer 400 "Resource not found for the segment", as Graph does.
+//   - Lists page at 100 items (or $top) with an @odata.nextLink carrying an opaque $skiptoken.
 package graphemu
 
 import (
+	"math/rand"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/entracert/terraform-provider-entracert/internal/clock"
@@ -26,47 +37,109 @@ type Options struct {
 	Files http.FileSystem
 	// HTTPClient downloads uploadUrl (default: a client with a 30s timeout).
 	HTTPClient *http.Client
+	// FaultSeed seeds the random source behind Fault.Probability (0 = 1), so storms are reproducible.
+	FaultSeed int64
 }
 
+// DefaultUploadDuration is how long a PKI upload job runs when Options.UploadDuration is 0.
+const DefaultUploadDuration = 3 * time.Second
+
 // Emulator is an http.Handler with in-memory state, safe for concurrent use.
-type Emulator struct{}
+type Emulator struct {
+	token          string
+	clk            clock.Clock
+	allowRemote    bool
+	deferUploads   bool
+	files          http.Handler
+	downloadClient *http.Client
+
+	mu             sync.Mutex
+	rng            *rand.Rand
+	connectors     map[string]*connector
+	connectorOrder []string
+	pkis           map[string]*pki
+	pkiOrder       []string
+	faults         []*activeFault
+	latency        time.Duration
+	lag            time.Duration
+	uploadDuration time.Duration
+	journal        []JournalEntry
+	certSeq        uint64
+}
 
 // New returns an emulator with no objects.
-func New(opts Options) *Emulator { panic("TODO") }
-
-func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) { panic("TODO") }
-
-// Fault scripts an answer for matching requests.
-type Fault struct {
-	// Method ("" = any) and Path, a pattern below /v1.0 where * matches one path segment,
-	// e.g. "/identity/apiConnectors/*/uploadClientCertificate".
-	Method, Path string
-	// Count is how many matching requests get the fault (0 = 1).
-	Count int
-	// Status and Code are answered in Graph's error shape (Code defaults per status); RetryAfter sets the header.
-	Status     int
-	Code       string
-	RetryAfter string
-	// DropAfterProcessing processes the request normally, then closes the connection without answering
-	// (the lost-response case). Status is ignored then.
-	DropAfterProcessing bool
-	// Probability, when > 0, answers each matching request with the fault at this rate (0..1) instead of
-	// counting; used for throttling storms. Count is ignored then.
-	Probability float64
+func New(opts Options) *Emulator {
+	e := &Emulator{
+		token:          opts.Token,
+		clk:            opts.Clock,
+		allowRemote:    opts.AllowRemoteDownloads,
+		deferUploads:   opts.DeferUploadValidation,
+		connectors:     map[string]*connector{},
+		pkis:           map[string]*pki{},
+		uploadDuration: opts.UploadDuration,
+	}
+	if e.clk == nil {
+		e.clk = clock.Real{}
+	}
+	if e.uploadDuration <= 0 {
+		e.uploadDuration = DefaultUploadDuration
+	}
+	seed := opts.FaultSeed
+	if seed == 0 {
+		seed = 1
+	}
+	e.rng = rand.New(rand.NewSource(seed))
+	if opts.Files != nil {
+		e.files = http.StripPrefix("/files", http.FileServer(opts.Files))
+	}
+	e.downloadClient = opts.HTTPClient
+	if e.downloadClient == nil {
+		e.downloadClient = &http.Client{
+			Timeout: 30 * time.Second,
+			// Redirects are held to the same host policy as uploadUrl itself.
+			CheckRedirect: func(req *http.Request, via []*http.Request) error {
+				if len(via) >= 10 {
+					return errTooManyRedirects
+				}
+				return e.checkDownloadURL(req.URL)
+			},
+		}
+	}
+	return e
 }
 
 // AddFault adds a scripted fault.
-func (e *Emulator) AddFault(f Fault) { panic("TODO") }
+func (e *Emulator) AddFault(f Fault) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	n := f.Count
+	if n <= 0 {
+		n = 1
+	}
+	e.faults = append(e.faults, &activeFault{Fault: f, remaining: n})
+}
 
 // ClearFaults removes every scripted fault.
-func (e *Emulator) ClearFaults() { panic("TODO") }
+func (e *Emulator) ClearFaults() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.faults = nil
+}
 
 // SetLatency delays every answer by d.
-func (e *Emulator) SetLatency(d time.Duration) { panic("TODO") }
+func (e *Emulator) SetLatency(d time.Duration) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.latency = d
+}
 
 // SetReadAfterWriteLag makes newly created objects (connectors, PKIs) and newly uploaded certificates
 // invisible to reads (404, or missing from certificateList) for d after the write.
-func (e *Emulator) SetReadAfterWriteLag(d time.Duration) { panic("TODO") }
+func (e *Emulator) SetReadAfterWriteLag(d time.Duration) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.lag = d
+}
 
 // JournalEntry is one handled request. Bodies are never recorded.
 type JournalEntry struct {
@@ -79,19 +152,62 @@ type JournalEntry struct {
 }
 
 // Journal returns a copy of every request handled so far.
-func (e *Emulator) Journal() []JournalEntry { panic("TODO") }
+func (e *Emulator) Journal() []JournalEntry {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]JournalEntry(nil), e.journal...)
+}
 
 // Count returns how many journal entries match method ("" = any) and a Fault-style path pattern.
-func (e *Emulator) Count(method, pathPattern string) int { panic("TODO") }
+func (e *Emulator) Count(method, pathPattern string) int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	n := 0
+	for _, j := range e.journal {
+		if methodMatches(method, j.Method) && pathMatches(pathPattern, j.Path) {
+			n++
+		}
+	}
+	return n
+}
 
 // ResetJournal empties the journal.
-func (e *Emulator) ResetJournal() { panic("TODO") }
+func (e *Emulator) ResetJournal() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.journal = nil
+}
 
 // FailNextJob makes the next upload job of the PKI end with status (e.g. "failed") and statusDetails.
-func (e *Emulator) FailNextJob(pkiID, status, statusDetails string) { panic("TODO") }
+func (e *Emulator) FailNextJob(pkiID, status, statusDetails string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if p := e.pkis[normID(pkiID)]; p != nil {
+		p.failNext = &jobOutcome{status: status, details: statusDetails}
+	}
+}
 
 // StartExternalJob marks the PKI as running for d, as if another actor had started an upload.
-func (e *Emulator) StartExternalJob(pkiID string, d time.Duration) { panic("TODO") }
+func (e *Emulator) StartExternalJob(pkiID string, d time.Duration) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	p := e.pkis[normID(pkiID)]
+	if p == nil {
+		return
+	}
+	now := e.clk.Now()
+	e.settle(p, now)
+	p.job = &job{end: now.Add(d), outcome: jobOutcome{status: StatusSucceeded}}
+	p.status, p.statusDetails = StatusRunning, nil
+	p.lastModified = now
+}
 
 // SetUploadDuration changes how long later PKI upload jobs run.
-func (e *Emulator) SetUploadDuration(d time.Duration) { panic("TODO") }
+func (e *Emulator) SetUploadDuration(d time.Duration) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if d < 0 {
+		d = 0
+	}
+	e.uploadDuration = d
+}
