@@ -1,0 +1,457 @@
+package apiconnector
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/entracert/terraform-provider-entracert/internal/clients"
+	"github.com/entracert/terraform-provider-entracert/internal/graph"
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+const (
+	defaultCreateTimeout = 10 * time.Minute
+	defaultReadTimeout   = 5 * time.Minute
+)
+
+var (
+	_ resource.ResourceWithConfigure        = (*certificateResource)(nil)
+	_ resource.ResourceWithModifyPlan       = (*certificateResource)(nil)
+	_ resource.ResourceWithImportState      = (*certificateResource)(nil)
+	_ resource.ResourceWithConfigValidators = (*certificateResource)(nil)
+)
+
+// NewCertificateResource is the entracert_api_connector_client_certificate resource.
+func NewCertificateResource() resource.Resource { return &certificateResource{} }
+
+type certificateResource struct {
+	client *clients.Client
+}
+
+type certificateModel struct {
+	ID             types.String   `tfsdk:"id"`
+	APIConnectorID types.String   `tfsdk:"api_connector_id"`
+	PKCS12Value    types.String   `tfsdk:"pkcs12_value"`
+	PKCS12ValueWO  types.String   `tfsdk:"pkcs12_value_wo"`
+	Password       types.String   `tfsdk:"password"`
+	PasswordWO     types.String   `tfsdk:"password_wo"`
+	Thumbprint     types.String   `tfsdk:"thumbprint"`
+	Subject        types.String   `tfsdk:"subject"`
+	NotBefore      types.String   `tfsdk:"not_before"`
+	NotAfter       types.String   `tfsdk:"not_after"`
+	IsActive       types.Bool     `tfsdk:"is_active"`
+	Timeouts       timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (m *certificateModel) input() certificateInput {
+	return inputFromConfig(m.PKCS12Value, m.PKCS12ValueWO, m.Password, m.PasswordWO)
+}
+
+func (r *certificateResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_api_connector_client_certificate"
+}
+
+func (r *certificateResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	computedString := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{Computed: true, MarkdownDescription: desc}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Uploads a client certificate (PFX) to an Entra External ID / Azure AD B2C API connector, " +
+			"so the connector authenticates to its REST API with it.\n\n" +
+			"The provider decodes the PFX while planning, so `thumbprint`, `subject`, `not_before` and `not_after` are " +
+			"known in the plan, and a bad file, a wrong password or an expired certificate fails the plan before anything " +
+			"is uploaded. The thumbprint is the resource's identity: a PFX holding another certificate replaces the " +
+			"resource; the same certificate exported again (another password or encryption) changes nothing in Graph.\n\n" +
+			"Microsoft Graph cannot remove a single certificate from a connector: destroying this resource only removes it " +
+			"from the Terraform state. To rotate, give the new certificate with `lifecycle { create_before_destroy = true }`: " +
+			"Graph makes the most recently uploaded valid certificate the active one.\n\n" +
+			"Prefer the write-only `pkcs12_value_wo` and `password_wo` (Terraform 1.11 or later): they never reach the plan or state. " +
+			"API connectors exist in the global and China clouds only.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "`{api_connector_id}/{thumbprint}`.",
+			},
+			attrAPIConnectorID: schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "The ID of the API connector. Changing it uploads the certificate to the other connector.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			attrPKCS12Value: schema.StringAttribute{
+				Optional:  true,
+				Sensitive: true,
+				MarkdownDescription: "The PFX (PKCS#12) file with the certificate and its private key, base64-encoded, e.g. " +
+					"`filebase64(\"client.pfx\")`. Kept in the state (marked sensitive). Exactly one of `pkcs12_value` and `pkcs12_value_wo` is required.",
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			attrPKCS12ValueWO: schema.StringAttribute{
+				Optional:  true,
+				Sensitive: true,
+				WriteOnly: true,
+				MarkdownDescription: "Write-only variant of `pkcs12_value` (Terraform 1.11 or later): never stored in plan or state. " +
+					"A change to another certificate is still detected, through the planned `thumbprint`.",
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			attrPassword: schema.StringAttribute{
+				Optional:            true,
+				Sensitive:           true,
+				MarkdownDescription: "The PFX's password, kept in the state (marked sensitive). Omit it, or set `\"\"`, for a PFX without a password. At most one of `password` and `password_wo`.",
+			},
+			attrPasswordWO: schema.StringAttribute{
+				Optional:            true,
+				Sensitive:           true,
+				WriteOnly:           true,
+				MarkdownDescription: "Write-only variant of `password` (Terraform 1.11 or later): never stored in plan or state.",
+			},
+			"thumbprint": computedString("The certificate's thumbprint as Graph shows it: uppercase hex SHA-1 of the leaf " +
+				"certificate (the one matching the private key). Known at plan time."),
+			"subject": computedString("The certificate's subject (RFC 2253). Known at plan time. Graph does not report it, so " +
+				"after an import it stays empty until the certificate is next changed."),
+			"not_before": computedString("Start of the certificate's validity, RFC 3339 in UTC. Known at plan time."),
+			"not_after":  computedString("End of the certificate's validity, RFC 3339 in UTC. Known at plan time."),
+			"is_active": schema.BoolAttribute{
+				Computed: true,
+				MarkdownDescription: "Whether Graph uses this certificate now: the most recently uploaded certificate that is " +
+					"valid now is the active one.",
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Delete: true}),
+		},
+	}
+}
+
+func (r *certificateResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{
+		resourcevalidator.ExactlyOneOf(path.MatchRoot(attrPKCS12Value), path.MatchRoot(attrPKCS12ValueWO)),
+		resourcevalidator.Conflicting(path.MatchRoot(attrPassword), path.MatchRoot(attrPasswordWO)),
+	}
+}
+
+func (r *certificateResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	if req.ProviderData == nil {
+		return
+	}
+	c, ok := req.ProviderData.(*clients.Client)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected provider data",
+			fmt.Sprintf("Expected *clients.Client, got %T. This is a bug in the provider; please report it.", req.ProviderData))
+		return
+	}
+	r.client = c
+}
+
+func (r *certificateResource) now() time.Time {
+	if r.client != nil && r.client.Clock != nil {
+		return r.client.Clock.Now()
+	}
+	return time.Now()
+}
+
+// unsupportedCloud explains why API connectors cannot be managed in the configured cloud.
+func unsupportedCloud(c *clients.Client) (summary, detail string, bad bool) {
+	if c == nil || c.SupportsAPIConnectors() {
+		return "", "", false
+	}
+	return "API connectors are not available in this cloud",
+		fmt.Sprintf("The provider is configured for the %q cloud. Microsoft Graph offers API connectors (Entra External ID / "+
+			"Azure AD B2C) only in the global and China clouds, not in US Government L4 or L5. Use a provider configuration "+
+			"with environment = \"public\" or \"china\" for this resource.", c.Environment), true
+}
+
+func (r *certificateResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		if !req.State.Raw.IsNull() {
+			var state certificateModel
+			resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+			resp.Diagnostics.AddWarning("The certificate will stay on the API connector", destroyDetail(state))
+		}
+		return
+	}
+	if summary, detail, bad := unsupportedCloud(r.client); bad {
+		resp.Diagnostics.AddError(summary, detail)
+		return
+	}
+
+	var cfg, plan certificateModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	var state *certificateModel
+	if !req.State.Raw.IsNull() {
+		state = &certificateModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	in := cfg.input()
+	if !in.Present {
+		return // the config validators say what is missing
+	}
+	if !in.Known {
+		// Validated again in Create, before any upload.
+		plan.ID = types.StringUnknown()
+		plan.Thumbprint = types.StringUnknown()
+		plan.Subject = types.StringUnknown()
+		plan.NotBefore = types.StringUnknown()
+		plan.NotAfter = types.StringUnknown()
+		plan.IsActive = types.BoolUnknown()
+		if state != nil {
+			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("thumbprint"))
+		}
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+		return
+	}
+
+	cert, diags := decodeCertificate(in, r.now())
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		return
+	}
+
+	plan.Thumbprint = types.StringValue(cert.Thumbprint)
+	plan.NotBefore = types.StringValue(formatTime(cert.NotBefore))
+	plan.NotAfter = types.StringValue(formatTime(cert.NotAfter))
+	plan.Subject = types.StringValue(cert.Subject)
+	if plan.APIConnectorID.IsUnknown() {
+		plan.ID = types.StringUnknown()
+	} else {
+		plan.ID = types.StringValue(certificateID(plan.APIConnectorID.ValueString(), cert.Thumbprint))
+	}
+
+	sameCertificate := state != nil && strings.EqualFold(state.Thumbprint.ValueString(), cert.Thumbprint)
+	sameConnector := state != nil && state.APIConnectorID.Equal(plan.APIConnectorID)
+	switch {
+	case sameCertificate && sameConnector:
+		// Nothing changes in Graph: keep what Graph last said about the certificate.
+		plan.IsActive = state.IsActive
+		if !state.NotBefore.IsNull() {
+			plan.NotBefore = state.NotBefore
+		}
+		if !state.NotAfter.IsNull() {
+			plan.NotAfter = state.NotAfter
+		}
+		if state.Subject.IsNull() {
+			// Imported: Graph cannot tell the subject. Fill it in only along with another change, so that a
+			// plan right after an import is empty.
+			plan.Subject = types.StringNull()
+			resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+			if resp.Diagnostics.HasError() || resp.Plan.Raw.Equal(req.State.Raw) {
+				return
+			}
+			plan.Subject = types.StringValue(cert.Subject)
+		}
+	case state != nil && !sameCertificate:
+		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("thumbprint"))
+		plan.IsActive = types.BoolUnknown()
+	default:
+		plan.IsActive = types.BoolUnknown()
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+func (r *certificateResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan, cfg certificateModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if r.client == nil {
+		resp.Diagnostics.AddError("Provider not configured", "The provider has no Microsoft Graph client. This is a bug in the provider; please report it.")
+		return
+	}
+	if summary, detail, bad := unsupportedCloud(r.client); bad {
+		resp.Diagnostics.AddError(summary, detail)
+		return
+	}
+
+	// The values may have been unknown while planning: check them now, before anything is uploaded.
+	in := cfg.input()
+	if !in.Present || !in.Known {
+		resp.Diagnostics.AddAttributeError(path.Root(attrPKCS12ValueWO), "PFX missing",
+			"Set exactly one of pkcs12_value and pkcs12_value_wo to the base64-encoded PFX.")
+		return
+	}
+	cert, diags := decodeCertificate(in, r.now())
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		return
+	}
+	if !plan.Thumbprint.IsUnknown() && !strings.EqualFold(plan.Thumbprint.ValueString(), cert.Thumbprint) {
+		resp.Diagnostics.AddAttributeError(path.Root(in.PKCS12Attr), "PFX changed between plan and apply",
+			fmt.Sprintf("The plan was made for the certificate with thumbprint %s, but %s now holds %s. Run terraform plan again.",
+				plan.Thumbprint.ValueString(), in.PKCS12Attr, cert.Thumbprint))
+		return
+	}
+
+	timeout, d := plan.Timeouts.Create(ctx, defaultCreateTimeout)
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	connectorID := plan.APIConnectorID.ValueString()
+	info, outcome, err := ensureCertificate(ctx, r.client, connectorID, in.PKCS12Base64, in.Password, cert.Thumbprint)
+	if err != nil {
+		resp.Diagnostics.Append(uploadError(connectorID, cert.Thumbprint, timeout, ctx.Err() != nil, err))
+		return
+	}
+	tflog.Info(ctx, "client certificate is on the API connector", map[string]any{
+		"api_connector_id": connectorID, "thumbprint": cert.Thumbprint, "adopted": outcome == outcomeAdopted,
+	})
+
+	plan.ID = types.StringValue(certificateID(connectorID, cert.Thumbprint))
+	plan.Thumbprint = types.StringValue(cert.Thumbprint)
+	plan.Subject = types.StringValue(cert.Subject)
+	if plan.NotBefore.IsUnknown() {
+		plan.NotBefore = types.StringValue(formatTime(cert.NotBefore))
+	}
+	if plan.NotAfter.IsUnknown() {
+		plan.NotAfter = types.StringValue(formatTime(cert.NotAfter))
+	}
+	plan.IsActive = types.BoolValue(info.IsActive)
+	plan.PKCS12ValueWO = types.StringNull()
+	plan.PasswordWO = types.StringNull()
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// uploadError turns a failed upload into a diagnostic that says what to do.
+func uploadError(connectorID, thumbprint string, timeout time.Duration, timedOut bool, err error) diag.Diagnostic {
+	switch {
+	case graph.IsNotFound(err):
+		return diag.NewAttributeErrorDiagnostic(path.Root(attrAPIConnectorID), "API connector not found",
+			fmt.Sprintf("No API connector with ID %q exists (Graph: %v). Check api_connector_id; the entracert_api_connector "+
+				"data source can look a connector up by display_name.", connectorID, err))
+	case timedOut:
+		return diag.NewErrorDiagnostic("Timed out uploading the client certificate",
+			fmt.Sprintf("The certificate %s did not show up on API connector %s within %s (%v). If it was uploaded, the next "+
+				"apply adopts it without uploading it again. Raise timeouts.create if Graph is slow.", thumbprint, connectorID, timeout, err))
+	default:
+		return diag.NewErrorDiagnostic("Uploading the client certificate failed",
+			fmt.Sprintf("Uploading the certificate %s to API connector %s failed: %v. The account needs the "+
+				"APIConnectors.ReadWrite.All permission (or the External ID User Flow Administrator role).", thumbprint, connectorID, err))
+	}
+}
+
+func (r *certificateResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state certificateModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if r.client == nil {
+		return
+	}
+	timeout, d := state.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	connectorID := state.APIConnectorID.ValueString()
+	thumbprint := strings.ToUpper(state.Thumbprint.ValueString())
+	fields := map[string]any{"api_connector_id": connectorID, "thumbprint": thumbprint}
+	conn, err := getConnector(ctx, r.client, connectorID)
+	if graph.IsNotFound(err) {
+		tflog.Warn(ctx, "API connector no longer exists; removing the certificate from state", fields)
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Reading the API connector failed",
+			fmt.Sprintf("Reading API connector %s failed: %v", connectorID, err))
+		return
+	}
+	info := findCertificate(conn, thumbprint)
+	if info == nil {
+		tflog.Warn(ctx, "the API connector no longer lists the certificate (removed, or switched to basic authentication); "+
+			"removing it from state", fields)
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	state.ID = types.StringValue(certificateID(connectorID, thumbprint))
+	state.Thumbprint = types.StringValue(thumbprint)
+	state.NotBefore = types.StringValue(formatTime(info.NotBefore))
+	state.NotAfter = types.StringValue(formatTime(info.NotAfter))
+	state.IsActive = types.BoolValue(info.IsActive)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Update only records configuration changes that keep the same certificate (re-exported PFX, another password,
+// moving between the sensitive and the write-only attributes, timeouts): a different certificate is a replacement.
+func (r *certificateResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state certificateModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if plan.Thumbprint.IsUnknown() || !strings.EqualFold(plan.Thumbprint.ValueString(), state.Thumbprint.ValueString()) {
+		resp.Diagnostics.AddError("Unexpected certificate change in an update",
+			"A different certificate must replace the resource. This is a bug in the provider; please report it.")
+		return
+	}
+	if plan.IsActive.IsUnknown() {
+		plan.IsActive = state.IsActive
+	}
+	plan.PKCS12ValueWO = types.StringNull()
+	plan.PasswordWO = types.StringNull()
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func destroyDetail(state certificateModel) string {
+	return fmt.Sprintf("Microsoft Graph cannot remove a single certificate from an API connector, so destroying this resource "+
+		"only removes it from the Terraform state: the certificate %s stays on API connector %s (and stays active if it is "+
+		"the newest valid one). To remove all of a connector's certificates, switch the connector to basic authentication "+
+		"(in the portal or with PATCH /identity/apiConnectors/{id}), or delete the connector.",
+		state.Thumbprint.ValueString(), state.APIConnectorID.ValueString())
+}
+
+func (r *certificateResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state certificateModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	tflog.Info(ctx, "removing the certificate from state only; Graph cannot remove a single certificate", map[string]any{
+		"api_connector_id": state.APIConnectorID.ValueString(), "thumbprint": state.Thumbprint.ValueString(),
+	})
+	resp.Diagnostics.AddWarning("The certificate stays on the API connector", destroyDetail(state))
+}
+
+var thumbprintPattern = regexp.MustCompile(`^[0-9A-Fa-f]{40}$`)
+
+func (r *certificateResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	connectorID, thumbprint, ok := strings.Cut(req.ID, "/")
+	if !ok || connectorID == "" || !thumbprintPattern.MatchString(thumbprint) {
+		resp.Diagnostics.AddError("Invalid import ID",
+			fmt.Sprintf("The import ID %q must be {api_connector_id}/{thumbprint}, with the certificate's 40-digit hex SHA-1 "+
+				"thumbprint, e.g. 45715bb8-13f9-4bf6-927f-ef96c102d394/0EB255CC895477798BA418B378255204304897AD.", req.ID))
+		return
+	}
+	thumbprint = strings.ToUpper(thumbprint)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), certificateID(connectorID, thumbprint))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attrAPIConnectorID), connectorID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("thumbprint"), thumbprint)...)
+}
