@@ -4,166 +4,166 @@ package graph
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/entracert/terraform-provider-entracert/internal/clock"
+	khttp "github.com/microsoft/kiota-http-go"
+	jsonserialization "github.com/microsoft/kiota-serialization-json-go"
+	"github.com/microsoftgraph/msgraph-sdk-go/directory"
+	"github.com/microsoftgraph/msgraph-sdk-go/identity"
 )
 
 // Options configures a Client.
 type Options struct {
 	// Endpoint is the Graph root without version, e.g. "https://graph.microsoft.com" or "http://127.0.0.1:8080".
-	// The client calls Endpoint + "/v1.0/...".
+	// The client calls Endpoint + "/v1.0/...". Plain http is accepted only for loopback hosts.
 	Endpoint string
-	// Credential supplies bearer tokens for Scopes.
+	// Credential supplies bearer tokens for Scopes. Tokens are sent only to Endpoint's scheme, host and port.
 	Credential azcore.TokenCredential
-	Scopes     []string
+	// Scopes default to Endpoint + "/.default".
+	Scopes []string
 	// UserAgent is sent on every request, e.g. "terraform-provider-entracert/1.2.3".
 	UserAgent string
-	// HTTPClient is the base client (optional).
+	// HTTPClient is the base client (optional). Its Transport carries the requests; its Timeout and
+	// CheckRedirect are not used, because retries and redirects happen inside the transport.
 	HTTPClient *http.Client
-	// Clock drives retry back-off waits (optional; real time by default).
+	// Clock drives retry back-off waits and the read cache's expiry (optional; real time by default).
 	Clock clock.Clock
+	// ReadCacheTTL is how long an answer of GetAPIConnector or GetPKI also answers later reads of the same object
+	// (0: DefaultReadCacheTTL; negative: no cache, though concurrent reads still share one request).
+	ReadCacheTTL time.Duration
+	// MaxRetries bounds the retries of one GET, PATCH or DELETE (0: 10; negative: none). The request context's
+	// deadline bounds them as well.
+	MaxRetries int
 }
 
 // Client is safe for concurrent use.
-type Client struct{}
+type Client struct {
+	adapter    *khttp.NetHttpRequestAdapter
+	clock      clock.Clock
+	userAgent  string
+	maxRetries int
+	basePath   string // URL path of Endpoint + "/v1.0", to log and report paths below it
+
+	connectorReads *readCache[*APIConnector]
+	pkiReads       *readCache[*PKI]
+}
 
 // New builds a client.
-func New(opts Options) (*Client, error) { panic("TODO") }
+func New(opts Options) (*Client, error) {
+	if opts.Credential == nil {
+		return nil, errors.New("graph: no credential")
+	}
+	u, err := url.Parse(strings.TrimRight(opts.Endpoint, "/"))
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil ||
+		u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("graph: endpoint %q is not an http(s) URL such as https://graph.microsoft.com", opts.Endpoint)
+	}
+	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+		return nil, fmt.Errorf("graph: endpoint %q uses plain http, which is allowed only for loopback hosts", opts.Endpoint)
+	}
+	scopes := opts.Scopes
+	if len(scopes) == 0 {
+		scopes = []string{u.Scheme + "://" + u.Host + "/.default"}
+	}
+	c := &Client{
+		clock:      opts.Clock,
+		userAgent:  opts.UserAgent,
+		maxRetries: opts.MaxRetries,
+		basePath:   u.Path + "/v1.0",
+	}
+	if c.clock == nil {
+		c.clock = clock.Real{}
+	}
+	if c.userAgent == "" {
+		c.userAgent = "terraform-provider-entracert"
+	}
+	switch {
+	case c.maxRetries == 0:
+		c.maxRetries = defaultMaxRetries
+	case c.maxRetries < 0:
+		c.maxRetries = 0
+	}
+	ttl := opts.ReadCacheTTL
+	if ttl == 0 {
+		ttl = DefaultReadCacheTTL
+	}
+	c.connectorReads = newReadCache(ttl, c.clock, cloneAPIConnector)
+	c.pkiReads = newReadCache(ttl, c.clock, clonePKI)
 
-// Error is every non-2xx answer from Graph.
-type Error struct {
-	StatusCode int
-	Code       string
-	Message    string
-	RequestID  string
-	Method     string
-	Path       string // path below /v1.0, without query
+	var parent http.RoundTripper
+	if opts.HTTPClient != nil {
+		parent = opts.HTTPClient.Transport
+	}
+	httpClient := &http.Client{
+		Transport: khttp.NewCustomTransportWithParentTransport(parent, middlewares(c)...),
+		// The redirect middleware follows redirects (and drops Authorization across hosts).
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	auth := &bearerAuth{cred: opts.Credential, scopes: scopes, allowed: keyOf(u)}
+	adapter, err := khttp.NewNetHttpRequestAdapterWithParseNodeFactoryAndSerializationWriterFactoryAndHttpClient(
+		auth, jsonserialization.NewJsonParseNodeFactory(), jsonserialization.NewJsonSerializationWriterFactory(), httpClient)
+	if err != nil {
+		return nil, fmt.Errorf("graph: building the request adapter: %w", err)
+	}
+	adapter.SetBaseUrl(u.String() + "/v1.0")
+	c.adapter = adapter
+	return c, nil
 }
 
-func (e *Error) Error() string { panic("TODO") }
-
-// IsNotFound reports whether err is a Graph 404.
-func IsNotFound(err error) bool { panic("TODO") }
-
-// IsOutcomeUnknown reports whether a write may or may not have taken effect: the request was sent but the
-// connection failed before an answer, or Graph answered 5xx. Callers read before deciding to retry.
-func IsOutcomeUnknown(err error) bool { panic("TODO") }
-
-// Authentication types of an API connector.
-const (
-	AuthenticationBasic       = "basic"
-	AuthenticationCertificate = "certificate"
-)
-
-// APIConnector is an Entra External ID / B2C API connector.
-type APIConnector struct {
-	ID          string
-	DisplayName string
-	TargetURL   string
-	// AuthenticationType is AuthenticationBasic, AuthenticationCertificate, or "" when Graph returns something else.
-	AuthenticationType string
-	BasicUsername      string
-	Certificates       []ClientCertificateInfo
+// The request builders are made from the adapter directly rather than through GraphServiceClient, which would
+// compile and link every area of the SDK.
+func (c *Client) apiConnectors() *identity.ApiConnectorsRequestBuilder {
+	return identity.NewApiConnectorsRequestBuilderInternal(map[string]string{}, c.adapter)
 }
 
-// ClientCertificateInfo is one entry of a connector's certificateList.
-type ClientCertificateInfo struct {
-	Thumbprint string // uppercase hex
-	NotBefore  time.Time
-	NotAfter   time.Time
-	IsActive   bool
+func (c *Client) pkis() *directory.PublicKeyInfrastructureCertificateBasedAuthConfigurationsRequestBuilder {
+	return directory.NewPublicKeyInfrastructureCertificateBasedAuthConfigurationsRequestBuilderInternal(map[string]string{}, c.adapter)
 }
 
-// NewAPIConnector is the input to CreateAPIConnector (basic authentication).
-type NewAPIConnector struct {
-	DisplayName, TargetURL, Username, Password string
+// call runs one SDK request and translates its error into *Error (or an outcome-unknown error).
+func call[T any](ctx context.Context, method, path string, do func(context.Context) (T, error)) (T, error) {
+	ctx, ci := withCallInfo(ctx)
+	v, err := do(ctx)
+	if err != nil {
+		var zero T
+		return zero, translate(err, method, path, ci)
+	}
+	return v, nil
 }
 
-// ListAPIConnectors lists connectors, filtered by exact display name when displayName is not "".
-func (c *Client) ListAPIConnectors(ctx context.Context, displayName string) ([]APIConnector, error) {
-	panic("TODO")
+// maxPages stops a list that keeps handing out nextLinks.
+const maxPages = 1000
+
+func errEmptyAnswer(method, path string) error {
+	return fmt.Errorf("graph: %s %s: Graph answered without a body", method, path)
 }
 
-func (c *Client) GetAPIConnector(ctx context.Context, id string) (*APIConnector, error) {
-	panic("TODO")
+func errTooManyPages(path string) error {
+	return fmt.Errorf("graph: GET %s: more than %d pages of results", path, maxPages)
 }
 
-func (c *Client) CreateAPIConnector(ctx context.Context, in NewAPIConnector) (*APIConnector, error) {
-	panic("TODO")
+func errEmptyID(what string) error { return fmt.Errorf("graph: the %s id is empty", what) }
+
+// odataString quotes s as an OData string literal.
+func odataString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+func unixUTC(p *int64) time.Time {
+	if p == nil {
+		return time.Time{}
+	}
+	return time.Unix(*p, 0).UTC()
 }
 
-// SetAPIConnectorBasicAuthentication PATCHes the connector to basic authentication, which removes every certificate.
-func (c *Client) SetAPIConnectorBasicAuthentication(ctx context.Context, id, username, password string) error {
-	panic("TODO")
-}
-
-func (c *Client) DeleteAPIConnector(ctx context.Context, id string) error { panic("TODO") }
-
-// UploadClientCertificate POSTs uploadClientCertificate once (never re-sent by middleware).
-func (c *Client) UploadClientCertificate(ctx context.Context, id, pkcs12Base64, password string) (*APIConnector, error) {
-	panic("TODO")
-}
-
-// PKI job states. Any status other than running is final.
-const (
-	PKIStatusRunning   = "running"
-	PKIStatusSucceeded = "succeeded"
-)
-
-// PKI is a certificateBasedAuthPki.
-type PKI struct {
-	ID                   string
-	DisplayName          string
-	Status               string
-	StatusDetails        string
-	LastModifiedDateTime time.Time
-}
-
-// ListPKIs lists PKIs, filtered by exact display name when displayName is not "".
-func (c *Client) ListPKIs(ctx context.Context, displayName string) ([]PKI, error) { panic("TODO") }
-
-func (c *Client) GetPKI(ctx context.Context, id string) (*PKI, error) { panic("TODO") }
-
-func (c *Client) CreatePKI(ctx context.Context, displayName string) (*PKI, error) { panic("TODO") }
-
-func (c *Client) UpdatePKI(ctx context.Context, id, displayName string) error { panic("TODO") }
-
-func (c *Client) DeletePKI(ctx context.Context, id string) error { panic("TODO") }
-
-// UploadPKI POSTs the asynchronous upload once (never re-sent by middleware).
-func (c *Client) UploadPKI(ctx context.Context, id, uploadURL, sha256FileHash string) error {
-	panic("TODO")
-}
-
-// CertificateAuthority is a certificateAuthorityDetail.
-type CertificateAuthority struct {
-	ID                           string
-	Thumbprint                   string
-	Type                         string // root, intermediate, unknownFutureValue
-	DisplayName                  string
-	Issuer                       string
-	IssuerSubjectKeyIdentifier   string
-	CertificateRevocationListURL string
-	ExpirationDateTime           time.Time
-	Certificate                  []byte // DER
-}
-
-func (c *Client) ListCertificateAuthorities(ctx context.Context, pkiID string) ([]CertificateAuthority, error) {
-	panic("TODO")
-}
-
-func (c *Client) GetCertificateAuthority(ctx context.Context, pkiID, caID string) (*CertificateAuthority, error) {
-	panic("TODO")
-}
-
-// CreateCertificateAuthority adds one CA directly (not through a .p7b upload).
-func (c *Client) CreateCertificateAuthority(ctx context.Context, pkiID string, der []byte, isRoot bool) (*CertificateAuthority, error) {
-	panic("TODO")
-}
-
-func (c *Client) DeleteCertificateAuthority(ctx context.Context, pkiID, caID string) error {
-	panic("TODO")
+func timeUTC(p *time.Time) time.Time {
+	if p == nil {
+		return time.Time{}
+	}
+	return p.UTC()
 }

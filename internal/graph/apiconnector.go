@@ -1,0 +1,222 @@
+package graph
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/microsoftgraph/msgraph-sdk-go/identity"
+	"github.com/microsoftgraph/msgraph-sdk-go/models"
+)
+
+// Authentication types of an API connector.
+const (
+	AuthenticationBasic       = "basic"
+	AuthenticationCertificate = "certificate"
+)
+
+// APIConnector is an Entra External ID / B2C API connector.
+type APIConnector struct {
+	ID          string
+	DisplayName string
+	TargetURL   string
+	// AuthenticationType is AuthenticationBasic, AuthenticationCertificate, or "" when Graph returns something else.
+	AuthenticationType string
+	BasicUsername      string
+	Certificates       []ClientCertificateInfo
+}
+
+// ClientCertificateInfo is one entry of a connector's certificateList.
+type ClientCertificateInfo struct {
+	Thumbprint string // uppercase hex
+	NotBefore  time.Time
+	NotAfter   time.Time
+	IsActive   bool
+}
+
+// NewAPIConnector is the input to CreateAPIConnector (basic authentication).
+type NewAPIConnector struct {
+	DisplayName, TargetURL, Username, Password string
+}
+
+// ListAPIConnectors lists connectors, filtered by exact display name when displayName is not "".
+func (c *Client) ListAPIConnectors(ctx context.Context, displayName string) ([]APIConnector, error) {
+	const path = "/identity/apiConnectors"
+	cfg := &identity.ApiConnectorsRequestBuilderGetRequestConfiguration{}
+	if displayName != "" {
+		filter := "displayName eq " + odataString(displayName)
+		cfg.QueryParameters = &identity.ApiConnectorsRequestBuilderGetQueryParameters{Filter: &filter}
+	}
+	var out []APIConnector
+	next := ""
+	for page := 0; ; page++ {
+		if page == maxPages {
+			return nil, errTooManyPages(path)
+		}
+		resp, err := call(ctx, http.MethodGet, path, func(ctx context.Context) (models.IdentityApiConnectorCollectionResponseable, error) {
+			if next != "" {
+				return c.apiConnectors().WithUrl(next).Get(ctx, nil)
+			}
+			return c.apiConnectors().Get(ctx, cfg)
+		})
+		if err != nil {
+			return nil, err
+		}
+		if resp == nil {
+			return nil, errEmptyAnswer(http.MethodGet, path)
+		}
+		for _, m := range resp.GetValue() {
+			a := toAPIConnector(m)
+			// Graph compares case-insensitively; callers asked for this exact name.
+			if displayName == "" || a.DisplayName == displayName {
+				out = append(out, *a)
+			}
+		}
+		link := deref(resp.GetOdataNextLink())
+		if link == "" || link == next {
+			return out, nil
+		}
+		next = link
+	}
+}
+
+// GetAPIConnector reads one connector. Concurrent and closely following reads share one request (see
+// DefaultReadCacheTTL); use Fresh(ctx) to see Graph's state after the call began.
+func (c *Client) GetAPIConnector(ctx context.Context, id string) (*APIConnector, error) {
+	if id == "" {
+		return nil, errEmptyID("API connector")
+	}
+	return c.connectorReads.get(ctx, id, func(ctx context.Context) (*APIConnector, error) {
+		path := connectorPath(id)
+		m, err := call(ctx, http.MethodGet, path, func(ctx context.Context) (models.IdentityApiConnectorable, error) {
+			return c.apiConnectors().ByIdentityApiConnectorId(id).Get(ctx, nil)
+		})
+		if err != nil {
+			return nil, err
+		}
+		if m == nil {
+			return nil, errEmptyAnswer(http.MethodGet, path)
+		}
+		return toAPIConnector(m), nil
+	})
+}
+
+// CreateAPIConnector POSTs a new connector with basic authentication (never re-sent by middleware).
+func (c *Client) CreateAPIConnector(ctx context.Context, in NewAPIConnector) (*APIConnector, error) {
+	const path = "/identity/apiConnectors"
+	body := models.NewIdentityApiConnector()
+	body.SetDisplayName(&in.DisplayName)
+	body.SetTargetUrl(&in.TargetURL)
+	body.SetAuthenticationConfiguration(basicAuthentication(in.Username, in.Password))
+	m, err := call(ctx, http.MethodPost, path, func(ctx context.Context) (models.IdentityApiConnectorable, error) {
+		return c.apiConnectors().Post(ctx, body, nil)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if m == nil {
+		return nil, errEmptyAnswer(http.MethodPost, path)
+	}
+	return toAPIConnector(m), nil
+}
+
+// SetAPIConnectorBasicAuthentication PATCHes the connector to basic authentication, which removes every certificate.
+func (c *Client) SetAPIConnectorBasicAuthentication(ctx context.Context, id, username, password string) error {
+	if id == "" {
+		return errEmptyID("API connector")
+	}
+	body := models.NewIdentityApiConnector()
+	body.SetAuthenticationConfiguration(basicAuthentication(username, password))
+	c.connectorReads.invalidate(id)
+	defer c.connectorReads.invalidate(id)
+	_, err := call(ctx, http.MethodPatch, connectorPath(id), func(ctx context.Context) (models.IdentityApiConnectorable, error) {
+		return c.apiConnectors().ByIdentityApiConnectorId(id).Patch(ctx, body, nil)
+	})
+	return err
+}
+
+func (c *Client) DeleteAPIConnector(ctx context.Context, id string) error {
+	if id == "" {
+		return errEmptyID("API connector")
+	}
+	c.connectorReads.invalidate(id)
+	defer c.connectorReads.invalidate(id)
+	_, err := call(ctx, http.MethodDelete, connectorPath(id), func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, c.apiConnectors().ByIdentityApiConnectorId(id).Delete(ctx, nil)
+	})
+	return err
+}
+
+// UploadClientCertificate POSTs uploadClientCertificate once (never re-sent by middleware).
+// The password is always sent, "" when the PFX has none (Graph requires the field).
+func (c *Client) UploadClientCertificate(ctx context.Context, id, pkcs12Base64, password string) (*APIConnector, error) {
+	if id == "" {
+		return nil, errEmptyID("API connector")
+	}
+	path := connectorPath(id) + "/uploadClientCertificate"
+	body := identity.NewApiConnectorsItemUploadClientCertificatePostRequestBody()
+	body.SetPkcs12Value(&pkcs12Base64)
+	body.SetPassword(&password)
+	// Invalidate before (reads racing the upload must not be cached) and after (whatever the outcome).
+	c.connectorReads.invalidate(id)
+	defer c.connectorReads.invalidate(id)
+	m, err := call(ctx, http.MethodPost, path, func(ctx context.Context) (models.IdentityApiConnectorable, error) {
+		return c.apiConnectors().ByIdentityApiConnectorId(id).UploadClientCertificate().Post(ctx, body, nil)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if m == nil {
+		return nil, errEmptyAnswer(http.MethodPost, path)
+	}
+	return toAPIConnector(m), nil
+}
+
+func connectorPath(id string) string { return "/identity/apiConnectors/" + id }
+
+func basicAuthentication(username, password string) *models.BasicAuthentication {
+	b := models.NewBasicAuthentication() // sets @odata.type #microsoft.graph.basicAuthentication
+	b.SetUsername(&username)
+	b.SetPassword(&password)
+	return b
+}
+
+func toAPIConnector(m models.IdentityApiConnectorable) *APIConnector {
+	a := &APIConnector{
+		ID:          deref(m.GetId()),
+		DisplayName: deref(m.GetDisplayName()),
+		TargetURL:   deref(m.GetTargetUrl()),
+	}
+	// The SDK picks the concrete type from @odata.type.
+	switch cfg := m.GetAuthenticationConfiguration().(type) {
+	case *models.BasicAuthentication:
+		a.AuthenticationType = AuthenticationBasic
+		a.BasicUsername = deref(cfg.GetUsername())
+	case *models.ClientCertificateAuthentication:
+		a.AuthenticationType = AuthenticationCertificate
+		for _, ci := range cfg.GetCertificateList() {
+			if ci == nil {
+				continue
+			}
+			a.Certificates = append(a.Certificates, ClientCertificateInfo{
+				Thumbprint: strings.ToUpper(deref(ci.GetThumbprint())),
+				NotBefore:  unixUTC(ci.GetNotBefore()),
+				NotAfter:   unixUTC(ci.GetNotAfter()),
+				IsActive:   deref(ci.GetIsActive()),
+			})
+		}
+	}
+	return a
+}
+
+func cloneAPIConnector(a *APIConnector) *APIConnector {
+	if a == nil {
+		return nil
+	}
+	b := *a
+	if a.Certificates != nil {
+		b.Certificates = append([]ClientCertificateInfo(nil), a.Certificates...)
+	}
+	return &b
+}

@@ -1,0 +1,192 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	abs "github.com/microsoft/kiota-abstractions-go"
+	"github.com/microsoftgraph/msgraph-sdk-go/models/odataerrors"
+)
+
+// Error is every non-2xx answer from Graph.
+type Error struct {
+	StatusCode int
+	Code       string
+	Message    string
+	RequestID  string
+	Method     string
+	Path       string // path below /v1.0, without query
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString("graph: ")
+	if e.Method != "" || e.Path != "" {
+		b.WriteString(e.Method)
+		b.WriteString(" ")
+		b.WriteString(e.Path)
+		b.WriteString(": ")
+	}
+	fmt.Fprintf(&b, "%d", e.StatusCode)
+	if e.Code != "" {
+		b.WriteString(" ")
+		b.WriteString(e.Code)
+	} else if t := http.StatusText(e.StatusCode); t != "" {
+		b.WriteString(" ")
+		b.WriteString(t)
+	}
+	if e.Message != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Message)
+	}
+	if e.RequestID != "" {
+		b.WriteString(" (request-id ")
+		b.WriteString(e.RequestID)
+		b.WriteString(")")
+	}
+	return b.String()
+}
+
+// IsNotFound reports whether err is a Graph 404.
+func IsNotFound(err error) bool {
+	var ge *Error
+	return errors.As(err, &ge) && ge.StatusCode == http.StatusNotFound
+}
+
+// IsOutcomeUnknown reports whether a write may or may not have taken effect: the request was sent but the
+// connection failed before an answer, or Graph answered 5xx. Callers read before deciding to retry.
+func IsOutcomeUnknown(err error) bool {
+	var ge *Error
+	if errors.As(err, &ge) {
+		return ge.StatusCode >= 500
+	}
+	var ou *outcomeUnknownError
+	return errors.As(err, &ou)
+}
+
+// outcomeUnknownError is a transport failure after the whole request had been written: Graph may have acted on it.
+type outcomeUnknownError struct {
+	Method, Path string
+	err          error
+}
+
+func (e *outcomeUnknownError) Error() string {
+	return fmt.Sprintf("graph: %s %s: the request was sent but no answer came back, so its outcome is unknown: %v",
+		e.Method, e.Path, e.err)
+}
+
+func (e *outcomeUnknownError) Unwrap() error { return e.err }
+
+// sentError marks a transport error that happened after the request was fully written (set by the wire middleware).
+type sentError struct{ err error }
+
+func (e *sentError) Error() string { return e.err.Error() }
+func (e *sentError) Unwrap() error { return e.err }
+
+// callInfo records what the wire saw for one typed call, so errors the SDK cannot parse (non-JSON error bodies)
+// still carry the status and request-id.
+type callInfo struct {
+	status    int
+	requestID string
+}
+
+type callInfoKey struct{}
+
+func withCallInfo(ctx context.Context) (context.Context, *callInfo) {
+	ci := &callInfo{}
+	return context.WithValue(ctx, callInfoKey{}, ci), ci
+}
+
+func callInfoFrom(ctx context.Context) *callInfo {
+	ci, _ := ctx.Value(callInfoKey{}).(*callInfo)
+	return ci
+}
+
+// translate turns what msgraph-sdk-go returned into this package's errors.
+// ci is written by the wire middleware, which has finished by the time the SDK call returns.
+func translate(err error, method, path string, ci *callInfo) error {
+	if err == nil {
+		return nil
+	}
+	var ge *Error
+	if errors.As(err, &ge) {
+		return err
+	}
+	var od *odataerrors.ODataError
+	if errors.As(err, &od) {
+		e := &Error{StatusCode: od.GetStatusCode(), Method: method, Path: path}
+		if main := od.GetErrorEscaped(); main != nil {
+			e.Code = deref(main.GetCode())
+			e.Message = deref(main.GetMessage())
+			if inner := main.GetInnerError(); inner != nil {
+				e.RequestID = deref(inner.GetRequestId())
+			}
+		}
+		if id := headerValue(od.GetResponseHeaders(), "request-id"); id != "" {
+			e.RequestID = id
+		}
+		fillFromCall(e, ci)
+		return e
+	}
+	var ae *abs.ApiError
+	if errors.As(err, &ae) {
+		e := &Error{StatusCode: ae.ResponseStatusCode, Method: method, Path: path,
+			RequestID: headerValue(ae.ResponseHeaders, "request-id")}
+		fillFromCall(e, ci)
+		return e
+	}
+	// A response arrived but its body could not be parsed (e.g. an HTML page from a proxy).
+	if ci != nil && ci.status >= 300 {
+		return &Error{StatusCode: ci.status, RequestID: ci.requestID, Method: method, Path: path}
+	}
+	var se *sentError
+	if errors.As(err, &se) {
+		return &outcomeUnknownError{Method: method, Path: path, err: se.err}
+	}
+	return fmt.Errorf("graph: %s %s: %w", method, path, unwrapURLError(err))
+}
+
+func fillFromCall(e *Error, ci *callInfo) {
+	if ci == nil {
+		return
+	}
+	if e.StatusCode == 0 {
+		e.StatusCode = ci.status
+	}
+	if e.RequestID == "" {
+		e.RequestID = ci.requestID
+	}
+}
+
+// unwrapURLError drops net/url's `Get "https://..."` prefix: the method and path are already in our message.
+func unwrapURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+func headerValue(h *abs.ResponseHeaders, key string) string {
+	if h == nil {
+		return ""
+	}
+	for _, v := range h.Get(key) {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
