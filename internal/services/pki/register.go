@@ -7,7 +7,11 @@ import (
 )
 
 // Resources lists this area's resources for the provider.
-func Resources() []func() resource.Resource { return nil }
+func Resources() []func() resource.Resource {
+	return []func() resource.Resource{NewPKIResource, NewUploadResource}
+}
 
 // DataSources lists this area's data sources for the provider.
-func DataSources() []func() datasource.DataSource { return nil }
+func DataSources() []func() datasource.DataSource {
+	return []func() datasource.DataSource{NewPKIDataSource}
+}

@@ -1,0 +1,148 @@
+package pki
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/entracert/terraform-provider-entracert/internal/pkcs"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+)
+
+// downloadTimeout bounds one download of upload_url.
+const downloadTimeout = 60 * time.Second
+
+// downloadClient fetches upload_url. Redirects may only lead to http or https.
+var downloadClient = &http.Client{
+	Timeout: downloadTimeout,
+	CheckRedirect: func(req *http.Request, via []*http.Request) error {
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
+			return fmt.Errorf("redirected to %q, which is not http or https", req.URL.Redacted())
+		}
+		return nil
+	},
+}
+
+// bundle is a downloaded .p7b whose hash matched sha256_file_hash.
+type bundle struct {
+	SHA256 string // uppercase hex
+	CAs    []pkcs.CertificateAuthority
+}
+
+// inputError is a problem with the configuration, reported on one attribute.
+type inputError struct {
+	Attribute path.Path
+	Summary   string
+	Detail    string
+}
+
+func (e *inputError) Error() string { return e.Summary + ": " + e.Detail }
+
+// checkUploadURL reports why raw cannot be an upload_url, or "" when it can.
+func checkUploadURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Sprintf("%q is not a URL: %v.", raw, err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		scheme := u.Scheme
+		if scheme == "" {
+			scheme = "(none)"
+		}
+		return fmt.Sprintf("%q has the scheme %s; Microsoft Graph downloads the file itself and accepts only "+
+			"http:// and https:// URLs. Publish the .p7b on a web server Graph can reach and use that URL.", raw, scheme)
+	}
+	if u.Host == "" {
+		return fmt.Sprintf("%q has no host name. Use a full URL such as https://pki.contoso.com/cba/contoso.p7b.", raw)
+	}
+	return ""
+}
+
+// fetchBundle downloads upload_url, checks it against sha256_file_hash and parses its certificates.
+// Every failure is an *inputError naming the attribute to fix.
+func fetchBundle(ctx context.Context, rawURL, wantHash string) (*bundle, error) {
+	urlAttr, hashAttr := path.Root("upload_url"), path.Root("sha256_file_hash")
+	if msg := checkUploadURL(rawURL); msg != "" {
+		return nil, &inputError{urlAttr, "upload_url is not an http or https URL", msg}
+	}
+	cannot := "Cannot download upload_url"
+	why := "The provider downloads the file before asking Graph to, to check sha256_file_hash and learn which " +
+		"certificate authorities it holds. Make sure the URL is reachable from where Terraform runs (and from Microsoft Graph)."
+
+	ctx, cancel := context.WithTimeout(ctx, downloadTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	if err != nil {
+		return nil, &inputError{urlAttr, cannot, fmt.Sprintf("%s: %v.", rawURL, err)}
+	}
+	resp, err := downloadClient.Do(req)
+	if err != nil {
+		return nil, &inputError{urlAttr, cannot, fmt.Sprintf("GET %s failed: %v.\n\n%s", req.URL.Redacted(), unwrapURLError(err), why)}
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, &inputError{urlAttr, cannot, fmt.Sprintf("GET %s answered %s.\n\n%s", req.URL.Redacted(), resp.Status, why)}
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, pkcs.MaxBundleSize+1))
+	if err != nil {
+		return nil, &inputError{urlAttr, cannot, fmt.Sprintf("reading %s failed: %v.\n\n%s", req.URL.Redacted(), unwrapURLError(err), why)}
+	}
+	if len(data) > pkcs.MaxBundleSize {
+		return nil, &inputError{urlAttr, "The file at upload_url is too large",
+			fmt.Sprintf("%s is larger than 2 MB, Graph's limit for a PKI upload. Split the certificate authorities "+
+				"into several .p7b files, each with its own entracert_certificate_based_auth_pki_upload.", req.URL.Redacted())}
+	}
+
+	got := pkcs.SHA256Hex(data)
+	if !strings.EqualFold(got, wantHash) {
+		return nil, &inputError{hashAttr, "sha256_file_hash does not match the file at upload_url",
+			fmt.Sprintf("sha256_file_hash:          %s\nSHA-256 of %s: %s\n\n"+
+				"Graph would reject this upload. Set sha256_file_hash to the hash of the file you mean to upload "+
+				"(filesha256(\"<file>.p7b\") or Get-FileHash), or publish that file at upload_url.",
+				strings.ToUpper(wantHash), req.URL.Redacted(), got)}
+	}
+
+	cas, err := pkcs.ParseCertificateBundle(data)
+	if err != nil {
+		return nil, &inputError{urlAttr, "The file at upload_url is not a usable .p7b", bundleProblem(req.URL.Redacted(), err)}
+	}
+	return &bundle{SHA256: got, CAs: cas}, nil
+}
+
+func bundleProblem(where string, err error) string {
+	var what string
+	switch {
+	case errors.Is(err, pkcs.ErrNotPKCS7):
+		what = "is not a PKCS#7 certificate bundle (.p7b), DER or PEM. Export the CA certificates as " +
+			"\"Cryptographic Message Syntax Standard - PKCS #7 Certificates (.P7B)\", e.g. " +
+			"openssl crl2pkcs7 -nocrl -certfile root.pem -certfile intermediate.pem -outform DER -out pki.p7b"
+	case errors.Is(err, pkcs.ErrNoCertificates):
+		what = "holds no certificates. Put the root and intermediate CA certificates into it"
+	case errors.Is(err, pkcs.ErrTooManyCAs):
+		what = "holds more than 250 certificates, Graph's limit per upload. Split them into several .p7b files"
+	case errors.Is(err, pkcs.ErrCATooLarge):
+		what = "holds a certificate larger than 8 KB, Graph's limit per certificate authority. Remove it from the bundle"
+	case errors.Is(err, pkcs.ErrFileTooLarge):
+		what = "is larger than 2 MB, Graph's limit for a PKI upload. Split it into several .p7b files"
+	default:
+		what = "could not be read as a .p7b"
+	}
+	return fmt.Sprintf("%s %s.\n\n(%v)", where, what, err)
+}
+
+// unwrapURLError drops net/http's "Get \"url\": " prefix, which the diagnostic already says.
+func unwrapURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}

@@ -1,0 +1,132 @@
+package pki
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/entracert/terraform-provider-entracert/internal/clients"
+	"github.com/entracert/terraform-provider-entracert/internal/graph"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// certificateAuthorityModel is one element of certificate_authorities.
+type certificateAuthorityModel struct {
+	ID                           types.String `tfsdk:"id"`
+	Thumbprint                   types.String `tfsdk:"thumbprint"`
+	CertificateAuthorityType     types.String `tfsdk:"certificate_authority_type"`
+	DisplayName                  types.String `tfsdk:"display_name"`
+	Issuer                       types.String `tfsdk:"issuer"`
+	IssuerSubjectKeyIdentifier   types.String `tfsdk:"issuer_subject_key_identifier"`
+	ExpirationDateTime           types.String `tfsdk:"expiration_date_time"`
+	CertificateRevocationListURL types.String `tfsdk:"certificate_revocation_list_url"`
+}
+
+var certificateAuthorityAttrTypes = map[string]attr.Type{
+	"id":                              types.StringType,
+	"thumbprint":                      types.StringType,
+	"certificate_authority_type":      types.StringType,
+	"display_name":                    types.StringType,
+	"issuer":                          types.StringType,
+	"issuer_subject_key_identifier":   types.StringType,
+	"expiration_date_time":            types.StringType,
+	"certificate_revocation_list_url": types.StringType,
+}
+
+var certificateAuthorityObjectType = types.ObjectType{AttrTypes: certificateAuthorityAttrTypes}
+
+// Descriptions of certificate_authorities, shared by the upload resource and the data source.
+var certificateAuthorityDescriptions = map[string]string{
+	"id":                              "Graph's ID of the certificate authority (certificateAuthorityDetail).",
+	"thumbprint":                      "Uppercase hex SHA-1 of the certificate.",
+	"certificate_authority_type":      "`root`, `intermediate` or `unknownFutureValue`.",
+	"display_name":                    "Display name Graph gives the certificate authority (its subject).",
+	"issuer":                          "Issuer of the certificate.",
+	"issuer_subject_key_identifier":   "Subject key identifier of the issuer.",
+	"expiration_date_time":            "When the certificate expires (RFC 3339).",
+	"certificate_revocation_list_url": "URL of the certificate revocation list, from the certificate's CRL distribution point; empty when it has none.",
+}
+
+func caModel(ca graph.CertificateAuthority) certificateAuthorityModel {
+	exp := types.StringNull()
+	if !ca.ExpirationDateTime.IsZero() {
+		exp = types.StringValue(ca.ExpirationDateTime.UTC().Format(time.RFC3339))
+	}
+	return certificateAuthorityModel{
+		ID:                           types.StringValue(ca.ID),
+		Thumbprint:                   types.StringValue(strings.ToUpper(ca.Thumbprint)),
+		CertificateAuthorityType:     types.StringValue(ca.Type),
+		DisplayName:                  types.StringValue(ca.DisplayName),
+		Issuer:                       types.StringValue(ca.Issuer),
+		IssuerSubjectKeyIdentifier:   types.StringValue(ca.IssuerSubjectKeyIdentifier),
+		ExpirationDateTime:           exp,
+		CertificateRevocationListURL: types.StringValue(ca.CertificateRevocationListURL),
+	}
+}
+
+func caListValue(ctx context.Context, cas []graph.CertificateAuthority) (types.List, diag.Diagnostics) {
+	models := make([]certificateAuthorityModel, 0, len(cas))
+	for _, ca := range cas {
+		models = append(models, caModel(ca))
+	}
+	return types.ListValueFrom(ctx, certificateAuthorityObjectType, models)
+}
+
+func caListModels(ctx context.Context, l types.List) ([]certificateAuthorityModel, diag.Diagnostics) {
+	var out []certificateAuthorityModel
+	if l.IsNull() || l.IsUnknown() {
+		return nil, nil
+	}
+	diags := l.ElementsAs(ctx, &out, false)
+	return out, diags
+}
+
+// providerClient extracts the provider data handed to Configure.
+func providerClient(data any, diags *diag.Diagnostics) *clients.Client {
+	if data == nil {
+		return nil
+	}
+	c, ok := data.(*clients.Client)
+	if !ok {
+		diags.AddError("Unexpected provider data",
+			"The entracert provider handed this resource an unexpected type; this is a bug in the provider, please report it.")
+		return nil
+	}
+	return c
+}
+
+func statusCode(err error) int {
+	var ge *graph.Error
+	if errors.As(err, &ge) {
+		return ge.StatusCode
+	}
+	return 0
+}
+
+// transient reports whether a failed read is worth trying again: throttling, 5xx, or a lost answer.
+func transient(err error) bool {
+	switch statusCode(err) {
+	case http.StatusTooManyRequests, http.StatusServiceUnavailable, http.StatusGatewayTimeout,
+		http.StatusBadGateway, http.StatusInternalServerError:
+		return true
+	}
+	return graph.IsOutcomeUnknown(err)
+}
+
+// pkiStatusSource looks at a PKI's job status, bypassing the client's read cache.
+func pkiStatusSource(g *graph.Client, pkiID string) JobStatusSource {
+	return JobStatusFunc(func(ctx context.Context) (JobStatus, error) {
+		p, err := g.GetPKI(fresh(ctx), pkiID)
+		if err != nil {
+			if transient(err) {
+				return JobStatus{}, &TransientError{Err: err}
+			}
+			return JobStatus{}, err
+		}
+		return JobStatus{Status: p.Status, StatusDetails: p.StatusDetails}, nil
+	})
+}

@@ -1,0 +1,228 @@
+package pki
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/entracert/terraform-provider-entracert/internal/clients"
+	"github.com/entracert/terraform-provider-entracert/internal/graph"
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+const (
+	maxDisplayNameLength = 256
+	defaultPKIDeleteWait = 45 * time.Minute // a running upload job (up to 30 minutes) may delay the deletion
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*pkiResource)(nil)
+	_ resource.ResourceWithImportState = (*pkiResource)(nil)
+)
+
+// NewPKIResource is entracert_certificate_based_auth_pki.
+func NewPKIResource() resource.Resource { return &pkiResource{} }
+
+type pkiResource struct {
+	client *clients.Client
+}
+
+type pkiModel struct {
+	ID                   types.String   `tfsdk:"id"`
+	DisplayName          types.String   `tfsdk:"display_name"`
+	Status               types.String   `tfsdk:"status"`
+	StatusDetails        types.String   `tfsdk:"status_details"`
+	LastModifiedDateTime types.String   `tfsdk:"last_modified_date_time"`
+	Timeouts             timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (r *pkiResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_certificate_based_auth_pki"
+}
+
+func (r *pkiResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "An Entra certificate-based-authentication PKI (`certificateBasedAuthPki`): a container of trusted " +
+			"certificate authorities. Add certificate authorities with `entracert_certificate_based_auth_pki_upload`.\n\n" +
+			"PKIs are soft-deleted directory objects: Entra keeps a deleted one restorable for 30 days.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "ID of the PKI.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"display_name": schema.StringAttribute{
+				MarkdownDescription: "Display name of the PKI, at most 256 characters. Changing it renames the PKI in place.",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.LengthBetween(1, maxDisplayNameLength)},
+			},
+			"status": schema.StringAttribute{
+				MarkdownDescription: "Status of the PKI's last job: `running` while an upload or deletion runs, `succeeded` after.",
+				Computed:            true,
+			},
+			"status_details": schema.StringAttribute{
+				MarkdownDescription: "Details Graph gives about the status.",
+				Computed:            true,
+			},
+			"last_modified_date_time": schema.StringAttribute{
+				MarkdownDescription: "When the PKI last changed (RFC 3339).",
+				Computed:            true,
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Delete: true,
+				DeleteDescription: "How long to wait for the PKI to be gone after deleting it, including for a running job to end first (default 45m).",
+			}),
+		},
+	}
+}
+
+func (r *pkiResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = providerClient(req.ProviderData, &resp.Diagnostics)
+}
+
+func pkiToModel(p *graph.PKI, m *pkiModel) {
+	m.ID = types.StringValue(p.ID)
+	m.DisplayName = types.StringValue(p.DisplayName)
+	m.Status = types.StringValue(p.Status)
+	m.StatusDetails = types.StringValue(p.StatusDetails)
+	m.LastModifiedDateTime = timeString(p.LastModifiedDateTime)
+}
+
+func timeString(t time.Time) types.String {
+	if t.IsZero() {
+		return types.StringNull()
+	}
+	return types.StringValue(t.UTC().Format(time.RFC3339))
+}
+
+func (r *pkiResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan pkiModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	p, err := r.client.Graph.CreatePKI(ctx, plan.DisplayName.ValueString())
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot create the PKI", fmt.Sprintf("Creating PKI %q: %v", plan.DisplayName.ValueString(), err))
+		return
+	}
+	pkiToModel(p, &plan)
+	// Keep the configured name, as Graph may normalise it.
+	plan.DisplayName = types.StringValue(plan.DisplayName.ValueString())
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *pkiResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state pkiModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	p, err := r.client.Graph.GetPKI(ctx, state.ID.ValueString())
+	if graph.IsNotFound(err) {
+		tflog.Warn(ctx, "PKI no longer exists; removing it from the state", map[string]any{"pki_id": state.ID.ValueString()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot read the PKI", fmt.Sprintf("Reading PKI %s: %v", state.ID.ValueString(), err))
+		return
+	}
+	pkiToModel(p, &state)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *pkiResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state pkiModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id := state.ID.ValueString()
+	if !plan.DisplayName.Equal(state.DisplayName) {
+		if err := r.client.Graph.UpdatePKI(ctx, id, plan.DisplayName.ValueString()); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("display_name"), "Cannot rename the PKI",
+				fmt.Sprintf("Renaming PKI %s to %q: %v", id, plan.DisplayName.ValueString(), err))
+			return
+		}
+	}
+	p, err := r.client.Graph.GetPKI(fresh(ctx), id)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot read the PKI", fmt.Sprintf("Reading PKI %s after renaming it: %v", id, err))
+		return
+	}
+	pkiToModel(p, &plan)
+	plan.DisplayName = types.StringValue(plan.DisplayName.ValueString())
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *pkiResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state pkiModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Delete(ctx, defaultPKIDeleteWait)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	g, clk := r.client.Graph, r.client.Clock
+	id := state.ID.ValueString()
+	deadline := clk.Now().Add(timeout)
+	ctx, cancel := context.WithTimeout(ctx, timeout+timeoutGrace)
+	defer cancel()
+	ctx = tflog.SetField(ctx, "pki_id", id)
+
+	// Graph runs one operation at a time per PKI: let a running job end first.
+	p, err := g.GetPKI(fresh(ctx), id)
+	if graph.IsNotFound(err) {
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot read the PKI", fmt.Sprintf("Reading PKI %s before deleting it: %v", id, err))
+		return
+	}
+	if p.Status == graph.PKIStatusRunning {
+		if _, err := WaitForJob(ctx, clk, pkiStatusSource(g, id), PollOptions{What: "job of PKI " + id, Deadline: deadline}); err != nil && !graph.IsNotFound(err) {
+			resp.Diagnostics.AddError("Cannot delete the PKI", fmt.Sprintf("%v\n\nRun terraform destroy again later, or raise timeouts.delete.", err))
+			return
+		}
+	}
+	if err := g.DeletePKI(ctx, id); err != nil && !graph.IsNotFound(err) {
+		resp.Diagnostics.AddError("Cannot delete the PKI", fmt.Sprintf("Deleting PKI %s: %v", id, err))
+		return
+	}
+	// Wait until the PKI is gone, so that whatever depends on its absence sees it.
+	gone := JobStatusFunc(func(ctx context.Context) (JobStatus, error) {
+		_, err := g.GetPKI(fresh(ctx), id)
+		switch {
+		case graph.IsNotFound(err):
+			return JobStatus{Status: "deleted"}, nil
+		case err == nil:
+			return JobStatus{Status: graph.PKIStatusRunning}, nil
+		case transient(err):
+			return JobStatus{}, &TransientError{Err: err}
+		default:
+			return JobStatus{}, err
+		}
+	})
+	if _, err := WaitForJob(ctx, clk, gone, PollOptions{What: "deletion of PKI " + id, Deadline: deadline}); err != nil {
+		resp.Diagnostics.AddError("The PKI is not gone yet", fmt.Sprintf("%v\n\nGraph accepted the deletion; run terraform destroy again to keep waiting, or raise timeouts.delete.", err))
+	}
+}
+
+func (r *pkiResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+}
