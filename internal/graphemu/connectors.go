@@ -333,6 +333,10 @@ func (e *Emulator) addCert(con *connector, cert *pkcs.ClientCertificate, now tim
 }
 
 func (e *Emulator) patchConnector(c *call, id string) {
+	if !e.connectorExists(id) {
+		c.connectorNotFound(id)
+		return
+	}
 	o, ok := c.object()
 	if !ok || !c.checkProperties(o, "microsoft.graph.identityApiConnector", "id", "displayName", "targetUrl", "authenticationConfiguration") {
 		return
@@ -349,10 +353,6 @@ func (e *Emulator) patchConnector(c *call, id string) {
 	}
 	if targetPresent && strings.TrimSpace(target) == "" {
 		c.badRequest("The property 'targetUrl' cannot be empty.")
-		return
-	}
-	if !e.connectorExists(id) {
-		c.connectorNotFound(id)
 		return
 	}
 	cfg, ok := c.parseAuthConfig(o)

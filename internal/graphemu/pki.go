@@ -304,6 +304,10 @@ func (e *Emulator) newPKI(name string, now, visibleAt time.Time) *pki {
 }
 
 func (e *Emulator) patchPKI(c *call, id string) {
+	if !e.pkiExists(id) {
+		c.pkiNotFound(id)
+		return
+	}
 	o, ok := c.object()
 	if !ok || !c.checkProperties(o, "microsoft.graph.certificateBasedAuthPki", pkiProperties...) {
 		return
@@ -346,12 +350,23 @@ func (e *Emulator) deletePKI(c *call, id string) {
 	c.noContent()
 }
 
+// pkiExists ignores read-after-write lag (writes reach the primary); a missing PKI answers 404 whatever the body.
+func (e *Emulator) pkiExists(id string) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.pkis[normID(id)] != nil
+}
+
 // ---- upload ----
 
 // uploadProblem is a reason an upload cannot succeed; with DeferUploadValidation it becomes the job's statusDetails.
 type uploadProblem struct{ msg string }
 
 func (e *Emulator) uploadPKI(c *call, id string) {
+	if !e.pkiExists(id) {
+		c.pkiNotFound(id)
+		return
+	}
 	o, ok := c.object()
 	if !ok || !c.checkProperties(o, "microsoft.graph.certificateBasedAuthPki.upload", "uploadUrl", "sha256FileHash") {
 		return
@@ -511,7 +526,7 @@ func (e *Emulator) download(ctx context.Context, u *url.URL) ([]byte, error) {
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, fmt.Errorf("GET %s://%s%s answered %s", u.Scheme, u.Host, u.Path, resp.Status)
+		return nil, fmt.Errorf("GET %s://%s%s answered %d %s", u.Scheme, u.Host, u.Path, resp.StatusCode, http.StatusText(resp.StatusCode))
 	}
 	// One byte past the limit is enough to know the file is too large.
 	return io.ReadAll(io.LimitReader(resp.Body, pkcs.MaxBundleSize+1))
@@ -681,6 +696,10 @@ func (a *ca) apply(f caFields) {
 }
 
 func (e *Emulator) createCA(c *call, pkiID string) {
+	if !e.pkiExists(pkiID) {
+		c.pkiNotFound(pkiID)
+		return
+	}
 	o, ok := c.object()
 	if !ok || !c.checkProperties(o, "microsoft.graph.certificateAuthorityDetail", caProperties...) {
 		return
@@ -718,6 +737,18 @@ func (e *Emulator) createCA(c *call, pkiID string) {
 }
 
 func (e *Emulator) patchCA(c *call, pkiID, caID string) {
+	e.mu.Lock()
+	p := e.pkis[normID(pkiID)]
+	found := p != nil && p.caByID(caID) != nil
+	e.mu.Unlock()
+	switch {
+	case p == nil:
+		c.pkiNotFound(pkiID)
+		return
+	case !found:
+		c.caNotFound(caID)
+		return
+	}
 	o, ok := c.object()
 	if !ok || !c.checkProperties(o, "microsoft.graph.certificateAuthorityDetail", caProperties...) {
 		return
@@ -728,7 +759,7 @@ func (e *Emulator) patchCA(c *call, pkiID, caID string) {
 	}
 	e.mu.Lock()
 	now := e.clk.Now()
-	p := e.writablePKI(pkiID, now)
+	p = e.writablePKI(pkiID, now)
 	if p == nil {
 		e.mu.Unlock()
 		c.pkiNotFound(pkiID)
