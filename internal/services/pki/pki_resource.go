@@ -157,7 +157,7 @@ func (r *pkiResource) Update(ctx context.Context, req resource.UpdateRequest, re
 			return
 		}
 	}
-	p, err := r.client.Graph.GetPKI(fresh(ctx), id)
+	p, err := r.client.Graph.GetPKI(graph.Fresh(ctx), id)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot read the PKI", fmt.Sprintf("Reading PKI %s after renaming it: %v", id, err))
 		return
@@ -186,7 +186,7 @@ func (r *pkiResource) Delete(ctx context.Context, req resource.DeleteRequest, re
 	ctx = tflog.SetField(ctx, "pki_id", id)
 
 	// Graph runs one operation at a time per PKI: let a running job end first.
-	p, err := g.GetPKI(fresh(ctx), id)
+	p, err := g.GetPKI(graph.Fresh(ctx), id)
 	if graph.IsNotFound(err) {
 		return
 	}
@@ -206,7 +206,7 @@ func (r *pkiResource) Delete(ctx context.Context, req resource.DeleteRequest, re
 	}
 	// Wait until the PKI is gone, so that whatever depends on its absence sees it.
 	gone := JobStatusFunc(func(ctx context.Context) (JobStatus, error) {
-		_, err := g.GetPKI(fresh(ctx), id)
+		_, err := g.GetPKI(graph.Fresh(ctx), id)
 		switch {
 		case graph.IsNotFound(err):
 			return JobStatus{Status: "deleted"}, nil
