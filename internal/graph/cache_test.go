@@ -1,0 +1,209 @@
+package graph_test
+
+import (
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/entracert/terraform-provider-entracert/internal/graph"
+	"github.com/entracert/terraform-provider-entracert/internal/testfixtures"
+)
+
+func concurrentGets(t *testing.T, v *env, id string, n int) {
+	t.Helper()
+	ctx := ctxTimeout(t, 20*time.Second)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	errs := make(chan error, n)
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			a, err := v.client.GetAPIConnector(ctx, id)
+			if err == nil && a.ID != id {
+				t.Errorf("got connector %q, want %q", a.ID, id)
+			}
+			errs <- err
+		}()
+	}
+	close(start)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatalf("GetAPIConnector: %v", err)
+		}
+	}
+}
+
+func TestConcurrentReadsShareOneRequest(t *testing.T) {
+	v := newEnv(t)
+	a := v.createConnector(t, "coalesced")
+	v.emu.SetLatency(100 * time.Millisecond)
+	concurrentGets(t, v, a.ID, 20)
+	if n := v.count(http.MethodGet, connectorPattern); n != 1 {
+		t.Errorf("GETs = %d, want 1 for 20 concurrent reads", n)
+	}
+	// Closely following reads are answered from the cache too.
+	concurrentGets(t, v, a.ID, 5)
+	if n := v.count(http.MethodGet, connectorPattern); n != 1 {
+		t.Errorf("GETs = %d after follow-up reads, want 1", n)
+	}
+}
+
+func TestConcurrentReadsShareOneRequestWithoutCache(t *testing.T) {
+	v := newEnv(t, withCacheTTL(-1))
+	a := v.createConnector(t, "coalesced-nocache")
+	v.emu.SetLatency(300 * time.Millisecond)
+	concurrentGets(t, v, a.ID, 10)
+	if n := v.count(http.MethodGet, connectorPattern); n != 1 {
+		t.Errorf("GETs = %d, want 1 (singleflight)", n)
+	}
+	v.emu.SetLatency(0)
+	if _, err := v.client.GetAPIConnector(ctxTimeout(t, 5*time.Second), a.ID); err != nil {
+		t.Fatal(err)
+	}
+	if n := v.count(http.MethodGet, connectorPattern); n != 2 {
+		t.Errorf("GETs = %d, want 2 (no cache: a later read asks Graph)", n)
+	}
+}
+
+func TestCacheExpires(t *testing.T) {
+	v := newEnv(t)
+	a := v.createConnector(t, "expiring")
+	ctx := ctxTimeout(t, 10*time.Second)
+	for range 3 {
+		if _, err := v.client.GetAPIConnector(ctx, a.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := v.count(http.MethodGet, connectorPattern); n != 1 {
+		t.Fatalf("GETs = %d, want 1", n)
+	}
+	v.clock.Advance(graph.DefaultReadCacheTTL)
+	if _, err := v.client.GetAPIConnector(ctx, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	if n := v.count(http.MethodGet, connectorPattern); n != 2 {
+		t.Errorf("GETs = %d after the TTL, want 2", n)
+	}
+}
+
+func TestReadAfterUploadIsNotServedFromCache(t *testing.T) {
+	v := newEnv(t)
+	a := v.createConnector(t, "read-after-upload")
+	ctx := ctxTimeout(t, 10*time.Second)
+	before, err := v.client.GetAPIConnector(ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if before.AuthenticationType != graph.AuthenticationBasic {
+		t.Fatalf("before upload: %+v", before)
+	}
+	if _, err := v.client.UploadClientCertificate(ctx, a.ID, testfixtures.Base64("client-aes.pfx"), testfixtures.Password); err != nil {
+		t.Fatal(err)
+	}
+	after, err := v.client.GetAPIConnector(ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.AuthenticationType != graph.AuthenticationCertificate || len(after.Certificates) != 1 {
+		t.Errorf("read after upload = %+v, want the uploaded certificate", after)
+	}
+	if n := v.count(http.MethodGet, connectorPattern); n != 2 {
+		t.Errorf("GETs = %d, want 2", n)
+	}
+}
+
+func TestWritesInvalidate(t *testing.T) {
+	v := newEnv(t)
+	a := v.createConnector(t, "patched")
+	ctx := ctxTimeout(t, 10*time.Second)
+	if _, err := v.client.GetAPIConnector(ctx, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := v.client.SetAPIConnectorBasicAuthentication(ctx, a.ID, "other-user", "pw"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := v.client.GetAPIConnector(ctx, a.ID)
+	if err != nil || got.BasicUsername != "other-user" {
+		t.Fatalf("after PATCH: %+v, %v", got, err)
+	}
+	if err := v.client.DeleteAPIConnector(ctx, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.client.GetAPIConnector(ctx, a.ID); !graph.IsNotFound(err) {
+		t.Errorf("after DELETE: err = %v, want not found", err)
+	}
+
+	p, err := v.client.CreatePKI(ctx, "cached pki")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.client.GetPKI(ctx, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := v.client.UpdatePKI(ctx, p.ID, "renamed pki"); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := v.client.GetPKI(ctx, p.ID); err != nil || got.DisplayName != "renamed pki" {
+		t.Errorf("after UpdatePKI: %+v, %v", got, err)
+	}
+	if err := v.client.UploadPKI(ctx, p.ID, v.srv.URL+"/files/contoso-pki.p7b", testfixtures.ContosoSHA256); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := v.client.GetPKI(ctx, p.ID); err != nil || got.Status != graph.PKIStatusRunning {
+		t.Errorf("after UploadPKI: %+v, %v; want running", got, err)
+	}
+}
+
+func TestFreshBypassesCache(t *testing.T) {
+	v := newEnv(t)
+	p, err := v.client.CreatePKI(ctxTimeout(t, 10*time.Second), "fresh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := ctxTimeout(t, 10*time.Second)
+	const pattern = "/directory/publicKeyInfrastructure/certificateBasedAuthConfigurations/*"
+	if _, err := v.client.GetPKI(ctx, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.client.GetPKI(ctx, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if n := v.count(http.MethodGet, pattern); n != 1 {
+		t.Fatalf("GETs = %d, want 1", n)
+	}
+	for i := range 3 {
+		if _, err := v.client.GetPKI(graph.Fresh(ctx), p.ID); err != nil {
+			t.Fatal(err)
+		}
+		if n := v.count(http.MethodGet, pattern); n != 2+i {
+			t.Fatalf("GETs = %d after %d fresh reads, want %d", n, i+1, 2+i)
+		}
+	}
+}
+
+func TestCachedValuesAreCopies(t *testing.T) {
+	v := newEnv(t)
+	a := v.createConnector(t, "copies")
+	ctx := ctxTimeout(t, 10*time.Second)
+	if _, err := v.client.UploadClientCertificate(ctx, a.ID, testfixtures.Base64("client-aes.pfx"), testfixtures.Password); err != nil {
+		t.Fatal(err)
+	}
+	first, err := v.client.GetAPIConnector(ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first.DisplayName = "mutated"
+	first.Certificates[0].Thumbprint = "mutated"
+	second, err := v.client.GetAPIConnector(ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.DisplayName != "copies" || second.Certificates[0].Thumbprint != testfixtures.ClientThumbprint {
+		t.Errorf("a caller's change leaked into the cache: %+v", second)
+	}
+}
