@@ -34,8 +34,7 @@ func lockKey(connectorID string) string {
 }
 
 // fresh makes a read bypass the Graph client's short read cache.
-// TODO: graph.Fresh(ctx) once internal/graph provides it.
-func fresh(ctx context.Context) context.Context { return ctx }
+func fresh(ctx context.Context) context.Context { return graph.Fresh(ctx) }
 
 // isThrottled reports whether Graph asked to slow down (429), or was briefly unavailable (503/504) on a read.
 func isThrottled(err error) bool {
