@@ -68,7 +68,7 @@ func (c *Client) ListAPIConnectors(ctx context.Context, displayName string) ([]A
 		}
 		for _, m := range resp.GetValue() {
 			a := toAPIConnector(m)
-			// Graph compares case-insensitively; callers asked for this exact name.
+			// Graph's eq may match other letter cases; callers asked for this exact name.
 			if displayName == "" || a.DisplayName == displayName {
 				out = append(out, *a)
 			}

@@ -1,6 +1,8 @@
 package graph_test
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"sync"
 	"testing"
@@ -205,5 +207,28 @@ func TestCachedValuesAreCopies(t *testing.T) {
 	}
 	if second.DisplayName != "copies" || second.Certificates[0].Thumbprint != testfixtures.ClientThumbprint {
 		t.Errorf("a caller's change leaked into the cache: %+v", second)
+	}
+}
+
+// When the caller who started a shared read gives up, the others still get an answer.
+func TestSharedReadSurvivesLeaderCancellation(t *testing.T) {
+	v := newEnv(t, withCacheTTL(-1))
+	a := v.createConnector(t, "leader-cancel")
+	v.emu.SetLatency(400 * time.Millisecond)
+
+	leaderCtx, cancel := context.WithTimeout(context.Background(), 150*time.Millisecond)
+	defer cancel()
+	leaderErr := make(chan error, 1)
+	go func() {
+		_, err := v.client.GetAPIConnector(leaderCtx, a.ID)
+		leaderErr <- err
+	}()
+	time.Sleep(50 * time.Millisecond) // let the leader's request start
+	got, err := v.client.GetAPIConnector(ctxTimeout(t, 10*time.Second), a.ID)
+	if err != nil || got.ID != a.ID {
+		t.Fatalf("joiner: %+v, %v", got, err)
+	}
+	if err := <-leaderErr; !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("leader: %v, want its own deadline", err)
 	}
 }

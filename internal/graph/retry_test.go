@@ -293,6 +293,13 @@ func TestUserAgentSent(t *testing.T) {
 		if h.Get("Authorization") != "Bearer "+testToken {
 			t.Errorf("Authorization missing on a request to the configured endpoint")
 		}
+		if h.Get("client-request-id") == "" || !strings.Contains(h.Get("SdkVersion"), "graph-go") {
+			t.Errorf("telemetry headers missing: client-request-id %q, SdkVersion %q", h.Get("client-request-id"), h.Get("SdkVersion"))
+		}
+	}
+	// The SDK's compression middleware is kept: request bodies travel gzipped.
+	if got := hs[0].Get("Content-Encoding"); got != "gzip" {
+		t.Errorf("POST Content-Encoding = %q, want gzip", got)
 	}
 }
 

@@ -140,7 +140,7 @@ func (h *retryHandler) attempt(p khttp.Pipeline, i int, r *http.Request, body []
 	if body != nil {
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		r.ContentLength = int64(len(body))
-		r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+		// No GetBody: net/http would replay it after the compression handler swapped the body for a gzipped one.
 	}
 	if _, ok := r.Context().Deadline(); ok {
 		return p.Next(r, i)
