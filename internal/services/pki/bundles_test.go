@@ -17,8 +17,8 @@ import (
 	"github.com/smallstep/pkcs7"
 )
 
-// fixture reads a file of testdata/ (copied from the project's shared fixtures).
-func fixture(t *testing.T, name string) []byte {
+// Fixture reads a file of testdata/ (copied from the project's shared fixtures).
+func Fixture(t *testing.T, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", name))
 	if err != nil {
@@ -27,18 +27,18 @@ func fixture(t *testing.T, name string) []byte {
 	return b
 }
 
-// pemDER returns the DER of the first PEM block of a testdata file.
-func pemDER(t *testing.T, name string) []byte {
+// PEMDER returns the DER of the first PEM block of a testdata file.
+func PEMDER(t *testing.T, name string) []byte {
 	t.Helper()
-	block, _ := pem.Decode(fixture(t, name))
+	block, _ := pem.Decode(Fixture(t, name))
 	if block == nil {
 		t.Fatalf("%s: no PEM block", name)
 	}
 	return block.Bytes
 }
 
-// selfSignedCAs makes n small self-signed CA certificates; extra bytes of padding go into a private extension.
-func selfSignedCAs(t *testing.T, n, padding int) [][]byte {
+// SelfSignedCAs makes n small self-signed CA certificates; extra bytes of padding go into a private extension.
+func SelfSignedCAs(t *testing.T, n, padding int) [][]byte {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -68,8 +68,8 @@ func selfSignedCAs(t *testing.T, n, padding int) [][]byte {
 	return out
 }
 
-// p7b wraps certificates in a degenerate PKCS#7 SignedData, as openssl crl2pkcs7 does.
-func p7b(t *testing.T, certs [][]byte) []byte {
+// P7B wraps certificates in a degenerate PKCS#7 SignedData, as openssl crl2pkcs7 does.
+func P7B(t *testing.T, certs [][]byte) []byte {
 	t.Helper()
 	var all []byte
 	for _, c := range certs {

@@ -15,12 +15,12 @@ import (
 func TestFetchBundle(t *testing.T) {
 	t.Parallel()
 	files := map[string][]byte{
-		"contoso.p7b":     fixture(t, "contoso-pki.p7b"),
-		"contoso-pem.p7b": fixture(t, "contoso-pki-pem.p7b"),
-		"cert.pem":        fixture(t, "root-ca.pem"),
+		"contoso.p7b":     Fixture(t, "contoso-pki.p7b"),
+		"contoso-pem.p7b": Fixture(t, "contoso-pki-pem.p7b"),
+		"cert.pem":        Fixture(t, "root-ca.pem"),
 		"huge.p7b":        make([]byte, pkcs.MaxBundleSize+1),
-		"many.p7b":        p7b(t, selfSignedCAs(t, 251, 0)),
-		"fat.p7b":         p7b(t, selfSignedCAs(t, 1, 9000)),
+		"many.p7b":        P7B(t, SelfSignedCAs(t, 251, 0)),
+		"fat.p7b":         P7B(t, SelfSignedCAs(t, 1, 9000)),
 	}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/redirect-ftp" {

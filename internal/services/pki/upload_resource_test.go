@@ -1,0 +1,428 @@
+package pki_test
+
+import (
+	"fmt"
+	pkisvc "github.com/entracert/terraform-provider-entracert/internal/services/pki"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/entracert/terraform-provider-entracert/internal/acctest"
+	"github.com/entracert/terraform-provider-entracert/internal/graphemu"
+	"github.com/entracert/terraform-provider-entracert/internal/pkcs"
+	"github.com/entracert/terraform-provider-entracert/internal/testfixtures"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+)
+
+// errRe matches words of a diagnostic however Terraform wraps its lines.
+func errRe(words string) *regexp.Regexp {
+	parts := strings.Fields(words)
+	for i, p := range parts {
+		parts[i] = regexp.QuoteMeta(p)
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(parts, `\s+`))
+}
+
+func caPathCount(env *acctest.Env, method string) int {
+	return env.Emulator.Count(method, "/directory/publicKeyInfrastructure/certificateBasedAuthConfigurations/*/certificateAuthorities/*")
+}
+
+func TestAccPKIUpload_happyPath(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ name, file, hash string }{
+		{"DER, upper-case hash", "contoso-pki.p7b", testfixtures.ContosoSHA256},
+		{"PEM, lower-case hash", "contoso-pki-pem.p7b", strings.ToLower(testfixtures.ContosoPEMSHA256)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			env := acctest.New(t, graphemu.Options{UploadDuration: time.Second})
+			url := env.ServeFile(t, tc.file, pkisvc.Fixture(t, tc.file))
+			config := env.ProviderConfig() + fmt.Sprintf(`
+resource "entracert_certificate_based_auth_pki" "test" {
+  display_name = %q
+}
+
+resource "entracert_certificate_based_auth_pki_upload" "test" {
+  pki_id           = entracert_certificate_based_auth_pki.test.id
+  upload_url       = %q
+  sha256_file_hash = %q
+}
+`, randomName("acctest happy path"), url, tc.hash)
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: env.ProtoV6ProviderFactories,
+				CheckDestroy: func(*terraform.State) error {
+					if env.Emulator != nil && caPathCount(env, "DELETE") != 2 {
+						return fmt.Errorf("destroy deleted %d certificate authorities, want 2", caPathCount(env, "DELETE"))
+					}
+					return nil
+				},
+				Steps: []resource.TestStep{
+					{
+						Config: config,
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(uploadAddr, plancheck.ResourceActionCreate),
+							plancheck.ExpectUnknownValue(uploadAddr, tfjsonpath.New("certificate_authorities")),
+						}},
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(uploadAddr, tfjsonpath.New("status"), knownvalue.StringExact("succeeded")),
+							statecheck.ExpectKnownValue(uploadAddr, tfjsonpath.New("sha256_file_hash"), knownvalue.StringExact(tc.hash)),
+							statecheck.ExpectKnownValue(uploadAddr, tfjsonpath.New("id"),
+								knownvalue.StringRegexp(regexp.MustCompile(`^[^/]+/`+strings.ToUpper(tc.hash)+`$`))),
+							statecheck.ExpectKnownValue(uploadAddr, tfjsonpath.New("certificate_authorities"), thumbprintsExact(contosoThumbprints...)),
+							statecheck.ExpectKnownValue(uploadAddr, tfjsonpath.New("certificate_authorities").AtSliceIndex(1).AtMapKey("certificate_revocation_list_url"),
+								knownvalue.StringExact(testfixtures.ContosoIntermediateCRLURL)),
+							statecheck.ExpectKnownValue(uploadAddr, tfjsonpath.New("certificate_authorities").AtSliceIndex(0).AtMapKey("certificate_authority_type"),
+								knownvalue.StringExact("root")),
+						},
+						Check: checkUploads(env, 1),
+						// After this step the framework plans again and fails unless the plan is empty.
+					},
+					{
+						ResourceName:      uploadAddr,
+						ImportState:       true,
+						ImportStateVerify: true,
+						ImportStateIdFunc: func(s *terraform.State) (string, error) {
+							a := s.RootModule().Resources[uploadAddr].Primary.Attributes
+							return a["pki_id"] + "/" + a["sha256_file_hash"], nil
+						},
+						// The URL cannot be read back from Graph; the CAs are recorded by the next apply.
+						ImportStateVerifyIgnore: []string{"upload_url", "certificate_authorities"},
+					},
+				},
+			})
+		})
+	}
+}
+
+func TestAccPKIUpload_badInputs(t *testing.T) {
+	t.Parallel()
+	for _, deferred := range []bool{false, true} {
+		t.Run(fmt.Sprintf("DeferUploadValidation=%v", deferred), func(t *testing.T) {
+			t.Parallel()
+			env := acctest.New(t, graphemu.Options{UploadDuration: time.Second, DeferUploadValidation: deferred})
+			env.RequireEmulator(t)
+			pki := env.CreatePKI(t, "acctest bad inputs")
+			serve := func(name string, data []byte) (string, string) {
+				return env.ServeFile(t, name, data), pkcs.SHA256Hex(data)
+			}
+			contoso, _ := serve("contoso.p7b", pkisvc.Fixture(t, "contoso-pki.p7b"))
+			notP7B, notP7BHash := serve("root-ca.pem", pkisvc.Fixture(t, "root-ca.pem"))
+			huge, hugeHash := serve("huge.p7b", make([]byte, pkcs.MaxBundleSize+1))
+			many, manyHash := serve("many.p7b", pkisvc.P7B(t, pkisvc.SelfSignedCAs(t, 251, 0)))
+			fat, fatHash := serve("fat.p7b", pkisvc.P7B(t, pkisvc.SelfSignedCAs(t, 1, 9000)))
+
+			step := func(url, hash string, want *regexp.Regexp) resource.TestStep {
+				return resource.TestStep{Config: uploadConfig(env, pki.ID, url, hash, ""), ExpectError: want}
+			}
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: env.ProtoV6ProviderFactories,
+				Steps: []resource.TestStep{
+					// Both hashes are shown.
+					step(contoso, testfixtures.FabrikamSHA256, regexp.MustCompile(`(?s)sha256_file_hash does not match.*`+
+						testfixtures.FabrikamSHA256+`.*`+testfixtures.ContosoSHA256)),
+					step("http://127.0.0.1:1/contoso.p7b", testfixtures.ContosoSHA256, errRe("Cannot download upload_url")),
+					step(env.Endpoint+"/files/missing.p7b", testfixtures.ContosoSHA256, errRe("404")),
+					step("ftp://pki.contoso.example/contoso.p7b", testfixtures.ContosoSHA256, errRe("upload_url is not an http or https URL")),
+					step("file:///tmp/contoso.p7b", testfixtures.ContosoSHA256, errRe("upload_url is not an http or https URL")),
+					step(contoso, "not-a-hash", errRe("64 hexadecimal characters")),
+					step(notP7B, notP7BHash, errRe("is not a PKCS#7 certificate bundle")),
+					step(huge, hugeHash, errRe("larger than 2 MB")),
+					step(many, manyHash, errRe("more than 250 certificates")),
+					step(fat, fatHash, errRe("larger than 8 KB")),
+				},
+			})
+			if n := uploadCount(env); n != 0 {
+				t.Errorf("the emulator saw %d upload requests, want none", n)
+			}
+			checkPKIIdle(t, env, pki.ID)
+		})
+	}
+}
+
+func TestAccPKIUpload_allPresentAreAdopted(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, graphemu.Options{UploadDuration: time.Second})
+	pki := env.CreatePKI(t, "acctest adopt")
+	addCA(t, env, pki.ID, pkisvc.PEMDER(t, "root-ca.pem"), true)
+	addCA(t, env, pki.ID, pkisvc.PEMDER(t, "intermediate-ca.pem"), false)
+	url := env.ServeFile(t, "contoso.p7b", pkisvc.Fixture(t, "contoso-pki.p7b"))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.ProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if left := caThumbprints(t, env, pki.ID); len(left) != 0 {
+				return fmt.Errorf("destroy left certificate authorities %v", left)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{{
+			Config: uploadConfig(env, pki.ID, url, testfixtures.ContosoSHA256, ""),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(uploadAddr, tfjsonpath.New("certificate_authorities"), thumbprintsExact(contosoThumbprints...)),
+			},
+			Check: checkUploads(env, 0),
+		}},
+	})
+}
+
+func TestAccPKIUpload_somePresentIsAClearError(t *testing.T) {
+	t.Parallel()
+	for _, deferred := range []bool{false, true} {
+		t.Run(fmt.Sprintf("DeferUploadValidation=%v", deferred), func(t *testing.T) {
+			t.Parallel()
+			env := acctest.New(t, graphemu.Options{UploadDuration: time.Second, DeferUploadValidation: deferred})
+			env.RequireEmulator(t)
+			pki := env.CreatePKI(t, "acctest partial")
+			addCA(t, env, pki.ID, pkisvc.PEMDER(t, "root-ca.pem"), true)
+			url := env.ServeFile(t, "contoso.p7b", pkisvc.Fixture(t, "contoso-pki.p7b"))
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: env.ProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config: uploadConfig(env, pki.ID, url, testfixtures.ContosoSHA256, ""),
+					ExpectError: regexp.MustCompile(`(?s)Some certificate authorities of the file are already in the PKI.*` +
+						testfixtures.ContosoRootThumbprint + `.*` + testfixtures.ContosoIntermediateThumb + `.*delete`),
+				}},
+			})
+			if n := uploadCount(env); n != 0 {
+				t.Errorf("the emulator saw %d upload requests, want none", n)
+			}
+			checkPKIIdle(t, env, pki.ID)
+		})
+	}
+}
+
+func TestAccPKIUpload_waitsForAnotherActorsJob(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, graphemu.Options{UploadDuration: time.Second})
+	env.RequireEmulator(t)
+	pki := env.CreatePKI(t, "acctest external job")
+	url := env.ServeFile(t, "contoso.p7b", pkisvc.Fixture(t, "contoso-pki.p7b"))
+	const external = 4 * time.Second
+	var jobEnds time.Time
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			PreConfig: func() {
+				jobEnds = time.Now().Add(external)
+				env.Emulator.StartExternalJob(pki.ID, external)
+			},
+			Config: uploadConfig(env, pki.ID, url, testfixtures.ContosoSHA256, ""),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(uploadAddr, tfjsonpath.New("status"), knownvalue.StringExact("succeeded")),
+				statecheck.ExpectKnownValue(uploadAddr, tfjsonpath.New("certificate_authorities"), thumbprintsExact(contosoThumbprints...)),
+			},
+			Check: resource.ComposeTestCheckFunc(checkUploads(env, 1), func(*terraform.State) error {
+				for _, e := range env.Emulator.Journal() {
+					if e.Method == "POST" && strings.HasSuffix(e.Path, "/upload") && e.Time.Before(jobEnds) {
+						return fmt.Errorf("uploaded at %s, %s before the other actor's job ended", e.Time, jobEnds.Sub(e.Time))
+					}
+				}
+				return nil
+			}),
+		}},
+	})
+}
+
+func TestAccPKIUpload_failedJobIsAnErrorWithDetails(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, graphemu.Options{UploadDuration: time.Second})
+	env.RequireEmulator(t)
+	pki := env.CreatePKI(t, "acctest failed job")
+	url := env.ServeFile(t, "contoso.p7b", pkisvc.Fixture(t, "contoso-pki.p7b"))
+	config := uploadConfig(env, pki.ID, url, testfixtures.ContosoSHA256, "")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					env.Emulator.FailNextJob(pki.ID, "failed", "CRLDownloadFailed: the revocation list could not be fetched")
+				},
+				Config:      config,
+				ExpectError: regexp.MustCompile(`(?s)The PKI upload job failed.*"failed".*CRLDownloadFailed`),
+			},
+			{
+				// Nothing was saved: the next apply uploads again and succeeds.
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(uploadAddr, plancheck.ResourceActionCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(uploadAddr, tfjsonpath.New("certificate_authorities"), thumbprintsExact(contosoThumbprints...)),
+				},
+				Check: checkUploads(env, 2),
+			},
+		},
+	})
+}
+
+func TestAccPKIUpload_interruptedApplyResumesWithoutUploadingAgain(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, graphemu.Options{UploadDuration: 6 * time.Second})
+	env.RequireEmulator(t)
+	pki := env.CreatePKI(t, "acctest interrupted")
+	url := env.ServeFile(t, "contoso.p7b", pkisvc.Fixture(t, "contoso-pki.p7b"))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      uploadConfig(env, pki.ID, url, testfixtures.ContosoSHA256, "  timeouts {\n    create = \"2s\"\n  }\n"),
+				ExpectError: errRe("The PKI upload job is still running"),
+			},
+			{
+				Config: uploadConfig(env, pki.ID, url, testfixtures.ContosoSHA256, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					// Terraform taints a create that failed; the replacement waits for the job and adopts its CAs.
+					plancheck.ExpectResourceAction(uploadAddr, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(uploadAddr, tfjsonpath.New("status"), knownvalue.StringExact("succeeded")),
+					statecheck.ExpectKnownValue(uploadAddr, tfjsonpath.New("certificate_authorities"), thumbprintsExact(contosoThumbprints...)),
+				},
+				Check: checkUploads(env, 1),
+			},
+		},
+	})
+}
+
+func TestAccPKIUpload_outOfBandDeletionAndDestroy(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, graphemu.Options{UploadDuration: time.Second})
+	pki := env.CreatePKI(t, "acctest drift")
+	url := env.ServeFile(t, "contoso.p7b", pkisvc.Fixture(t, "contoso-pki.p7b"))
+	config := uploadConfig(env, pki.ID, url, testfixtures.ContosoSHA256, "")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.ProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if left := caThumbprints(t, env, pki.ID); len(left) != 0 {
+				return fmt.Errorf("destroy left certificate authorities %v", left)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{Config: config, Check: checkUploads(env, 1)},
+			{
+				PreConfig:          func() { deleteCAByThumbprint(t, env, pki.ID, testfixtures.ContosoIntermediateThumb) },
+				Config:             config,
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(uploadAddr, plancheck.ResourceActionCreate),
+				}},
+			},
+			{
+				// With the other CA gone too, applying uploads the file again.
+				PreConfig: func() { deleteCAByThumbprint(t, env, pki.ID, testfixtures.ContosoRootThumbprint) },
+				Config:    config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(uploadAddr, tfjsonpath.New("certificate_authorities"), thumbprintsExact(contosoThumbprints...)),
+				},
+				Check: checkUploads(env, 2),
+			},
+		},
+	})
+}
+
+func TestAccPKIUpload_importThenPlanAdoptsTheURLInPlace(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, graphemu.Options{UploadDuration: time.Second})
+	pki := env.CreatePKI(t, "acctest import")
+	url := env.ServeFile(t, "contoso.p7b", pkisvc.Fixture(t, "contoso-pki.p7b"))
+	if err := env.Graph.UploadPKI(ctxMinute(t), pki.ID, url, testfixtures.ContosoSHA256); err != nil {
+		t.Fatal(err)
+	}
+	waitPKIIdle(t, env, pki.ID)
+	config := uploadConfig(env, pki.ID, url, testfixtures.ContosoSHA256, "")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:             config,
+				ResourceName:       uploadAddr,
+				ImportState:        true,
+				ImportStateId:      pki.ID + "/" + testfixtures.ContosoSHA256,
+				ImportStatePersist: true,
+				ImportStateCheck: func(states []*terraform.InstanceState) error {
+					a := states[0].Attributes
+					if a["upload_url"] != "" || a["status"] != "succeeded" || a["id"] != pki.ID+"/"+testfixtures.ContosoSHA256 {
+						return fmt.Errorf("unexpected imported state %v", a)
+					}
+					return nil
+				},
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(uploadAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(uploadAddr, tfjsonpath.New("upload_url"), knownvalue.StringExact(url)),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(uploadAddr, tfjsonpath.New("upload_url"), knownvalue.StringExact(url)),
+					statecheck.ExpectKnownValue(uploadAddr, tfjsonpath.New("certificate_authorities"), thumbprintsExact(contosoThumbprints...)),
+				},
+				// Only the out-of-band upload: adopting the URL does not upload.
+				Check: checkUploads(env, 1),
+			},
+		},
+	})
+}
+
+func TestAccPKIUpload_twoUploadsToOnePKIInOneApply(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, graphemu.Options{UploadDuration: time.Second})
+	contoso := env.ServeFile(t, "contoso.p7b", pkisvc.Fixture(t, "contoso-pki.p7b"))
+	fabrikam := env.ServeFile(t, "fabrikam.p7b", pkisvc.Fixture(t, "fabrikam-pki.p7b"))
+	config := env.ProviderConfig() + fmt.Sprintf(`
+resource "entracert_certificate_based_auth_pki" "test" {
+  display_name = %q
+}
+
+resource "entracert_certificate_based_auth_pki_upload" "contoso" {
+  pki_id           = entracert_certificate_based_auth_pki.test.id
+  upload_url       = %q
+  sha256_file_hash = %q
+}
+
+resource "entracert_certificate_based_auth_pki_upload" "fabrikam" {
+  pki_id           = entracert_certificate_based_auth_pki.test.id
+  upload_url       = %q
+  sha256_file_hash = %q
+}
+`, randomName("acctest two uploads"), contoso, testfixtures.ContosoSHA256, fabrikam, testfixtures.FabrikamSHA256)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: config,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("entracert_certificate_based_auth_pki_upload.contoso", tfjsonpath.New("certificate_authorities"),
+					thumbprintsExact(contosoThumbprints...)),
+				statecheck.ExpectKnownValue("entracert_certificate_based_auth_pki_upload.fabrikam", tfjsonpath.New("certificate_authorities"),
+					thumbprintsExact(testfixtures.FabrikamRootThumbprint)),
+			},
+			Check: checkUploads(env, 2),
+		}},
+	})
+}
+
+func TestAccPKIUpload_lostAnswerIsNotUploadedTwice(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, graphemu.Options{UploadDuration: time.Second})
+	env.RequireEmulator(t)
+	pki := env.CreatePKI(t, "acctest lost answer")
+	url := env.ServeFile(t, "contoso.p7b", pkisvc.Fixture(t, "contoso-pki.p7b"))
+	env.Emulator.AddFault(graphemu.Fault{Method: "POST", Path: uploadPath, DropAfterProcessing: true})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: uploadConfig(env, pki.ID, url, testfixtures.ContosoSHA256, ""),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(uploadAddr, tfjsonpath.New("certificate_authorities"), thumbprintsExact(contosoThumbprints...)),
+			},
+			Check: checkUploads(env, 1),
+		}},
+	})
+}
