@@ -127,13 +127,13 @@ func TestAccCertificate_import(t *testing.T) {
 				ResourceName:  resourceAddr,
 				ImportState:   true,
 				ImportStateId: conn.ID + "/not-a-thumbprint",
-				ExpectError:   regexp.MustCompile(`must be\s+\{api_connector_id\}/\{thumbprint\}`),
+				ExpectError:   errorPattern(`must be \{api_connector_id\}/\{thumbprint\}`),
 			},
 			{
 				ResourceName:  resourceAddr,
 				ImportState:   true,
 				ImportStateId: conn.ID + "/" + testfixtures.ClientECThumbprint,
-				ExpectError:   regexp.MustCompile(`(?i)cannot import non-existent remote object`),
+				ExpectError:   errorPattern(`(?i)cannot import non-existent remote object`),
 			},
 		},
 	})
@@ -307,7 +307,7 @@ func TestAccCertificate_outOfBandChanges(t *testing.T) {
 					}
 				},
 				Config:      cfg,
-				ExpectError: regexp.MustCompile(`No API connector with ID\s+"` + regexp.QuoteMeta(conn.ID) + `"`),
+				ExpectError: errorPattern(`No API connector with ID "` + regexp.QuoteMeta(conn.ID) + `" exists`),
 			},
 		},
 	})
@@ -326,21 +326,21 @@ func TestAccCertificate_badInputsFailAtPlan(t *testing.T) {
 		p    pfx
 		want string
 	}{
-		{raw("this is not base64!", nil), `PFX is not base64[\s\S]*pkcs12_value_wo must be the PFX`},
-		{pfx{Value: "aGVsbG8gd29ybGQ=", Password: pw}, `Not a PKCS#12 \(PFX\) file[\s\S]*pkcs12_value is not a PKCS#12`},
+		{raw("this is not base64!", nil), `PFX is not base64 .* pkcs12_value_wo must be the PFX`},
+		{pfx{Value: "aGVsbG8gd29ybGQ=", Password: pw}, `Not a PKCS#12 \(PFX\) file .* pkcs12_value is not a PKCS#12`},
 		{raw(testfixtures.Base64("truncated.pfx"), pw), `Not a PKCS#12 \(PFX\) file`},
-		{raw(testfixtures.Base64("client-aes.pfx"), ptr("wrong password")), `Wrong PFX password[\s\S]*password_wo`},
-		{pfx{Value: testfixtures.Base64("client-aes.pfx"), Password: ptr("wrong")}, `Wrong PFX password[\s\S]*with the password in password\.`},
-		{raw(testfixtures.Base64("client-aes.pfx"), nil), `PFX needs a password[\s\S]*Set password_wo`},
+		{raw(testfixtures.Base64("client-aes.pfx"), ptr("wrong password")), `Wrong PFX password .* with the password in password_wo\.`},
+		{pfx{Value: testfixtures.Base64("client-aes.pfx"), Password: ptr("wrong")}, `Wrong PFX password .* with the password in password\.`},
+		{raw(testfixtures.Base64("client-aes.pfx"), nil), `PFX needs a password .* Set password_wo`},
 		{raw(testfixtures.Base64("cert-only-no-key.pfx"), pw), `PFX holds no private key`},
 		{raw(b64File(t, "testdata/key-only.pfx"), pw), `PFX holds no matching certificate`},
-		{raw(testfixtures.Base64("client-expired.pfx"), pw), `Certificate has expired[\s\S]*` + testfixtures.ExpiredThumbprint},
+		{raw(testfixtures.Base64("client-expired.pfx"), pw), `Certificate has expired .* \(thumbprint ` + testfixtures.ExpiredThumbprint + `, .* never make it active`},
 	}
 	var steps []resource.TestStep
 	for _, c := range cases {
 		steps = append(steps, resource.TestStep{
 			Config:      certConfig(env, conn.ID, c.p),
-			ExpectError: regexp.MustCompile(c.want),
+			ExpectError: errorPattern(c.want),
 		})
 	}
 	both := env.ProviderConfig() + `
@@ -358,9 +358,9 @@ resource "` + resourceType + `" "test" {
 }
 `
 	steps = append(steps,
-		resource.TestStep{Config: both, ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Combination.*pkcs12_value`)},
-		resource.TestStep{Config: both, ExpectError: regexp.MustCompile(`(?s)password.*password_wo|password_wo.*password`)},
-		resource.TestStep{Config: neither, ExpectError: regexp.MustCompile(`(?s)No attribute specified.*pkcs12_value`)},
+		resource.TestStep{Config: both, ExpectError: errorPattern(`Invalid Attribute Combination .* \[pkcs12_value,pkcs12_value_wo\]`)},
+		resource.TestStep{Config: both, ExpectError: errorPattern(`Invalid Attribute Combination .* \[password,password_wo\]`)},
+		resource.TestStep{Config: neither, ExpectError: errorPattern(`Missing Attribute Configuration .* \[pkcs12_value,pkcs12_value_wo\]`)},
 	)
 	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: env.ProtoV6ProviderFactories, Steps: steps})
 	if env.Emulator != nil {
@@ -462,11 +462,11 @@ func TestAccCertificate_usGovernmentCloud(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      gov + "resource \"" + resourceType + "\" \"test\" {\n  api_connector_id = \"" + conn.ID + "\"\n" + body + "}\n",
-				ExpectError: regexp.MustCompile(`(?s)API connectors are not available in this cloud.*usgovernmentl4.*global and China`),
+				ExpectError: errorPattern(`API connectors are not available in this cloud .* "usgovernmentl4" cloud\. .* only in the global and China clouds`),
 			},
 			{
 				Config:      gov + "data \"entracert_api_connector\" \"test\" {\n  id = \"" + conn.ID + "\"\n}\n",
-				ExpectError: regexp.MustCompile(`(?s)API connectors are not available in this cloud`),
+				ExpectError: errorPattern(`API connectors are not available in this cloud`),
 			},
 		},
 	})

@@ -2,7 +2,6 @@ package apiconnector_test
 
 import (
 	"fmt"
-	"regexp"
 	"testing"
 
 	"github.com/entracert/terraform-provider-entracert/internal/acctest"
@@ -91,23 +90,23 @@ func TestAccConnectorDataSource_errors(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      dataConfig(env, "  display_name = \"acctest-no-such-connector\"\n"),
-				ExpectError: regexp.MustCompile(`Found 0 API connectors named\s+"acctest-no-such-connector"`),
+				ExpectError: errorPattern(`Found 0 API connectors named "acctest-no-such-connector"`),
 			},
 			{
 				Config:      dataConfig(env, fmt.Sprintf("  display_name = %q\n", dup)),
-				ExpectError: regexp.MustCompile(`Found 2 API connectors named[\s\S]*Use id to pick one`),
+				ExpectError: errorPattern(`Found 2 API connectors named .* Use id to pick one`),
 			},
 			{
 				Config:      dataConfig(env, "  id = \"00000000-0000-0000-0000-000000000000\"\n"),
-				ExpectError: regexp.MustCompile(`No API connector with ID\s+"00000000-0000-0000-0000-000000000000"`),
+				ExpectError: errorPattern(`No API connector with ID "00000000-0000-0000-0000-000000000000" exists`),
 			},
 			{
 				Config:      dataConfig(env, "  id = \"x\"\n  display_name = \"y\"\n"),
-				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Combination.*display_name`),
+				ExpectError: errorPattern(`Invalid Attribute Combination .* \[id,display_name\]`),
 			},
 			{
 				Config:      dataConfig(env, ""),
-				ExpectError: regexp.MustCompile(`(?s)No attribute specified.*display_name`),
+				ExpectError: errorPattern(`Missing Attribute Configuration .* \[id,display_name\]`),
 			},
 		},
 	})

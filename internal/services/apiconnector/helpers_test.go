@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"os"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -135,4 +136,11 @@ func b64File(t *testing.T, name string) string {
 		t.Fatal(err)
 	}
 	return base64.StdEncoding.EncodeToString(b)
+}
+
+// errorPattern matches a diagnostic as Terraform prints it, wrapped at any space: each space in pattern
+// matches any run of whitespace, and " .* " skips anything, line breaks included.
+func errorPattern(pattern string) *regexp.Regexp {
+	pattern = strings.ReplaceAll(pattern, " .* ", `\s[\s\S]*\s`)
+	return regexp.MustCompile(strings.ReplaceAll(pattern, " ", `\s+`))
 }

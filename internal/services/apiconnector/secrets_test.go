@@ -35,7 +35,7 @@ func TestAccCertificate_writeOnlyKeepsSecretsOutOfState(t *testing.T) {
 	rawFilesClean := func(*terraform.State) error {
 		stateFiles := 0
 		err := filepath.WalkDir(workDirs, func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
+			if err != nil || !d.Type().IsRegular() {
 				return err
 			}
 			name := d.Name()
@@ -159,6 +159,10 @@ resource %q "test" {
 		t.Fatalf("reading the provider log: %v", err)
 	}
 	log := string(b)
+	t.Logf("provider log: %d bytes", len(log))
+	if keep := os.Getenv("ENTRACERT_KEEP_TEST_LOG"); keep != "" {
+		_ = os.WriteFile(keep, b, 0o600)
+	}
 	// Non-vacuous: the log is there, at trace level, and holds the provider's own upload record.
 	if len(log) < 1000 || !strings.Contains(log, "uploading client certificate") || !strings.Contains(log, testfixtures.ClientThumbprint) {
 		t.Fatalf("the provider log (%d bytes) does not show the upload; log capture is not working", len(log))
