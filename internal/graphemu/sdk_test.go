@@ -20,11 +20,11 @@ import (
 	absser "github.com/microsoft/kiota-abstractions-go/serialization"
 	"github.com/microsoft/kiota-abstractions-go/store"
 	jsonser "github.com/microsoft/kiota-serialization-json-go"
+	msgraphcore "github.com/microsoftgraph/msgraph-sdk-go-core"
 	"github.com/microsoftgraph/msgraph-sdk-go/directory"
 	"github.com/microsoftgraph/msgraph-sdk-go/identity"
 	"github.com/microsoftgraph/msgraph-sdk-go/models"
 	"github.com/microsoftgraph/msgraph-sdk-go/models/odataerrors"
-	msgraphcore "github.com/microsoftgraph/msgraph-sdk-go-core"
 
 	"github.com/entracert/terraform-provider-entracert/internal/clock"
 	"github.com/entracert/terraform-provider-entracert/internal/graphemu"
