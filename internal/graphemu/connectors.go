@@ -14,7 +14,6 @@ const (
 	TypeBasicAuthentication             = "#microsoft.graph.basicAuthentication"
 	TypePkcs12Certificate               = "#microsoft.graph.pkcs12Certificate"
 	TypeClientCertificateAuthentication = "#microsoft.graph.clientCertificateAuthentication"
-	TypeIdentityAPIConnector            = "#microsoft.graph.identityApiConnector"
 
 	// MaskedPassword is what Graph returns in place of a basic-authentication password.
 	MaskedPassword = "******"
@@ -45,6 +44,9 @@ type clientCert struct {
 }
 
 // ---- JSON shapes, field order as in Graph's documentation ----
+
+// A connector carries no top-level @odata.type: Graph's documented answers (uploadClientCertificate, get, list)
+// have none, since identityApiConnector is the declared type; only authenticationConfiguration has one.
 
 type connectorJSON struct {
 	Context                     string `json:"@odata.context,omitempty"`

@@ -360,6 +360,9 @@ func TestConnectorListFilterAndPaging(t *testing.T) {
 		}
 		r := v.do("GET", strings.TrimPrefix(next, v.srv.URL+"/v1.0"), nil)
 		wantStatus(t, r, 200)
+		if bytes.Contains(r.body, []byte(`\u0026`)) {
+			t.Errorf("nextLink has an escaped '&': %s", r.body)
+		}
 		all = append(all, names(r)...)
 		next, _ = r.obj(t)["@odata.nextLink"].(string)
 	}

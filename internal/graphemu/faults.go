@@ -12,7 +12,8 @@ type Fault struct {
 	Method, Path string
 	// Count is how many matching requests get the fault (0 = 1).
 	Count int
-	// Status and Code are answered in Graph's error shape (Code defaults per status); RetryAfter sets the header.
+	// Status (0 = 503) and Code are answered in Graph's error shape (Code defaults per status); RetryAfter sets
+	// the header.
 	Status     int
 	Code       string
 	RetryAfter string

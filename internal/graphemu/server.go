@@ -36,6 +36,8 @@ type call struct {
 	// path is below /v1.0; segs are its segments.
 	path string
 	segs []string
+	// now is the emulator's clock, for innerError.date.
+	now func() time.Time
 }
 
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -54,7 +56,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		sleepCtx(r.Context(), latency)
 	}
 
-	c := &call{w: w, r: r, requestID: newGUID(), base: requestBase(r)}
+	c := &call{w: w, r: r, requestID: newGUID(), base: requestBase(r), now: e.clk.Now}
 	w.Header().Set("request-id", c.requestID)
 	if cid := r.Header.Get("client-request-id"); cid != "" {
 		w.Header().Set("client-request-id", cid)
@@ -210,7 +212,7 @@ func (b *bufferedWriter) Write(p []byte) (int, error) { return b.body.Write(p) }
 // ---- answers ----
 
 func (c *call) json(status int, v any) {
-	b, err := json.Marshal(v)
+	b, err := marshal(v)
 	if err != nil {
 		c.errorf(http.StatusInternalServerError, "InternalServerError", "encoding the response: %v", err)
 		return
@@ -218,6 +220,17 @@ func (c *call) json(status int, v any) {
 	c.w.Header().Set("Content-Type", contentTypeJSON)
 	c.w.WriteHeader(status)
 	_, _ = c.w.Write(b)
+}
+
+// marshal encodes without HTML escaping, so nextLinks keep a literal '&' as Graph writes them.
+func marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 func (c *call) noContent() { c.w.WriteHeader(http.StatusNoContent) }
@@ -244,12 +257,12 @@ func (c *call) errorf(status int, code, format string, args ...any) {
 		Code:    code,
 		Message: fmt.Sprintf(format, args...),
 		InnerError: innerError{
-			Date:            time.Now().UTC().Format("2006-01-02T15:04:05"),
+			Date:            c.now().UTC().Format("2006-01-02T15:04:05"),
 			RequestID:       c.requestID,
 			ClientRequestID: c.w.Header().Get("client-request-id"),
 		},
 	}}
-	b, _ := json.Marshal(body)
+	b, _ := marshal(body)
 	c.w.Header().Set("Content-Type", "application/json")
 	c.w.WriteHeader(status)
 	_, _ = c.w.Write(b)
