@@ -33,11 +33,19 @@ type result struct {
 func main() {
 	latency := flag.Duration("latency", 50*time.Millisecond, "latency the emulator adds to every request")
 	scenarios := flag.String("scenarios", "1,2,3,4,5", "which scenarios to run")
+	verbose := flag.Bool("v", false, "show the in-process provider's logs")
 	flag.Parse()
+	progress := os.Stderr
+	if !*verbose {
+		// The provider runs in this process and logs to stderr; keep that out of the report.
+		if devnull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0); err == nil {
+			os.Stderr = devnull
+		}
+	}
 
 	tf, err := findTerraform()
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "error:", err)
+		fmt.Fprintln(progress, "error:", err)
 		os.Exit(1)
 	}
 	want := map[string]bool{}
@@ -49,7 +57,7 @@ func main() {
 		if !want[id] {
 			return
 		}
-		fmt.Fprintf(os.Stderr, "running scenario %s...\n", id)
+		fmt.Fprintf(progress, "running scenario %s...\n", id)
 		r := f()
 		results = append(results, r)
 		line, _ := json.Marshal(r)

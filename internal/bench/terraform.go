@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/entracert/terraform-provider-entracert/internal/provider"
+	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/go-plugin"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
@@ -91,7 +92,8 @@ func serveProvider(ctx context.Context) (string, func(), error) {
 	errCh := make(chan error, 1)
 	go func() {
 		errCh <- tf6server.Serve(providerAddress, providerserver.NewProtocol6(provider.New("bench")()),
-			tf6server.WithDebug(ctx, configCh, closeCh), tf6server.WithoutLogStderrOverride())
+			tf6server.WithDebug(ctx, configCh, closeCh), tf6server.WithoutLogStderrOverride(),
+			tf6server.WithGoPluginLogger(hclog.NewNullLogger()))
 	}()
 	select {
 	case cfg := <-configCh:
