@@ -425,14 +425,14 @@ func TestAccCertificate_uploadRetries(t *testing.T) {
 	}
 }
 
-// A storm of 429s on every read (about a third of them) does not fail create, refresh, plan or destroy.
+// A storm of 429s on the connector reads (half of them) does not fail create, refresh, plan or destroy.
 func TestAccCertificate_throttledReads(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t, graphemu.Options{})
 	env.RequireEmulator(t)
 	conn := env.CreateAPIConnector(t, "acctest-429")
 	env.Emulator.AddFault(graphemu.Fault{Method: http.MethodGet, Path: "/identity/apiConnectors/*",
-		Status: http.StatusTooManyRequests, RetryAfter: "1", Probability: 0.35})
+		Status: http.StatusTooManyRequests, RetryAfter: "1", Probability: 0.5})
 	cfg := certConfig(env, conn.ID, fixturePFX("client-aes.pfx", ptr(testfixtures.Password), true))
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.ProtoV6ProviderFactories,
@@ -441,9 +441,46 @@ func TestAccCertificate_throttledReads(t *testing.T) {
 			{Config: cfg, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
 		},
 	})
-	if n := env.Emulator.Count(http.MethodGet, "/identity/apiConnectors/*"); n < 3 {
-		t.Errorf("only %d connector reads: the storm was not exercised", n)
+	throttled := 0
+	for _, e := range env.Emulator.Journal() {
+		if e.Method == http.MethodGet && e.Status == http.StatusTooManyRequests {
+			throttled++
+		}
 	}
+	if throttled == 0 {
+		t.Errorf("no read was answered 429: the storm was not exercised")
+	}
+}
+
+// When the certificate does not show up within timeouts.create, the apply fails saying so; the next apply,
+// once Graph's reads have caught up, adopts the uploaded certificate instead of uploading it again.
+func TestAccCertificate_createTimeoutThenAdopt(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, graphemu.Options{})
+	env.RequireEmulator(t)
+	conn := env.CreateAPIConnector(t, "acctest-timeout")
+	const lag = 5 * time.Second
+	env.Emulator.SetReadAfterWriteLag(lag)
+	p := fixturePFX("client-aes.pfx", ptr(testfixtures.Password), true)
+	p.ExtraLines = "  timeouts {\n    create = \"2s\"\n  }\n"
+	cfg := certConfig(env, conn.ID, p)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      cfg,
+				ExpectError: errorPattern(`Timed out uploading the client certificate .* the next apply adopts it without uploading it again`),
+			},
+			{
+				PreConfig: func() { time.Sleep(lag) }, // let the read side catch up
+				Config:    cfg,
+				Check: resource.ComposeTestCheckFunc(
+					checkUploads(env, 1),
+					checkConnectorThumbprints(t, env, conn.ID, testfixtures.ClientThumbprint),
+				),
+			},
+		},
+	})
 }
 
 // In the US Government clouds the resource and the data source fail at plan, saying why.
