@@ -359,6 +359,8 @@ func (e *Emulator) pkiExists(id string) bool {
 
 // ---- upload ----
 
+const msgInProgress = "Another upload or delete operation is in progress for this PKI. Only one operation can run at a time; wait until its status is no longer 'running'."
+
 // uploadProblem is a reason an upload cannot succeed; with DeferUploadValidation it becomes the job's statusDetails.
 type uploadProblem struct{ msg string }
 
@@ -401,7 +403,7 @@ func (e *Emulator) uploadPKI(c *call, id string) {
 		return
 	case p.job != nil || p.downloading:
 		e.mu.Unlock()
-		c.badRequest("Another upload or delete operation is in progress for this PKI. Only one operation can run at a time; wait until its status is no longer 'running'.")
+		c.badRequest(msgInProgress)
 		return
 	}
 	p.downloading = true
@@ -415,6 +417,13 @@ func (e *Emulator) uploadPKI(c *call, id string) {
 	if e.pkis[p.id] != p {
 		e.mu.Unlock()
 		c.pkiNotFound(id)
+		return
+	}
+	// StartExternalJob may have begun another operation while the file downloaded.
+	e.settle(p, now)
+	if p.job != nil {
+		e.mu.Unlock()
+		c.badRequest(msgInProgress)
 		return
 	}
 	if problem == nil {
