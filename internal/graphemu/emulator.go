@@ -3,12 +3,23 @@
 //
 // Choices where Graph's documentation is silent (each is repeated where it is implemented):
 //   - @odata.context uses the request's own scheme and host (real Graph uses its own host per cloud).
+//     Connectors carry no top-level @odata.type (as in the documented examples); PKIs and CAs do.
 //   - Uploading a client certificate whose thumbprint is already in certificateList keeps one entry and
-//     moves it to most recently uploaded.
-//   - A new PKI reports status "succeeded" and statusDetails null before any upload.
+//     moves it to most recently uploaded. Expired and not-yet-valid certificates are accepted, listed, inactive.
+//     Uploading onto a basic-auth connector switches it to clientCertificateAuthentication.
+//   - A new PKI reports status "succeeded" and statusDetails null before any upload; a failed job ends "failed".
 //   - Deleting a PKI is immediate (no delete job), even while an upload job runs.
-//   - Unknown segments under /v1.0 answer 400 "Resource not found for the segment", as Graph does.
-//   - Lists page at 100 items (or $top) with an @odata.nextLink carrying an opaque $skiptoken.
+//   - 404 codes: Request_ResourceNotFound for PKIs and CAs (directory objects), ResourceNotFound for connectors.
+//     Unknown segments under /v1.0 answer 400 "Resource not found for the segment", as Graph does; 405 answers
+//     MethodNotAllowed with an Allow header. innerError.date has no zone, as Graph writes it.
+//   - Unknown body properties answer 400, as Graph does. A CA's facts come from its certificate; a caller's
+//     certificateAuthorityType, CRL URLs and displayName override the derived ones.
+//   - $filter (displayName eq / startswith) compares case-insensitively. Lists page at 100 items (or $top)
+//     with an @odata.nextLink carrying an opaque $skiptoken.
+//   - Read-after-write lag hides new objects from GETs and lists (writes reach them at once); isActive is
+//     computed over the certificates a lagging read shows.
+//   - With DeferUploadValidation, malformed requests (missing parameters, a non-http URL) and "in progress"
+//     still answer 400 at once; only download, hash, parse, limit and duplicate problems are deferred.
 package graphemu
 
 import (

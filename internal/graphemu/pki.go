@@ -389,7 +389,8 @@ func (e *Emulator) uploadPKI(c *call, id string) {
 	}
 	u, err := url.Parse(strings.TrimSpace(rawURL))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		c.badRequest("The uploadUrl '%s' is not an absolute http or https URL.", rawURL)
+		// The URL is not repeated: it may carry a SAS token.
+		c.badRequest("The uploadUrl is not an absolute http or https URL.")
 		return
 	}
 
