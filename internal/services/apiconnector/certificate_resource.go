@@ -176,12 +176,7 @@ func unsupportedCloud(c *clients.Client) (summary, detail string, bad bool) {
 
 func (r *certificateResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
-		if !req.State.Raw.IsNull() {
-			var state certificateModel
-			resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-			resp.Diagnostics.AddWarning("The certificate will stay on the API connector", destroyDetail(state))
-		}
-		return
+		return // destroy: Delete says what it means for Graph
 	}
 	if summary, detail, bad := unsupportedCloud(r.client); bad {
 		resp.Diagnostics.AddError(summary, detail)
@@ -422,8 +417,8 @@ func (r *certificateResource) Update(ctx context.Context, req resource.UpdateReq
 
 func destroyDetail(state certificateModel) string {
 	return fmt.Sprintf("Microsoft Graph cannot remove a single certificate from an API connector, so destroying this resource "+
-		"only removes it from the Terraform state: the certificate %s stays on API connector %s (and stays active if it is "+
-		"the newest valid one). To remove all of a connector's certificates, switch the connector to basic authentication "+
+		"only removes it from the Terraform state: the certificate %s stays on API connector %s, and Graph keeps using it "+
+		"while it is the most recently uploaded valid certificate. To remove all of a connector's certificates, switch the connector to basic authentication "+
 		"(in the portal or with PATCH /identity/apiConnectors/{id}), or delete the connector.",
 		state.Thumbprint.ValueString(), state.APIConnectorID.ValueString())
 }
