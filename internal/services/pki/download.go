@@ -25,7 +25,7 @@ var downloadClient = &http.Client{
 			return errors.New("stopped after 10 redirects")
 		}
 		if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
-			return fmt.Errorf("redirected to %q, which is not http or https", req.URL.Redacted())
+			return fmt.Errorf("redirected to %q, which is not http or https", safeURL(req.URL))
 		}
 		return nil
 	},
@@ -50,18 +50,19 @@ func (e *inputError) Error() string { return e.Summary + ": " + e.Detail }
 func checkUploadURL(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return fmt.Sprintf("%q is not a URL: %v.", raw, err)
+		return "The value is not a URL. Use a full URL such as https://pki.contoso.com/cba/contoso.p7b."
 	}
+	shown := safeURL(u)
 	if u.Scheme != "http" && u.Scheme != "https" {
 		scheme := u.Scheme
 		if scheme == "" {
 			scheme = "(none)"
 		}
 		return fmt.Sprintf("%q has the scheme %s; Microsoft Graph downloads the file itself and accepts only "+
-			"http:// and https:// URLs. Publish the .p7b on a web server Graph can reach and use that URL.", raw, scheme)
+			"http:// and https:// URLs. Publish the .p7b on a web server Graph can reach and use that URL.", shown, scheme)
 	}
 	if u.Host == "" {
-		return fmt.Sprintf("%q has no host name. Use a full URL such as https://pki.contoso.com/cba/contoso.p7b.", raw)
+		return fmt.Sprintf("%q has no host name. Use a full URL such as https://pki.contoso.com/cba/contoso.p7b.", shown)
 	}
 	return ""
 }
@@ -81,24 +82,24 @@ func fetchBundle(ctx context.Context, rawURL, wantHash string) (*bundle, error) 
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
-		return nil, &inputError{urlAttr, cannot, fmt.Sprintf("%s: %v.", rawURL, err)}
+		return nil, &inputError{urlAttr, cannot, fmt.Sprintf("%s: %v.", safeURLString(rawURL), err)}
 	}
 	resp, err := downloadClient.Do(req)
 	if err != nil {
-		return nil, &inputError{urlAttr, cannot, fmt.Sprintf("GET %s failed: %v.\n\n%s", req.URL.Redacted(), unwrapURLError(err), why)}
+		return nil, &inputError{urlAttr, cannot, fmt.Sprintf("GET %s failed: %v.\n\n%s", safeURL(req.URL), unwrapURLError(err), why)}
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, &inputError{urlAttr, cannot, fmt.Sprintf("GET %s answered %s.\n\n%s", req.URL.Redacted(), resp.Status, why)}
+		return nil, &inputError{urlAttr, cannot, fmt.Sprintf("GET %s answered %s.\n\n%s", safeURL(req.URL), resp.Status, why)}
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, pkcs.MaxBundleSize+1))
 	if err != nil {
-		return nil, &inputError{urlAttr, cannot, fmt.Sprintf("reading %s failed: %v.\n\n%s", req.URL.Redacted(), unwrapURLError(err), why)}
+		return nil, &inputError{urlAttr, cannot, fmt.Sprintf("reading %s failed: %v.\n\n%s", safeURL(req.URL), unwrapURLError(err), why)}
 	}
 	if len(data) > pkcs.MaxBundleSize {
 		return nil, &inputError{urlAttr, "The file at upload_url is too large",
 			fmt.Sprintf("%s is larger than 2 MB, Graph's limit for a PKI upload. Split the certificate authorities "+
-				"into several .p7b files, each with its own entracert_certificate_based_auth_pki_upload.", req.URL.Redacted())}
+				"into several .p7b files, each with its own entracert_certificate_based_auth_pki_upload.", safeURL(req.URL))}
 	}
 
 	got := pkcs.SHA256Hex(data)
@@ -107,12 +108,12 @@ func fetchBundle(ctx context.Context, rawURL, wantHash string) (*bundle, error) 
 			fmt.Sprintf("sha256_file_hash:          %s\nSHA-256 of %s: %s\n\n"+
 				"Graph would reject this upload. Set sha256_file_hash to the hash of the file you mean to upload "+
 				"(filesha256(\"<file>.p7b\") or Get-FileHash), or publish that file at upload_url.",
-				strings.ToUpper(wantHash), req.URL.Redacted(), got)}
+				strings.ToUpper(wantHash), safeURL(req.URL), got)}
 	}
 
 	cas, err := pkcs.ParseCertificateBundle(data)
 	if err != nil {
-		return nil, &inputError{urlAttr, "The file at upload_url is not a usable .p7b", bundleProblem(req.URL.Redacted(), err)}
+		return nil, &inputError{urlAttr, "The file at upload_url is not a usable .p7b", bundleProblem(safeURL(req.URL), err)}
 	}
 	return &bundle{SHA256: got, CAs: cas}, nil
 }
@@ -145,4 +146,22 @@ func unwrapURLError(err error) error {
 		return ue.Err
 	}
 	return err
+}
+
+// safeURL is u for logs and diagnostics: without user info, query or fragment, which may carry a
+// token (a SAS signature, for instance).
+func safeURL(u *url.URL) string {
+	s := (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}).String()
+	if u.RawQuery != "" {
+		s += "?…"
+	}
+	return s
+}
+
+func safeURLString(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(an unparsable URL)"
+	}
+	return safeURL(u)
 }

@@ -58,6 +58,7 @@ func TestFetchBundle(t *testing.T) {
 		{"no host", "https:///contoso.p7b", testfixtures.ContosoSHA256, "upload_url", []string{"no host"}},
 		{"unreachable", "http://127.0.0.1:1/contoso.p7b", testfixtures.ContosoSHA256, "upload_url", []string{"failed", "reachable"}},
 		{"404", srv.URL + "/missing.p7b", testfixtures.ContosoSHA256, "upload_url", []string{"404"}},
+		{"404 with a SAS token", srv.URL + "/missing.p7b?sv=2024&sig=s3cr3t", testfixtures.ContosoSHA256, "upload_url", []string{"404", "missing.p7b?…"}},
 		{"redirect to ftp", srv.URL + "/redirect-ftp", testfixtures.ContosoSHA256, "upload_url", []string{"not http or https"}},
 		{"not a p7b", srv.URL + "/cert.pem", hashOf("cert.pem"), "upload_url", []string{"not a PKCS#7"}},
 		{"too large", srv.URL + "/huge.p7b", hashOf("huge.p7b"), "upload_url", []string{"larger than 2 MB"}},
@@ -72,6 +73,9 @@ func TestFetchBundle(t *testing.T) {
 		}
 		if got := ie.Attribute.String(); got != tc.attr {
 			t.Errorf("%s: error on %s, want %s", tc.name, got, tc.attr)
+		}
+		if strings.Contains(ie.Detail, "s3cr3t") {
+			t.Errorf("%s: detail %q shows the URL's query", tc.name, ie.Detail)
 		}
 		for _, w := range tc.want {
 			if !strings.Contains(ie.Detail, w) {

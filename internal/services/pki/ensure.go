@@ -108,14 +108,14 @@ func (r *uploadResource) ensure(ctx context.Context, a ensureArgs) (ensureResult
 		}
 		if rejection != nil {
 			return res, &detailedError{path.Root("upload_url"), "Graph rejected the upload",
-				fmt.Sprintf("Uploading %s to PKI %s: %v", a.UploadURL, a.PKIID, rejection)}
+				fmt.Sprintf("Uploading %s to PKI %s: %v", safeURLString(a.UploadURL), a.PKIID, rejection)}
 		}
 		if uploads >= maxUploadAttempts {
 			return res, fmt.Errorf("uploading to PKI %s: gave up after %d attempts (their answers were lost or another job kept the PKI busy)", a.PKIID, uploads)
 		}
 
 		uploads++
-		tflog.Info(ctx, "Uploading the .p7b to the PKI", map[string]any{"upload_url": a.UploadURL, "sha256": a.SHA256})
+		tflog.Info(ctx, "Uploading the .p7b to the PKI", map[string]any{"upload_url": safeURLString(a.UploadURL), "sha256": a.SHA256})
 		err = g.UploadPKI(ctx, a.PKIID, a.UploadURL, a.SHA256)
 		switch {
 		case err == nil:
@@ -134,7 +134,7 @@ func (r *uploadResource) ensure(ctx context.Context, a ensureArgs) (ensureResult
 			}
 			rejection = err
 		default:
-			return res, fmt.Errorf("uploading %s to PKI %s: %w", a.UploadURL, a.PKIID, err)
+			return res, fmt.Errorf("uploading %s to PKI %s: %w", safeURLString(a.UploadURL), a.PKIID, err)
 		}
 	}
 }

@@ -76,7 +76,10 @@ func (r *uploadResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 			"certificates, so a wrong hash, an unreachable URL or a file that is not a usable `.p7b` is reported at plan time " +
 			"and nothing is written. The upload is an asynchronous job of up to 30 minutes; the provider waits for it " +
 			"(see `timeouts`). If every certificate authority of the file is already in the PKI, they are adopted without an upload.\n\n" +
-			"Destroying this resource deletes the certificate authorities it recorded from the PKI.",
+			"Destroying this resource deletes the certificate authorities it recorded from the PKI. If an apply is interrupted " +
+			"(or times out) while the job runs, the upload stays in the state with `status = \"running\"` and the next apply " +
+			"waits for that job and adopts its certificate authorities instead of uploading again; destroying it before then " +
+			"leaves whatever the job adds in the PKI.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`{pki_id}/{SHA-256 of the file, uppercase}`.",

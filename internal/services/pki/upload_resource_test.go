@@ -403,7 +403,22 @@ resource "entracert_certificate_based_auth_pki_upload" "fabrikam" {
 				statecheck.ExpectKnownValue("entracert_certificate_based_auth_pki_upload.fabrikam", tfjsonpath.New("certificate_authorities"),
 					thumbprintsExact(testfixtures.FabrikamRootThumbprint)),
 			},
-			Check: checkUploads(env, 2),
+			Check: resource.ComposeTestCheckFunc(checkUploads(env, 2), func(*terraform.State) error {
+				if env.Emulator == nil {
+					return nil
+				}
+				// The provider queues uploads to one PKI: the second starts after the first job ended.
+				var at []time.Time
+				for _, e := range env.Emulator.Journal() {
+					if e.Method == "POST" && strings.HasSuffix(e.Path, "/upload") {
+						at = append(at, e.Time)
+					}
+				}
+				if len(at) == 2 && at[1].Sub(at[0]) < time.Second {
+					return fmt.Errorf("the second upload came %s after the first, while its job (1s) still ran", at[1].Sub(at[0]))
+				}
+				return nil
+			}),
 		}},
 	})
 }
