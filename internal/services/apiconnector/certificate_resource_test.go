@@ -1,6 +1,7 @@
 package apiconnector_test
 
 import (
+	"fmt"
 	"net/http"
 	"regexp"
 	"strings"
@@ -509,5 +510,55 @@ func TestAccCertificate_usGovernmentCloud(t *testing.T) {
 	})
 	if n := env.Emulator.Count(http.MethodPost, uploadPath); n != 0 {
 		t.Errorf("%d uploads in a US Government cloud, want 0", n)
+	}
+}
+
+// A PFX that is unknown while planning (it comes from another resource) leaves the certificate's facts unknown
+// in the plan; the PFX is checked at apply, before any upload.
+func TestAccCertificate_unknownAtPlan(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, graphemu.Options{})
+	conn := env.CreateAPIConnector(t, "acctest-unknown")
+	config := func(fixture string) string {
+		return env.ProviderConfig() + fmt.Sprintf(`
+resource "terraform_data" "pfx" {
+  input = %q
+}
+
+resource %q "test" {
+  api_connector_id = %q
+  pkcs12_value_wo  = terraform_data.pfx.output
+  password_wo      = %q
+}
+`, testfixtures.Base64(fixture), resourceType, conn.ID, testfixtures.Password)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config("client-aes.pfx"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectUnknownValue(resourceAddr, tfjsonpath.New("thumbprint")),
+					plancheck.ExpectUnknownValue(resourceAddr, tfjsonpath.New("not_after")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("thumbprint"), knownvalue.StringExact(testfixtures.ClientThumbprint)),
+					statecheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("subject"), knownvalue.StringRegexp(regexp.MustCompile("CN=api-connector-client"))),
+				},
+				Check: checkUploads(env, 1),
+			},
+			{
+				Config: config("client-expired.pfx"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(resourceAddr, plancheck.ResourceActionReplace),
+				}},
+				ExpectError: errorPattern(`Certificate has expired`),
+			},
+		},
+	})
+	if env.Emulator != nil {
+		if n := env.Emulator.Count(http.MethodPost, uploadPath); n != 1 {
+			t.Errorf("%d uploads, want 1: the expired certificate must not be uploaded", n)
+		}
 	}
 }
