@@ -329,13 +329,32 @@ func TestAccPKIUpload_outOfBandDeletionAndDestroy(t *testing.T) {
 
 func TestAccPKIUpload_importThenPlanAdoptsTheURLInPlace(t *testing.T) {
 	t.Parallel()
-	env := acctest.New(t, graphemu.Options{UploadDuration: time.Second})
+	for _, jobRunning := range []bool{false, true} {
+		t.Run(fmt.Sprintf("job running=%v", jobRunning), func(t *testing.T) {
+			t.Parallel()
+			testImportAdoptsInPlace(t, jobRunning)
+		})
+	}
+}
+
+// testImportAdoptsInPlace imports an upload made out of band, finished or (jobRunning) still running; the next
+// apply adopts upload_url in place, waiting for the job if need be, without uploading.
+func testImportAdoptsInPlace(t *testing.T, jobRunning bool) {
+	duration := time.Second
+	if jobRunning {
+		duration = 8 * time.Second
+	}
+	env := acctest.New(t, graphemu.Options{UploadDuration: duration})
 	pki := env.CreatePKI(t, "acctest import")
 	url := env.ServeFile(t, "contoso.p7b", pkisvc.Fixture(t, "contoso-pki.p7b"))
 	if err := env.Graph.UploadPKI(ctxMinute(t), pki.ID, url, testfixtures.ContosoSHA256); err != nil {
 		t.Fatal(err)
 	}
-	waitPKIIdle(t, env, pki.ID)
+	wantStatus := "running"
+	if !jobRunning {
+		waitPKIIdle(t, env, pki.ID)
+		wantStatus = "succeeded"
+	}
 	config := uploadConfig(env, pki.ID, url, testfixtures.ContosoSHA256, "")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.ProtoV6ProviderFactories,
@@ -348,7 +367,7 @@ func TestAccPKIUpload_importThenPlanAdoptsTheURLInPlace(t *testing.T) {
 				ImportStatePersist: true,
 				ImportStateCheck: func(states []*terraform.InstanceState) error {
 					a := states[0].Attributes
-					if a["upload_url"] != "" || a["status"] != "succeeded" || a["id"] != pki.ID+"/"+testfixtures.ContosoSHA256 {
+					if a["upload_url"] != "" || a["status"] != wantStatus || a["id"] != pki.ID+"/"+testfixtures.ContosoSHA256 {
 						return fmt.Errorf("unexpected imported state %v", a)
 					}
 					return nil
@@ -361,6 +380,7 @@ func TestAccPKIUpload_importThenPlanAdoptsTheURLInPlace(t *testing.T) {
 					plancheck.ExpectKnownValue(uploadAddr, tfjsonpath.New("upload_url"), knownvalue.StringExact(url)),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(uploadAddr, tfjsonpath.New("status"), knownvalue.StringExact("succeeded")),
 					statecheck.ExpectKnownValue(uploadAddr, tfjsonpath.New("upload_url"), knownvalue.StringExact(url)),
 					statecheck.ExpectKnownValue(uploadAddr, tfjsonpath.New("certificate_authorities"), thumbprintsExact(contosoThumbprints...)),
 				},
