@@ -132,13 +132,13 @@ func awaitCertificate(ctx context.Context, c *clients.Client, connectorID, thumb
 		wait := backoff(n)
 		if window > 0 && c.Clock.Now().Add(wait).Sub(start) > window {
 			if lastErr != nil {
-				return nil, fmt.Errorf("%w (last read error: %v)", errCertificateNotVisible, lastErr)
+				return nil, fmt.Errorf("%w (last read error: %w)", errCertificateNotVisible, lastErr)
 			}
 			return nil, errCertificateNotVisible
 		}
 		if err := c.Clock.Sleep(ctx, wait); err != nil {
 			if lastErr != nil {
-				return nil, fmt.Errorf("%w (last read error: %v)", err, lastErr)
+				return nil, fmt.Errorf("%w (last read error: %w)", err, lastErr)
 			}
 			return nil, err
 		}
