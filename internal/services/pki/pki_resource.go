@@ -205,6 +205,9 @@ func (r *pkiResource) Delete(ctx context.Context, req resource.DeleteRequest, re
 		return
 	}
 	// Wait until the PKI is gone, so that whatever depends on its absence sees it.
+	if _, err := g.GetPKI(graph.Fresh(ctx), id); graph.IsNotFound(err) {
+		return
+	}
 	gone := JobStatusFunc(func(ctx context.Context) (JobStatus, error) {
 		_, err := g.GetPKI(graph.Fresh(ctx), id)
 		switch {
