@@ -158,19 +158,23 @@ func (c *Client) UploadClientCertificate(ctx context.Context, id, pkcs12Base64, 
 	body := identity.NewApiConnectorsItemUploadClientCertificatePostRequestBody()
 	body.SetPkcs12Value(&pkcs12Base64)
 	body.SetPassword(&password)
-	// Invalidate before (reads racing the upload must not be cached) and after (whatever the outcome).
+	// Invalidate before, so reads racing the upload are not cached. Graph answers with the whole connector as the
+	// upload left it: that answer becomes the cached state, so the next upload's look at the certificate list
+	// (serialized per connector) costs no request. Any failure invalidates again.
 	c.connectorReads.invalidate(id)
-	defer c.connectorReads.invalidate(id)
 	m, err := call(ctx, http.MethodPost, path, func(ctx context.Context) (models.IdentityApiConnectorable, error) {
 		return c.apiConnectors().ByIdentityApiConnectorId(id).UploadClientCertificate().Post(ctx, body, nil)
 	})
+	if err == nil && m == nil {
+		err = errEmptyAnswer(http.MethodPost, path)
+	}
 	if err != nil {
+		c.connectorReads.invalidate(id)
 		return nil, err
 	}
-	if m == nil {
-		return nil, errEmptyAnswer(http.MethodPost, path)
-	}
-	return toAPIConnector(m), nil
+	conn := toAPIConnector(m)
+	c.connectorReads.replace(id, conn)
+	return conn, nil
 }
 
 func connectorPath(id string) string { return "/identity/apiConnectors/" + id }

@@ -117,6 +117,17 @@ func (rc *readCache[T]) store(key string, gen uint64, v T) {
 	rc.entries[key] = cacheEntry[T]{val: rc.clone(v), expires: rc.clock.Now().Add(rc.ttl)}
 }
 
+// replace records v, the object as a write of this client returned it, as the latest known state: reads in flight
+// from before the write neither fill the cache nor are joined, and later reads get v until the TTL passes.
+func (rc *readCache[T]) replace(key string, v T) {
+	rc.mu.Lock()
+	rc.gen[key]++
+	delete(rc.entries, key)
+	gen := rc.gen[key]
+	rc.mu.Unlock()
+	rc.store(key, gen, v)
+}
+
 func (rc *readCache[T]) invalidate(key string) {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()

@@ -93,7 +93,9 @@ func TestCacheExpires(t *testing.T) {
 	}
 }
 
-func TestReadAfterUploadIsNotServedFromCache(t *testing.T) {
+// The upload's answer (the whole connector as the upload left it) replaces the cached state: a read right after
+// sees the new certificate without a request, and a Fresh read still asks Graph.
+func TestReadAfterUploadSeesTheUploadsAnswer(t *testing.T) {
 	v := newEnv(t)
 	a := v.createConnector(t, "read-after-upload")
 	ctx := ctxTimeout(t, 10*time.Second)
@@ -111,8 +113,34 @@ func TestReadAfterUploadIsNotServedFromCache(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if after.AuthenticationType != graph.AuthenticationCertificate || len(after.Certificates) != 1 {
+	if after.AuthenticationType != graph.AuthenticationCertificate || len(after.Certificates) != 1 ||
+		after.Certificates[0].Thumbprint != testfixtures.ClientThumbprint {
 		t.Errorf("read after upload = %+v, want the uploaded certificate", after)
+	}
+	if n := v.count(http.MethodGet, connectorPattern); n != 1 {
+		t.Errorf("GETs = %d, want 1 (the read after the upload is the upload's answer)", n)
+	}
+	if _, err := v.client.GetAPIConnector(graph.Fresh(ctx), a.ID); err != nil {
+		t.Fatal(err)
+	}
+	if n := v.count(http.MethodGet, connectorPattern); n != 2 {
+		t.Errorf("GETs = %d after a Fresh read, want 2", n)
+	}
+}
+
+// A failed upload leaves nothing cached: the next read asks Graph.
+func TestFailedUploadInvalidates(t *testing.T) {
+	v := newEnv(t)
+	a := v.createConnector(t, "failed-upload")
+	ctx := ctxTimeout(t, 10*time.Second)
+	if _, err := v.client.GetAPIConnector(ctx, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.client.UploadClientCertificate(ctx, a.ID, "not base64!", ""); err == nil {
+		t.Fatal("want the upload to fail")
+	}
+	if _, err := v.client.GetAPIConnector(ctx, a.ID); err != nil {
+		t.Fatal(err)
 	}
 	if n := v.count(http.MethodGet, connectorPattern); n != 2 {
 		t.Errorf("GETs = %d, want 2", n)

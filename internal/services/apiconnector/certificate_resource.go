@@ -2,6 +2,7 @@ package apiconnector
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -327,6 +328,9 @@ func (r *certificateResource) Create(ctx context.Context, req resource.CreateReq
 	plan.PKCS12ValueWO = types.StringNull()
 	plan.PasswordWO = types.StringNull()
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	if outcome == outcomeUploaded {
+		resp.Diagnostics.Append(setUploadedAt(ctx, resp.Private, r.now())...)
+	}
 }
 
 // uploadError turns a failed upload into a diagnostic that says what to do.
@@ -379,6 +383,23 @@ func (r *certificateResource) Read(ctx context.Context, req resource.ReadRequest
 		return
 	}
 	info := findCertificate(conn, thumbprint)
+	if uploadedAt, ok := uploadedAt(ctx, req.Private); ok {
+		if info == nil {
+			if remaining := visibilityGrace - r.now().Sub(uploadedAt); remaining > 0 {
+				// Uploaded moments ago by this resource: Graph's readers may not show it yet.
+				tflog.Info(ctx, "certificate uploaded recently and not listed yet; waiting for Graph's readers", fields)
+				info, err = awaitCertificate(ctx, r.client, connectorID, thumbprint, remaining)
+				if err != nil && !errors.Is(err, errCertificateNotVisible) {
+					resp.Diagnostics.AddError("Reading the API connector failed",
+						fmt.Sprintf("Reading API connector %s failed: %v", connectorID, err))
+					return
+				}
+			}
+		}
+		if info != nil {
+			resp.Diagnostics.Append(clearUploadedAt(ctx, resp.Private)...)
+		}
+	}
 	if info == nil {
 		tflog.Warn(ctx, "the API connector no longer lists the certificate (removed, or switched to basic authentication); "+
 			"removing it from state", fields)

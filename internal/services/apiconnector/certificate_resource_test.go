@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
 
@@ -453,8 +454,41 @@ func TestAccCertificate_throttledReads(t *testing.T) {
 	}
 }
 
-// When the certificate does not show up within timeouts.create, the apply fails saying so; the next apply,
-// once Graph's reads have caught up, adopts the uploaded certificate instead of uploading it again.
+// Graph's readers lag behind the upload: the apply succeeds on the upload's answer, and the refresh right after
+// (terraform-plugin-testing plans again after every apply and fails on a non-empty plan) waits for the readers
+// instead of dropping the certificate from state. One upload, and no read between upload and state.
+func TestAccCertificate_readAfterWriteLag(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, graphemu.Options{})
+	env.RequireEmulator(t)
+	conn := env.CreateAPIConnector(t, "acctest-lag")
+	const lag = 5 * time.Second
+	env.Emulator.SetReadAfterWriteLag(lag)
+	start := time.Now()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: certConfig(env, conn.ID, fixturePFX("client-aes.pfx", ptr(testfixtures.Password), true)),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("is_active"), knownvalue.Bool(true)),
+			},
+			Check: resource.ComposeTestCheckFunc(
+				checkUploads(env, 1),
+				func(*terraform.State) error {
+					// The apply must not have waited for the readers: the wait belongs to the next refresh.
+					if d := time.Since(start); d >= lag {
+						return fmt.Errorf("apply took %s, at least the read lag of %s", d, lag)
+					}
+					return nil
+				},
+			),
+		}},
+	})
+}
+
+// When the answer to the upload is lost and the certificate does not show up within timeouts.create, the apply
+// fails saying so; the next apply, once Graph's reads have caught up, adopts the uploaded certificate instead of
+// uploading it again.
 func TestAccCertificate_createTimeoutThenAdopt(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t, graphemu.Options{})
@@ -462,6 +496,7 @@ func TestAccCertificate_createTimeoutThenAdopt(t *testing.T) {
 	conn := env.CreateAPIConnector(t, "acctest-timeout")
 	const lag = 5 * time.Second
 	env.Emulator.SetReadAfterWriteLag(lag)
+	env.Emulator.AddFault(graphemu.Fault{Method: http.MethodPost, Path: uploadPath, DropAfterProcessing: true})
 	p := fixturePFX("client-aes.pfx", ptr(testfixtures.Password), true)
 	p.ExtraLines = "  timeouts {\n    create = \"2s\"\n  }\n"
 	cfg := certConfig(env, conn.ID, p)

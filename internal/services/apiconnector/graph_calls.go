@@ -24,6 +24,9 @@ var (
 	// pollInterval and pollIntervalMax shape the back-off of reads that wait for a certificate to show up.
 	pollInterval    = 500 * time.Millisecond
 	pollIntervalMax = 8 * time.Second
+	// visibilityGrace is how long after an upload a read that does not list the certificate yet is taken for
+	// Graph's read-after-write lag (and waited out) rather than for the certificate having been removed.
+	visibilityGrace = 2 * time.Minute
 	// throttleRetries is how many times a read answered with 429/503 is retried on top of the Graph client's own retries.
 	throttleRetries = 6
 )
@@ -162,7 +165,9 @@ func ensureCertificate(ctx context.Context, c *clients.Client, connectorID, pkcs
 
 	logFields := map[string]any{"api_connector_id": connectorID, "thumbprint": thumbprint}
 
-	conn, err := getConnector(fresh(ctx), c, connectorID)
+	// Not Fresh: concurrent creates on one connector share this read, and after an upload the client holds the
+	// connector as the upload's answer left it, so queued creates look at the certificate list for free.
+	conn, err := getConnector(ctx, c, connectorID)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -173,8 +178,13 @@ func ensureCertificate(ctx context.Context, c *clients.Client, connectorID, pkcs
 
 	for attempt := 1; ; attempt++ {
 		tflog.Info(ctx, "uploading client certificate to the API connector", logFields)
-		_, err := c.Graph.UploadClientCertificate(ctx, connectorID, pkcs12Base64, password)
+		conn, err := c.Graph.UploadClientCertificate(ctx, connectorID, pkcs12Base64, password)
 		if err == nil {
+			// Graph answers with the connector as the upload left it. Readers may lag behind that answer; the
+			// resource's Read waits them out (see visibilityGrace) instead of every create paying a read here.
+			if info := findCertificate(conn, thumbprint); info != nil {
+				return info, outcomeUploaded, nil
+			}
 			break
 		}
 		var ge *graph.Error
@@ -207,7 +217,7 @@ func ensureCertificate(ctx context.Context, c *clients.Client, connectorID, pkcs
 		}
 	}
 
-	// Graph answers the upload before every reader sees it; wait for the read side to agree.
+	// The answer did not list the certificate: wait for the read side to show it.
 	info, err := awaitCertificate(ctx, c, connectorID, thumbprint, 0)
 	if err != nil {
 		return nil, 0, fmt.Errorf("the upload succeeded but the connector did not list the certificate in time: %w", err)
