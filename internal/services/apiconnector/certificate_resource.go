@@ -384,7 +384,9 @@ func (r *certificateResource) Read(ctx context.Context, req resource.ReadRequest
 	}
 	info := findCertificate(conn, thumbprint)
 	if uploadedAt, ok := uploadedAt(ctx, req.Private); ok {
-		if info == nil {
+		// Only a connector still on certificate authentication can be lagging: one switched to basic
+		// authentication was changed after our upload, which is drift to show at once.
+		if info == nil && conn.AuthenticationType == graph.AuthenticationCertificate {
 			if remaining := visibilityGrace - r.now().Sub(uploadedAt); remaining > 0 {
 				// Uploaded moments ago by this resource: Graph's readers may not show it yet.
 				tflog.Info(ctx, "certificate uploaded recently and not listed yet; waiting for Graph's readers", fields)

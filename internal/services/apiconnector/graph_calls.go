@@ -26,7 +26,7 @@ var (
 	pollIntervalMax = 8 * time.Second
 	// visibilityGrace is how long after an upload a read that does not list the certificate yet is taken for
 	// Graph's read-after-write lag (and waited out) rather than for the certificate having been removed.
-	visibilityGrace = 2 * time.Minute
+	visibilityGrace = time.Minute
 	// throttleRetries is how many times a read answered with 429/503 is retried on top of the Graph client's own retries.
 	throttleRetries = 6
 )
