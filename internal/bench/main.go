@@ -118,6 +118,9 @@ func requestsByMethod(j []graphemu.JournalEntry) map[string]int {
 		out[e.Method]++
 		if strings.HasSuffix(e.Path, "/uploadClientCertificate") || strings.HasSuffix(e.Path, "/upload") {
 			out["upload"]++
+			if e.Status >= 200 && e.Status < 300 {
+				out["upload_accepted"]++
+			}
 		}
 		if e.Status == 429 {
 			out["429"]++
