@@ -58,7 +58,7 @@ func (r *uploadResource) ensure(ctx context.Context, a ensureArgs) (ensureResult
 			if res.Uploaded {
 				what = "upload job of PKI " + a.PKIID
 			}
-			tflog.Info(ctx, "Waiting for the PKI's "+what)
+			tflog.Info(ctx, "Waiting for the "+what)
 			st, err := WaitForJob(ctx, clk, pkiStatusSource(g, a.PKIID), PollOptions{What: what, Deadline: a.Deadline,
 				LogFields: map[string]any{"pki_id": a.PKIID}})
 			if err != nil {
