@@ -171,7 +171,8 @@ func TestRunSeedFilesAndShutdown(t *testing.T) {
 	case <-time.After(15 * time.Second):
 		t.Fatal("run did not return after cancel")
 	}
-	if _, err := http.Get(endpoint + "/v1.0/identity/apiConnectors"); err == nil {
+	if resp, err := http.Get(endpoint + "/v1.0/identity/apiConnectors"); err == nil {
+		_ = resp.Body.Close()
 		t.Error("still serving after shutdown")
 	}
 }

@@ -58,7 +58,7 @@ func checkTerraform() error {
 			bin = p
 		}
 		if _, err := os.Stat(bin); err != nil {
-			setupErr = fmt.Errorf("TF_ACC_TERRAFORM_PATH=%s: %v", bin, err)
+			setupErr = fmt.Errorf("TF_ACC_TERRAFORM_PATH=%s: %w", bin, err)
 			return
 		}
 		// Process-wide on purpose: tests run in parallel and t.Setenv forbids that.

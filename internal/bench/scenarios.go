@@ -102,7 +102,7 @@ func (b *bench) applyManyCertificates() result {
 	e.emu.SetLatency(b.latency)
 	e.emu.ResetJournal()
 	start := time.Now()
-	_, err = w.run("apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=10")
+	err = w.run("apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=10")
 	timed(&r, start)
 	r.Requests = requestsByMethod(e.emu.Journal())
 	if err != nil {
@@ -127,7 +127,7 @@ func (b *bench) refreshManyCertificates() result {
 	e := b.manyEnv
 	e.emu.ResetJournal()
 	start := time.Now()
-	_, err := b.many.run("plan", "-input=false", "-no-color", "-detailed-exitcode")
+	err := b.many.run("plan", "-input=false", "-no-color", "-detailed-exitcode")
 	timed(&r, start)
 	r.Requests = requestsByMethod(e.emu.Journal())
 	if err != nil {
@@ -180,7 +180,7 @@ resource "entracert_certificate_based_auth_pki_upload" "u" {
 	e.emu.SetLatency(b.latency)
 	e.emu.ResetJournal()
 	start := time.Now()
-	_, err = w.run("apply", "-auto-approve", "-input=false", "-no-color")
+	err = w.run("apply", "-auto-approve", "-input=false", "-no-color")
 	timed(&r, start)
 	j := e.emu.Journal()
 	r.Requests = requestsByMethod(j)
@@ -228,7 +228,7 @@ func (b *bench) applyUnderThrottling() result {
 	e.emu.SetLatency(b.latency)
 	e.emu.ResetJournal()
 	start := time.Now()
-	_, err = w.run("apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=10")
+	err = w.run("apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=10")
 	timed(&r, start)
 	r.Requests = requestsByMethod(e.emu.Journal())
 	if err != nil {
@@ -255,7 +255,7 @@ func (b *bench) startup() result {
 	}
 	defer os.RemoveAll(dir)
 	bin := filepath.Join(dir, "terraform-provider-entracert")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+	if out, err := exec.CommandContext(background, "go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		r.Error = fmt.Sprintf("go build: %v: %s", err, out)
 		return r
 	}
@@ -290,7 +290,7 @@ func (b *bench) startup() result {
 
 // launchToHandshake starts the provider as Terraform does and waits for go-plugin's handshake line.
 func launchToHandshake(bin string) (time.Duration, int, error) {
-	cmd := exec.Command(bin)
+	cmd := exec.CommandContext(background, bin)
 	cmd.Env = append(os.Environ(),
 		"TF_PLUGIN_MAGIC_COOKIE=d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2",
 		"PLUGIN_PROTOCOL_VERSIONS=6", "PLUGIN_MIN_PORT=10000", "PLUGIN_MAX_PORT=25000")
@@ -305,8 +305,11 @@ func launchToHandshake(bin string) (time.Duration, int, error) {
 	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
 	line, err := bufio.NewReader(out).ReadString('\n')
 	d := time.Since(start)
-	if err != nil || !strings.Contains(line, "|6|") {
-		return 0, 0, fmt.Errorf("no handshake from the provider: %q %v", line, err)
+	if err != nil {
+		return 0, 0, fmt.Errorf("no handshake from the provider: %w", err)
+	}
+	if !strings.Contains(line, "|6|") {
+		return 0, 0, fmt.Errorf("no protocol 6 handshake from the provider: %q", line)
 	}
 	return d, residentKB(cmd.Process.Pid), nil
 }

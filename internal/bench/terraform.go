@@ -46,7 +46,7 @@ func newWorkspace(tf, config string) (*workspace, error) {
 		return nil, err
 	}
 	w := &workspace{dir: dir, terraform: tf}
-	if _, err := w.run("init", "-input=false", "-no-color"); err != nil {
+	if err := w.run("init", "-input=false", "-no-color"); err != nil {
 		return nil, err
 	}
 	return w, nil
@@ -62,27 +62,24 @@ func (w *workspace) write(name string, data []byte) error {
 func (w *workspace) close() { _ = os.RemoveAll(w.dir) }
 
 // run executes one terraform command against a fresh in-process provider server (one per command, as
-// Terraform starts one provider process per command) and returns its wall time.
-func (w *workspace) run(args ...string) (time.Duration, error) {
+// Terraform starts one provider process per command).
+func (w *workspace) run(args ...string) error {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	reattach, stop, err := serveProvider(ctx)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	defer stop()
-	cmd := exec.Command(w.terraform, args...)
+	cmd := exec.CommandContext(ctx, w.terraform, args...)
 	cmd.Dir = w.dir
 	cmd.Env = append(os.Environ(), "TF_REATTACH_PROVIDERS="+reattach, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
-	start := time.Now()
-	err = cmd.Run()
-	d := time.Since(start)
-	if err != nil {
-		return d, fmt.Errorf("terraform %v: %v\n%s", args, err, lastLines(out.String(), 30))
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("terraform %v: %w\n%s", args, err, lastLines(out.String(), 30))
 	}
-	return d, nil
+	return nil
 }
 
 func serveProvider(ctx context.Context) (string, func(), error) {
@@ -105,7 +102,7 @@ func serveProvider(ctx context.Context) (string, func(), error) {
 		return string(b), func() { cancel(); <-closeCh }, nil
 	case err := <-errCh:
 		cancel()
-		return "", nil, fmt.Errorf("serving the provider: %v", err)
+		return "", nil, fmt.Errorf("serving the provider: %w", err)
 	case <-time.After(30 * time.Second):
 		cancel()
 		return "", nil, fmt.Errorf("the provider server did not start")

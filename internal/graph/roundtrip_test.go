@@ -65,8 +65,7 @@ func TestAPIConnectorRoundTrip(t *testing.T) {
 		t.Errorf("certificate = %+v", c)
 	}
 	// No password: "" is sent, as Graph requires the field.
-	up, err = v.client.UploadClientCertificate(ctx, created.ID, testfixtures.Base64("client-empty-password.pfx"), "")
-	if err != nil {
+	if _, err = v.client.UploadClientCertificate(ctx, created.ID, testfixtures.Base64("client-empty-password.pfx"), ""); err != nil {
 		t.Fatalf("upload with empty password: %v", err)
 	}
 	up, err = v.client.UploadClientCertificate(ctx, created.ID, testfixtures.Base64("client-ec.pfx"), testfixtures.Password)

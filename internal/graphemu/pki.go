@@ -532,7 +532,7 @@ func (e *Emulator) download(ctx context.Context, u *url.URL) ([]byte, error) {
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
-		return nil, fmt.Errorf("GET %s://%s%s: %v", u.Scheme, u.Host, u.Path, err)
+		return nil, fmt.Errorf("GET %s://%s%s: %w", u.Scheme, u.Host, u.Path, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
@@ -673,11 +673,11 @@ func parseCACertificate(der []byte) (*pkcs.CertificateAuthority, error) {
 	}
 	p7, err := pkcs7.DegenerateCertificate(der)
 	if err != nil {
-		return nil, fmt.Errorf("The certificate could not be read: %v", err)
+		return nil, fmt.Errorf("The certificate could not be read: %w", err)
 	}
 	cas, err := pkcs.ParseCertificateBundle(p7)
 	if err != nil || len(cas) != 1 {
-		return nil, fmt.Errorf("The certificate could not be read: %v", err)
+		return nil, fmt.Errorf("The certificate could not be read: %w", err)
 	}
 	return &cas[0], nil
 }

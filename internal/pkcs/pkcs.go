@@ -265,7 +265,8 @@ func checkSignedData(der []byte) error {
 	}
 	rest, err := asn1.Unmarshal(der, &info)
 	if err != nil {
-		if _, isStructural := err.(asn1.StructuralError); isStructural {
+		var structural asn1.StructuralError
+		if errors.As(err, &structural) {
 			return fmt.Errorf("%w: %s", ErrNotPKCS7, err.Error())
 		}
 		return nil
