@@ -2,10 +2,12 @@
 package clients
 
 import (
+	"fmt"
 	"sync"
 
 	"github.com/entracert/terraform-provider-entracert/internal/clock"
 	"github.com/entracert/terraform-provider-entracert/internal/graph"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 )
 
 // Canonical cloud names, as the provider's `environment` attribute resolves them.
@@ -25,6 +27,21 @@ type Client struct {
 	Clock       clock.Clock
 	// Locks serializes writes that change one Graph object (an API connector's certificate list, a PKI).
 	Locks *KeyedMutex
+}
+
+// FromProviderData is what Configure does in every resource and data source: nil before the provider is
+// configured (Terraform validates first), the *Client after, and an error for anything else.
+func FromProviderData(data any, diags *diag.Diagnostics) *Client {
+	if data == nil {
+		return nil
+	}
+	c, ok := data.(*Client)
+	if !ok {
+		diags.AddError("Unexpected provider data",
+			fmt.Sprintf("Expected *clients.Client, got %T. This is a bug in the provider; please report it.", data))
+		return nil
+	}
+	return c
 }
 
 // SupportsAPIConnectors reports whether API connectors exist in the configured cloud (global and China only).

@@ -1,6 +1,7 @@
 package clients
 
 import (
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -47,5 +48,19 @@ func TestSupportsAPIConnectors(t *testing.T) {
 		if got := (&Client{Environment: env}).SupportsAPIConnectors(); got != want {
 			t.Errorf("%s: got %v, want %v", env, got, want)
 		}
+	}
+}
+
+func TestFromProviderData(t *testing.T) {
+	var diags diag.Diagnostics
+	if c := FromProviderData(nil, &diags); c != nil || diags.HasError() {
+		t.Errorf("before configuration: %v, %v", c, diags)
+	}
+	want := &Client{Environment: CloudPublic}
+	if c := FromProviderData(want, &diags); c != want || diags.HasError() {
+		t.Errorf("configured: %v, %v", c, diags)
+	}
+	if c := FromProviderData("not a client", &diags); c != nil || !diags.HasError() {
+		t.Errorf("wrong type: %v, %v", c, diags)
 	}
 }

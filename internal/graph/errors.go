@@ -52,6 +52,15 @@ func (e *Error) Error() string {
 }
 
 // IsNotFound reports whether err is a Graph 404.
+// StatusCode is the HTTP status of a Graph answer carried by err, or 0 when err is no Graph answer.
+func StatusCode(err error) int {
+	var ge *Error
+	if errors.As(err, &ge) {
+		return ge.StatusCode
+	}
+	return 0
+}
+
 func IsNotFound(err error) bool {
 	var ge *Error
 	return errors.As(err, &ge) && ge.StatusCode == http.StatusNotFound

@@ -72,6 +72,9 @@ func TestClassification(t *testing.T) {
 	if !IsNotFound(wrapped) || IsOutcomeUnknown(wrapped) {
 		t.Error("a wrapped 404")
 	}
+	if StatusCode(wrapped) != 404 || StatusCode(errors.New("connection refused")) != 0 || StatusCode(nil) != 0 {
+		t.Error("StatusCode of a wrapped 404, a plain error and nil")
+	}
 	for _, s := range []int{500, 502, 503, 504} {
 		if !IsOutcomeUnknown(&Error{StatusCode: s}) {
 			t.Errorf("%d is not outcome-unknown", s)

@@ -145,16 +145,7 @@ func (r *certificateResource) ConfigValidators(context.Context) []resource.Confi
 }
 
 func (r *certificateResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
-	}
-	c, ok := req.ProviderData.(*clients.Client)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data",
-			fmt.Sprintf("Expected *clients.Client, got %T. This is a bug in the provider; please report it.", req.ProviderData))
-		return
-	}
-	r.client = c
+	r.client = clients.FromProviderData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *certificateResource) now() time.Time {

@@ -41,11 +41,7 @@ func fresh(ctx context.Context) context.Context { return graph.Fresh(ctx) }
 
 // isThrottled reports whether Graph asked to slow down (429), or was briefly unavailable (503/504) on a read.
 func isThrottled(err error) bool {
-	var ge *graph.Error
-	if !errors.As(err, &ge) {
-		return false
-	}
-	switch ge.StatusCode {
+	switch graph.StatusCode(err) {
 	case http.StatusTooManyRequests, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		return true
 	}
@@ -187,8 +183,7 @@ func ensureCertificate(ctx context.Context, c *clients.Client, connectorID, pkcs
 			}
 			break
 		}
-		var ge *graph.Error
-		throttled := errors.As(err, &ge) && ge.StatusCode == http.StatusTooManyRequests
+		throttled := graph.StatusCode(err) == http.StatusTooManyRequests
 		switch {
 		case throttled && attempt < maxUploadAttempts:
 			// 429: Graph did not take the request; upload again after backing off.

@@ -124,7 +124,7 @@ func (r *uploadResource) ensure(ctx context.Context, a ensureArgs) (ensureResult
 			// It may have started a job: look before deciding to send it again.
 			tflog.Warn(ctx, "The upload's answer was lost; checking the PKI before trying again", map[string]any{"error": err.Error()})
 			res.Uploaded = true
-		case statusCode(err) == http.StatusBadRequest:
+		case graph.StatusCode(err) == http.StatusBadRequest:
 			// Either another actor's job is running ("in progress": wait and try again) or a certificate
 			// arrived meanwhile ("duplicate": the next look adopts or names them). Decide on state, not message.
 			p, gerr := g.GetPKI(graph.Fresh(ctx), a.PKIID)
@@ -197,7 +197,7 @@ func (r *uploadResource) deleteCertificateAuthorities(ctx context.Context, pkiID
 			if err == nil || graph.IsNotFound(err) {
 				break
 			}
-			if statusCode(err) == http.StatusBadRequest && attempt < 3 {
+			if graph.StatusCode(err) == http.StatusBadRequest && attempt < 3 {
 				// Probably a job started meanwhile: wait for it and try again.
 				if gone, werr := r.waitIdle(ctx, pkiID, deadline); gone || werr != nil {
 					return werr

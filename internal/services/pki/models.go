@@ -2,12 +2,10 @@ package pki
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strings"
 	"time"
 
-	"github.com/entracert/terraform-provider-entracert/internal/clients"
 	"github.com/entracert/terraform-provider-entracert/internal/graph"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -86,30 +84,9 @@ func caListModels(ctx context.Context, l types.List) ([]certificateAuthorityMode
 }
 
 // providerClient extracts the provider data handed to Configure.
-func providerClient(data any, diags *diag.Diagnostics) *clients.Client {
-	if data == nil {
-		return nil
-	}
-	c, ok := data.(*clients.Client)
-	if !ok {
-		diags.AddError("Unexpected provider data",
-			"The entracert provider handed this resource an unexpected type; this is a bug in the provider, please report it.")
-		return nil
-	}
-	return c
-}
-
-func statusCode(err error) int {
-	var ge *graph.Error
-	if errors.As(err, &ge) {
-		return ge.StatusCode
-	}
-	return 0
-}
-
 // transient reports whether a failed read is worth trying again: throttling, 5xx, or a lost answer.
 func transient(err error) bool {
-	switch statusCode(err) {
+	switch graph.StatusCode(err) {
 	case http.StatusTooManyRequests, http.StatusServiceUnavailable, http.StatusGatewayTimeout,
 		http.StatusBadGateway, http.StatusInternalServerError:
 		return true

@@ -86,7 +86,7 @@ func (d *pkiDataSource) ConfigValidators(context.Context) []datasource.ConfigVal
 }
 
 func (d *pkiDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = providerClient(req.ProviderData, &resp.Diagnostics)
+	d.client = clients.FromProviderData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *pkiDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -87,7 +87,7 @@ func (r *pkiResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 }
 
 func (r *pkiResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = providerClient(req.ProviderData, &resp.Diagnostics)
+	r.client = clients.FromProviderData(req.ProviderData, &resp.Diagnostics)
 }
 
 func pkiToModel(p *graph.PKI, m *pkiModel) {

@@ -159,7 +159,7 @@ func caResourceAttributes() map[string]schema.Attribute {
 }
 
 func (r *uploadResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = providerClient(req.ProviderData, &resp.Diagnostics)
+	r.client = clients.FromProviderData(req.ProviderData, &resp.Diagnostics)
 }
 
 // needsWork reports whether an existing upload still has to wait for its job or record its certificate
