@@ -217,14 +217,14 @@ func uploadProblems(t *testing.T, v *env, host *fileHost) []struct {
 	big := make([]byte, pkcs.MaxBundleSize+10)
 	var many [][]byte
 	for i := 0; i < pkcs.MaxBundleCAs+1; i++ {
-		d, _ := genCert(t, "many", 0)
+		d, _ := testfixtures.NewCA(t, "many", start, 0)
 		many = append(many, d)
 	}
-	manyP7 := genBundle(t, many...)
-	fat, _ := genCert(t, "fat", pkcs.MaxCertificateSize)
-	fatP7 := genBundle(t, fat)
+	manyP7 := testfixtures.Bundle(t, many...)
+	fat, _ := testfixtures.NewCA(t, "fat", start, pkcs.MaxCertificateSize)
+	fatP7 := testfixtures.Bundle(t, fat)
 	pfx := testfixtures.Bytes("client-aes.pfx")
-	empty := genBundle(t)
+	empty := testfixtures.Bundle(t)
 	return []struct {
 		name      string
 		url, hash string
@@ -401,7 +401,7 @@ func TestCertificateAuthorityRoutes(t *testing.T) {
 		t.Errorf("intermediate = %v", got)
 	}
 
-	fat, _ := genCert(t, "fat", pkcs.MaxCertificateSize)
+	fat, _ := testfixtures.NewCA(t, "fat", start, pkcs.MaxCertificateSize)
 	for name, tc := range map[string]struct {
 		body any
 		msg  string

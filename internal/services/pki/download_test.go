@@ -19,8 +19,8 @@ func TestFetchBundle(t *testing.T) {
 		"contoso-pem.p7b": Fixture(t, "contoso-pki-pem.p7b"),
 		"cert.pem":        Fixture(t, "root-ca.pem"),
 		"huge.p7b":        make([]byte, pkcs.MaxBundleSize+1),
-		"many.p7b":        P7B(t, SelfSignedCAs(t, 251, 0)),
-		"fat.p7b":         P7B(t, SelfSignedCAs(t, 1, 9000)),
+		"many.p7b":        testfixtures.Bundle(t, testfixtures.NewCAs(t, 251, 0)...),
+		"fat.p7b":         testfixtures.Bundle(t, testfixtures.NewCAs(t, 1, 9000)...),
 	}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/redirect-ftp" {

@@ -2,7 +2,6 @@ package pki_test
 
 import (
 	"fmt"
-	pkisvc "github.com/entracert/terraform-provider-entracert/internal/services/pki"
 	"regexp"
 	"strings"
 	"testing"
@@ -11,6 +10,7 @@ import (
 	"github.com/entracert/terraform-provider-entracert/internal/acctest"
 	"github.com/entracert/terraform-provider-entracert/internal/graphemu"
 	"github.com/entracert/terraform-provider-entracert/internal/pkcs"
+	pkisvc "github.com/entracert/terraform-provider-entracert/internal/services/pki"
 	"github.com/entracert/terraform-provider-entracert/internal/testfixtures"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -114,8 +114,8 @@ func TestAccPKIUpload_badInputs(t *testing.T) {
 			contoso, _ := serve("contoso.p7b", pkisvc.Fixture(t, "contoso-pki.p7b"))
 			notP7B, notP7BHash := serve("root-ca.pem", pkisvc.Fixture(t, "root-ca.pem"))
 			huge, hugeHash := serve("huge.p7b", make([]byte, pkcs.MaxBundleSize+1))
-			many, manyHash := serve("many.p7b", pkisvc.P7B(t, pkisvc.SelfSignedCAs(t, 251, 0)))
-			fat, fatHash := serve("fat.p7b", pkisvc.P7B(t, pkisvc.SelfSignedCAs(t, 1, 9000)))
+			many, manyHash := serve("many.p7b", testfixtures.Bundle(t, testfixtures.NewCAs(t, 251, 0)...))
+			fat, fatHash := serve("fat.p7b", testfixtures.Bundle(t, testfixtures.NewCAs(t, 1, 9000)...))
 
 			step := func(url, hash string, want *regexp.Regexp) resource.TestStep {
 				return resource.TestStep{Config: uploadConfig(env, pki.ID, url, hash, ""), ExpectError: want}
