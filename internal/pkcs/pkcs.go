@@ -184,10 +184,16 @@ type CertificateAuthority struct {
 	Subject                    string // RFC 2253, used as Graph's displayName
 	Issuer                     string // RFC 2253
 	IssuerSubjectKeyIdentifier string // uppercase hex of the Authority Key Identifier ("" if absent)
-	IsRoot                     bool   // self-signed
-	NotAfter                   time.Time
-	CRLURL                     string // first http(s) CRL distribution point, "" if none
-	DER                        []byte
+	// SubjectKeyIdentifier is the uppercase hex of the certificate's own Subject Key Identifier extension
+	// ("" if absent): what CBA policies (CRL exemptions, CA scopes) name a CA by.
+	SubjectKeyIdentifier string
+	IsRoot               bool // self-signed
+	// IsCA: BasicConstraints present with CA:TRUE. A leaf (CA:FALSE or no BasicConstraints) in a bundle is a mistake.
+	IsCA      bool
+	NotBefore time.Time
+	NotAfter  time.Time
+	CRLURL    string // first http(s) CRL distribution point, "" if none
+	DER       []byte
 }
 
 // pemPKCS7Types are the PEM labels a PKCS#7 bundle is found under (RFC 7468 and older tools).
@@ -293,7 +299,10 @@ func certificateAuthority(cert *x509.Certificate) CertificateAuthority {
 		Subject:                    cert.Subject.String(),
 		Issuer:                     cert.Issuer.String(),
 		IssuerSubjectKeyIdentifier: strings.ToUpper(hex.EncodeToString(aki)),
+		SubjectKeyIdentifier:       strings.ToUpper(hex.EncodeToString(cert.SubjectKeyId)),
 		IsRoot:                     isRoot,
+		IsCA:                       cert.BasicConstraintsValid && cert.IsCA,
+		NotBefore:                  cert.NotBefore,
 		NotAfter:                   cert.NotAfter,
 		CRLURL:                     firstHTTPCRL(cert.CRLDistributionPoints),
 		DER:                        cert.Raw,
@@ -326,6 +335,47 @@ func firstHTTPCRL(points []string) string {
 		}
 	}
 	return ""
+}
+
+// ErrNotCertificate is returned (wrapped) by ParseCertificate.
+var ErrNotCertificate = errors.New("not an X.509 certificate (PEM, or base64 of its DER)")
+
+// ParseCertificate reads one X.509 certificate given as PEM ("-----BEGIN CERTIFICATE-----", as file("root.pem")
+// gives), as base64 of its DER, or as raw DER, and returns the facts Graph records for it as a CA.
+func ParseCertificate(data []byte) (CertificateAuthority, error) {
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) == 0 {
+		return CertificateAuthority{}, fmt.Errorf("%w: it is empty", ErrNotCertificate)
+	}
+	der := trimmed
+	switch {
+	case bytes.Contains(trimmed, []byte("-----BEGIN ")):
+		block, rest := pem.Decode(trimmed)
+		if block == nil {
+			return CertificateAuthority{}, fmt.Errorf("%w: it looks like PEM but has no readable PEM block", ErrNotCertificate)
+		}
+		if block.Type != "CERTIFICATE" {
+			return CertificateAuthority{}, fmt.Errorf("%w: its PEM block is %q, not CERTIFICATE", ErrNotCertificate, block.Type)
+		}
+		if next, _ := pem.Decode(rest); next != nil {
+			return CertificateAuthority{}, fmt.Errorf("%w: it holds more than one PEM block; give one certificate", ErrNotCertificate)
+		}
+		der = block.Bytes
+	case trimmed[0] != 0x30: // not a DER SEQUENCE: try base64
+		b, err := base64.StdEncoding.DecodeString(string(trimmed))
+		if err != nil {
+			return CertificateAuthority{}, fmt.Errorf("%w: it is neither PEM nor valid base64", ErrNotCertificate)
+		}
+		der = b
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		return CertificateAuthority{}, fmt.Errorf("%w: %s", ErrNotCertificate, strings.TrimPrefix(err.Error(), "x509: "))
+	}
+	if len(cert.Raw) > MaxCertificateSize {
+		return CertificateAuthority{}, fmt.Errorf("%w: the certificate is %d bytes; Graph's limit is %d bytes", ErrCATooLarge, len(cert.Raw), MaxCertificateSize)
+	}
+	return certificateAuthority(cert), nil
 }
 
 // pemKind reports whether data is PEM text, and its first block's label.
