@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/entracert/terraform-provider-entracert/internal/clock"
 	"github.com/entracert/terraform-provider-entracert/internal/graph"
 	"github.com/entracert/terraform-provider-entracert/internal/graphemu"
 	"github.com/entracert/terraform-provider-entracert/internal/provider"
@@ -34,6 +35,10 @@ type Env struct {
 	Graph *graph.Client
 	// ProtoV6ProviderFactories serves the provider in-process to the real terraform binary.
 	ProtoV6ProviderFactories map[string]func() (tfprotov6.ProviderServer, error)
+	// Clock is the one fake clock the provider under test, the emulator and Graph share (nil live): retries,
+	// waits, PKI jobs, read-after-write lag and expiry checks move with it, so no test waits for real. It starts
+	// at the real time the test began; tests move it with Clock.Advance.
+	Clock *clock.Fake
 
 	token string
 	files *fileServer
@@ -81,12 +86,11 @@ func New(t *testing.T, opts graphemu.Options) *Env {
 	if err := checkTerraform(); err != nil {
 		t.Fatal(err)
 	}
-	e := &Env{
-		ProtoV6ProviderFactories: map[string]func() (tfprotov6.ProviderServer, error){
-			"entracert": providerserver.NewProtocol6WithError(provider.New("acctest")()),
-		},
-	}
+	e := &Env{}
 	if Live() {
+		e.ProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
+			"entracert": providerserver.NewProtocol6WithError(provider.New("acctest")()),
+		}
 		c, err := provider.NewClientFromEnvironment(context.Background(), "acctest")
 		if err != nil {
 			t.Fatalf("live acceptance tests need working ARM_* credentials: %v", err)
@@ -100,6 +104,13 @@ func New(t *testing.T, opts graphemu.Options) *Env {
 		opts.Token = "acctest-" + randomSuffix()
 	}
 	e.token = opts.Token
+	e.Clock = clock.NewFake(time.Now().UTC().Truncate(time.Second))
+	if opts.Clock == nil {
+		opts.Clock = e.Clock
+	}
+	e.ProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
+		"entracert": providerserver.NewProtocol6WithError(provider.NewWithClock("acctest", e.Clock)()),
+	}
 	e.files = &fileServer{files: map[string][]byte{}}
 	if opts.Files == nil {
 		opts.Files = e.files
@@ -113,6 +124,7 @@ func New(t *testing.T, opts graphemu.Options) *Env {
 		Credential: graph.StaticToken(opts.Token),
 		Scopes:     []string{"https://graph.microsoft.com/.default"},
 		UserAgent:  "entracert-acctest",
+		Clock:      e.Clock,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@
 package clients
 
 import (
+	"context"
 	"fmt"
 	"sync"
 
@@ -49,24 +50,62 @@ func (c *Client) SupportsAPIConnectors() bool {
 	return c.Environment != CloudUSGovernmentL4 && c.Environment != CloudUSGovernmentL5
 }
 
-// KeyedMutex is a set of mutexes addressed by key, created on first use.
+// KeyedMutex is a set of context-aware locks addressed by key (one per Graph object), created on first use.
+// The zero value is ready to use and it is safe for concurrent use.
 type KeyedMutex struct {
 	mu    sync.Mutex
-	locks map[string]*sync.Mutex
+	locks map[string]*keyLock
 }
 
-// Lock locks the mutex for key and returns its unlock function.
-func (k *KeyedMutex) Lock(key string) (unlock func()) {
+// keyLock is a one-slot semaphore: holding the token is holding the lock. users counts holders and waiters,
+// so the entry is dropped when nobody needs it (a long run over many objects does not grow the map).
+type keyLock struct {
+	token chan struct{}
+	users int
+}
+
+// Lock takes the lock for key, waiting until it is free or ctx ends. On success it returns the unlock function
+// (call it exactly once); when ctx ends first it returns ctx's error and holds nothing.
+func (k *KeyedMutex) Lock(ctx context.Context, key string) (unlock func(), err error) {
 	k.mu.Lock()
 	if k.locks == nil {
-		k.locks = map[string]*sync.Mutex{}
+		k.locks = map[string]*keyLock{}
 	}
-	m, ok := k.locks[key]
+	l, ok := k.locks[key]
 	if !ok {
-		m = &sync.Mutex{}
-		k.locks[key] = m
+		l = &keyLock{token: make(chan struct{}, 1)}
+		k.locks[key] = l
 	}
+	l.users++
 	k.mu.Unlock()
-	m.Lock()
-	return m.Unlock
+
+	select {
+	case l.token <- struct{}{}:
+		var once sync.Once
+		return func() {
+			once.Do(func() {
+				<-l.token
+				k.release(key, l)
+			})
+		}, nil
+	case <-ctx.Done():
+		k.release(key, l)
+		return nil, ctx.Err()
+	}
+}
+
+func (k *KeyedMutex) release(key string, l *keyLock) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	l.users--
+	if l.users == 0 {
+		delete(k.locks, key)
+	}
+}
+
+// Held reports how many keys have holders or waiters (for tests).
+func (k *KeyedMutex) Held() int {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return len(k.locks)
 }

@@ -1,6 +1,8 @@
 package clients
 
 import (
+	"context"
+	"errors"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"sync"
 	"sync/atomic"
@@ -10,36 +12,86 @@ import (
 
 func TestKeyedMutexSerializesOneKeyOnly(t *testing.T) {
 	var k KeyedMutex
-	var inside, maxInside atomic.Int32
+	ctx := context.Background()
+	var inside atomic.Int32
+	var overlaps atomic.Int32
 	var wg sync.WaitGroup
 	for i := 0; i < 20; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			unlock := k.Lock("connector-a")
+			unlock, err := k.Lock(ctx, "connector-a")
+			if err != nil {
+				t.Error(err)
+				return
+			}
 			defer unlock()
-			n := inside.Add(1)
-			if n > maxInside.Load() {
-				maxInside.Store(n)
+			if inside.Add(1) != 1 {
+				overlaps.Add(1) // another holder is inside: the lock is broken
 			}
 			time.Sleep(time.Millisecond)
 			inside.Add(-1)
 		}()
 	}
 	wg.Wait()
-	if maxInside.Load() != 1 {
-		t.Errorf("%d holders of one key at once, want 1", maxInside.Load())
+	if n := overlaps.Load(); n != 0 {
+		t.Errorf("%d times a holder found another holder of the same key inside, want 0", n)
+	}
+	if n := k.Held(); n != 0 {
+		t.Errorf("%d keys still tracked after every holder unlocked, want 0", n)
 	}
 
 	// Another key is not blocked by a held one.
-	unlockA := k.Lock("connector-a")
+	unlockA, err := k.Lock(ctx, "connector-a")
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer unlockA()
 	done := make(chan struct{})
-	go func() { k.Lock("connector-b")(); close(done) }()
+	go func() {
+		if unlock, err := k.Lock(ctx, "connector-b"); err == nil {
+			unlock()
+		}
+		close(done)
+	}()
 	select {
 	case <-done:
 	case <-time.After(5 * time.Second):
 		t.Fatal("a different key waited for a held one")
+	}
+}
+
+func TestKeyedMutexGivesUpWhenContextEnds(t *testing.T) {
+	var k KeyedMutex
+	unlock, err := k.Lock(context.Background(), "pki/1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	got := make(chan error, 1)
+	go func() {
+		u, err := k.Lock(ctx, "pki/1")
+		if err == nil {
+			u()
+		}
+		got <- err
+	}()
+	cancel()
+	if err := <-got; !errors.Is(err, context.Canceled) {
+		t.Fatalf("waiter got %v, want context.Canceled", err)
+	}
+	unlock()
+	unlock() // a second call is harmless
+	// The abandoned wait holds nothing: the key is free again.
+	ctx2, cancel2 := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel2()
+	u, err := k.Lock(ctx2, "pki/1")
+	if err != nil {
+		t.Fatalf("lock after an abandoned wait: %v", err)
+	}
+	u()
+	if n := k.Held(); n != 0 {
+		t.Errorf("%d keys tracked, want 0", n)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	abs "github.com/microsoft/kiota-abstractions-go"
 	"github.com/microsoftgraph/msgraph-sdk-go/models/odataerrors"
@@ -20,6 +21,8 @@ type Error struct {
 	RequestID  string
 	Method     string
 	Path       string // path below /v1.0, without query
+	// RetryAfter is the wait Graph asked for (Retry-After, seconds or HTTP date) on a 429 or 503; 0 when absent.
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {
@@ -51,8 +54,79 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// IsNotFound reports whether err is a Graph 404.
+// Kind is what a failed call means to the caller, so services branch on meaning, never on HTTP status codes.
+type Kind int
+
+const (
+	KindNone            Kind = iota // no error
+	KindOther                       // anything not below (a transport failure before sending, an unexpected status)
+	KindBadRequest                  // 400: Graph refused the request's content
+	KindUnauthenticated             // 401: the token was refused
+	KindForbidden                   // 403: the identity lacks a permission or role
+	KindNotFound                    // 404
+	KindConflict                    // 409 or 412
+	// KindThrottled is 429 or 503: wait RetryAfterOf(err) and try again. A 429 was not acted on; for a POST
+	// answered 503 IsOutcomeUnknown also holds, and the caller reads before sending it again.
+	KindThrottled
+	KindOutcomeUnknown // the request was sent but no usable answer came back (lost answer, 500, 502, 504)
+)
+
+func (k Kind) String() string {
+	switch k {
+	case KindNone:
+		return "none"
+	case KindBadRequest:
+		return "bad request"
+	case KindUnauthenticated:
+		return "not authenticated"
+	case KindForbidden:
+		return "forbidden"
+	case KindNotFound:
+		return "not found"
+	case KindConflict:
+		return "conflict"
+	case KindThrottled:
+		return "throttled"
+	case KindOutcomeUnknown:
+		return "outcome unknown"
+	}
+	return "other"
+}
+
+// KindOf classifies err.
+func KindOf(err error) Kind {
+	if err == nil {
+		return KindNone
+	}
+	var ge *Error
+	if errors.As(err, &ge) {
+		switch s := ge.StatusCode; {
+		case s == http.StatusBadRequest:
+			return KindBadRequest
+		case s == http.StatusUnauthorized:
+			return KindUnauthenticated
+		case s == http.StatusForbidden:
+			return KindForbidden
+		case s == http.StatusNotFound:
+			return KindNotFound
+		case s == http.StatusConflict || s == http.StatusPreconditionFailed:
+			return KindConflict
+		case s == http.StatusTooManyRequests || s == http.StatusServiceUnavailable:
+			return KindThrottled
+		case s >= 500:
+			return KindOutcomeUnknown
+		}
+		return KindOther
+	}
+	var ou *outcomeUnknownError
+	if errors.As(err, &ou) {
+		return KindOutcomeUnknown
+	}
+	return KindOther
+}
+
 // StatusCode is the HTTP status of a Graph answer carried by err, or 0 when err is no Graph answer.
+// For diagnostics and logs only: services branch on KindOf and the Is* predicates.
 func StatusCode(err error) int {
 	var ge *Error
 	if errors.As(err, &ge) {
@@ -61,13 +135,42 @@ func StatusCode(err error) int {
 	return 0
 }
 
-func IsNotFound(err error) bool {
+// IsNotFound reports whether err is a Graph 404.
+func IsNotFound(err error) bool { return KindOf(err) == KindNotFound }
+
+// IsThrottled reports whether Graph asked to slow down (429) or was briefly unavailable (503); wait
+// RetryAfterOf(err) before trying again (a POST answered 503 is also IsOutcomeUnknown: read first).
+func IsThrottled(err error) bool { return KindOf(err) == KindThrottled }
+
+// IsBadRequest reports whether Graph refused the request's content (400). Graph uses 400 for invalid input and
+// also for state conflicts (another PKI job running, a duplicate certificate), which callers tell apart by reading.
+func IsBadRequest(err error) bool { return KindOf(err) == KindBadRequest }
+
+// IsAccessDenied reports whether the token was refused (401) or lacks a permission or role (403).
+func IsAccessDenied(err error) bool {
+	k := KindOf(err)
+	return k == KindUnauthenticated || k == KindForbidden
+}
+
+// IsTransient reports whether trying again later may succeed: throttled, or a read whose answer was lost or 5xx.
+// For a write whose outcome is unknown the caller must read before sending it again.
+func IsTransient(err error) bool {
+	k := KindOf(err)
+	return k == KindThrottled || k == KindOutcomeUnknown
+}
+
+// RetryAfterOf is the wait Graph asked for with err, or 0.
+func RetryAfterOf(err error) time.Duration {
 	var ge *Error
-	return errors.As(err, &ge) && ge.StatusCode == http.StatusNotFound
+	if errors.As(err, &ge) {
+		return ge.RetryAfter
+	}
+	return 0
 }
 
 // IsOutcomeUnknown reports whether a write may or may not have taken effect: the request was sent but the
-// connection failed before an answer, or Graph answered 5xx. Callers read before deciding to retry.
+// connection failed before an answer, or Graph answered 5xx (503 and 504 included: whether a gateway passed the
+// request on is not known). Callers read before deciding to retry.
 func IsOutcomeUnknown(err error) bool {
 	var ge *Error
 	if errors.As(err, &ge) {
@@ -99,8 +202,9 @@ func (e *sentError) Unwrap() error { return e.err }
 // callInfo records what the wire saw for one typed call, so errors the SDK cannot parse (non-JSON error bodies)
 // still carry the status and request-id.
 type callInfo struct {
-	status    int
-	requestID string
+	status     int
+	requestID  string
+	retryAfter time.Duration
 }
 
 type callInfoKey struct{}
@@ -150,7 +254,7 @@ func translate(err error, method, path string, ci *callInfo) error {
 	}
 	// A response arrived but its body could not be parsed (e.g. an HTML page from a proxy).
 	if ci != nil && ci.status >= 300 {
-		return &Error{StatusCode: ci.status, RequestID: ci.requestID, Method: method, Path: path}
+		return &Error{StatusCode: ci.status, RequestID: ci.requestID, RetryAfter: ci.retryAfter, Method: method, Path: path}
 	}
 	var se *sentError
 	if errors.As(err, &se) {
@@ -168,6 +272,9 @@ func fillFromCall(e *Error, ci *callInfo) {
 	}
 	if e.RequestID == "" {
 		e.RequestID = ci.requestID
+	}
+	if e.RetryAfter == 0 {
+		e.RetryAfter = ci.retryAfter
 	}
 }
 

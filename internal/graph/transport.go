@@ -58,8 +58,9 @@ func (h userAgentHandler) Intercept(p khttp.Pipeline, i int, req *http.Request) 
 	return p.Next(req, i)
 }
 
-// retryHandler retries GET, PATCH and DELETE on 429, 503, 504 and connection errors. POSTs pass through untouched:
-// the uploads are not idempotent and their callers decide, after reading, whether to send again.
+// retryHandler retries GET, PATCH and DELETE on 429, 503, 504 and connection errors, and every request (POSTs
+// included) on 429: a throttled request was not acted on, so sending it again after Retry-After is safe. A POST
+// whose answer was lost or was 5xx is never re-sent here: its outcome is unknown, and the caller reads first.
 type retryHandler struct {
 	clock      clock.Clock
 	maxRetries int
@@ -76,9 +77,7 @@ func retriableStatus(s int) bool {
 
 func (h *retryHandler) Intercept(p khttp.Pipeline, i int, req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
-	if !retriableMethod(req.Method) {
-		return h.attempt(p, i, req, nil)
-	}
+	idempotent := retriableMethod(req.Method)
 	var body []byte
 	if req.Body != nil && req.Body != http.NoBody {
 		b, err := io.ReadAll(req.Body)
@@ -96,11 +95,11 @@ func (h *retryHandler) Intercept(p khttp.Pipeline, i int, req *http.Request) (*h
 		var wait time.Duration
 		switch {
 		case err != nil:
-			if n >= h.maxRetries || ctx.Err() != nil || !retriableTransportError(err) {
+			if !idempotent || n >= h.maxRetries || ctx.Err() != nil || !retriableTransportError(err) {
 				return nil, err
 			}
 			wait = backoff(n)
-		case retriableStatus(resp.StatusCode):
+		case idempotent && retriableStatus(resp.StatusCode), resp.StatusCode == http.StatusTooManyRequests:
 			if n >= h.maxRetries {
 				return resp, nil
 			}
@@ -237,6 +236,7 @@ func (h *wireHandler) Intercept(p khttp.Pipeline, i int, req *http.Request) (*ht
 	tflog.Debug(ctx, "Graph request", fields)
 	if ci := callInfoFrom(ctx); ci != nil {
 		ci.status, ci.requestID = resp.StatusCode, reqID
+		ci.retryAfter, _ = retryAfter(resp.Header, time.Now())
 	}
 	return resp, nil
 }

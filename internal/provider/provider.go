@@ -25,11 +25,16 @@ var _ provider.Provider = (*entracertProvider)(nil)
 
 type entracertProvider struct {
 	version string
+	clock   clock.Clock
 }
 
 // New returns the provider factory; version is set by release ldflags.
-func New(version string) func() provider.Provider {
-	return func() provider.Provider { return &entracertProvider{version: version} }
+func New(version string) func() provider.Provider { return NewWithClock(version, clock.Real{}) }
+
+// NewWithClock is New with the clock every retry, wait and expiry check uses, so acceptance tests share one fake
+// clock with the Graph emulator and never wait for real.
+func NewWithClock(version string, clk clock.Clock) func() provider.Provider {
+	return func() provider.Provider { return &entracertProvider{version: version, clock: clk} }
 }
 
 func (p *entracertProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -95,7 +100,7 @@ func (p *entracertProvider) Configure(ctx context.Context, req provider.Configur
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	client, diags := newClient(ctx, s, p.version)
+	client, diags := newClient(ctx, s, p.version, p.clock)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -106,7 +111,7 @@ func (p *entracertProvider) Configure(ctx context.Context, req provider.Configur
 
 // newClient builds the provider data and checks that a token can be had, so a credential problem is
 // reported once, at configuration, listing every credential tried.
-func newClient(ctx context.Context, s settings, version string) (*clients.Client, diag.Diagnostics) {
+func newClient(ctx context.Context, s settings, version string, clk clock.Clock) (*clients.Client, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	httpClient := &http.Client{Timeout: 60 * time.Second}
 	cred := newChainCredential(credentialSources(s, httpClient))
@@ -123,6 +128,7 @@ func newClient(ctx context.Context, s settings, version string) (*clients.Client
 		Credential: cred,
 		Scopes:     scopes,
 		UserAgent:  "terraform-provider-entracert/" + version,
+		Clock:      clk,
 	})
 	if err != nil {
 		diags.AddError("Cannot create the Microsoft Graph client", err.Error())
@@ -134,7 +140,7 @@ func newClient(ctx context.Context, s settings, version string) (*clients.Client
 	return &clients.Client{
 		Graph:       g,
 		Environment: s.Cloud.Name,
-		Clock:       clock.Real{},
+		Clock:       clk,
 		Locks:       &clients.KeyedMutex{},
 	}, diags
 }
@@ -145,7 +151,7 @@ func NewClientFromEnvironment(ctx context.Context, version string) (*clients.Cli
 	s, diags := resolveSettings(providerModel{}, osEnviron)
 	if !diags.HasError() {
 		var c *clients.Client
-		c, diags = newClient(ctx, s, version)
+		c, diags = newClient(ctx, s, version, clock.Real{})
 		if !diags.HasError() {
 			return c, nil
 		}

@@ -464,7 +464,7 @@ func TestAccCertificate_readAfterWriteLag(t *testing.T) {
 	conn := env.CreateAPIConnector(t, "acctest-lag")
 	const lag = 5 * time.Second
 	env.Emulator.SetReadAfterWriteLag(lag)
-	start := time.Now()
+	start := env.Clock.Now()
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
@@ -476,7 +476,7 @@ func TestAccCertificate_readAfterWriteLag(t *testing.T) {
 				checkUploads(env, 1),
 				func(*terraform.State) error {
 					// The apply must not have waited for the readers: the wait belongs to the next refresh.
-					if d := time.Since(start); d >= lag {
+					if d := env.Clock.Now().Sub(start); d >= lag {
 						return fmt.Errorf("apply took %s, at least the read lag of %s", d, lag)
 					}
 					return nil

@@ -156,7 +156,10 @@ const (
 // an upload whose answer was lost is followed by reads before any new attempt, so the same certificate is
 // never knowingly uploaded twice. Uploads to one connector are serialized within the provider.
 func ensureCertificate(ctx context.Context, c *clients.Client, connectorID, pkcs12Base64, password, thumbprint string) (*graph.ClientCertificateInfo, uploadOutcome, error) {
-	unlock := c.Locks.Lock(lockKey(connectorID))
+	unlock, err := c.Locks.Lock(ctx, lockKey(connectorID))
+	if err != nil {
+		return nil, 0, fmt.Errorf("stopped while waiting for another upload to the same API connector in this run: %w", err)
+	}
 	defer unlock()
 
 	logFields := map[string]any{"api_connector_id": connectorID, "thumbprint": thumbprint}

@@ -86,12 +86,20 @@ func waitPKIIdle(t *testing.T, env *acctest.Env, pkiID string) *graph.PKI {
 		if p.Status != graph.PKIStatusRunning {
 			return p
 		}
-		select {
-		case <-ctx.Done():
+		if ctx.Err() != nil {
 			t.Fatalf("PKI %s still running", pkiID)
-		case <-time.After(200 * time.Millisecond):
 		}
+		advance(env, 200*time.Millisecond)
 	}
+}
+
+// advance moves the test's shared clock (emulator mode) or waits for real (live).
+func advance(env *acctest.Env, d time.Duration) {
+	if env.Clock != nil {
+		env.Clock.Advance(d)
+		return
+	}
+	time.Sleep(d)
 }
 
 // checkPKIIdle asserts that the PKI is not left running.

@@ -237,21 +237,11 @@ func lockPKI(ctx context.Context, locks *clients.KeyedMutex, pkiID string) (func
 	if locks == nil {
 		return func() {}, nil
 	}
-	got := make(chan func(), 1)
-	go func() { got <- locks.Lock("pki/" + pkiID) }()
-	select {
-	case unlock := <-got:
-		return unlock, nil
-	case <-time.After(100 * time.Millisecond):
-		tflog.Info(ctx, "Waiting for another upload to this PKI in this run to finish", map[string]any{"pki_id": pkiID})
+	unlock, err := locks.Lock(ctx, "pki/"+strings.ToLower(pkiID))
+	if err != nil {
+		return nil, errors.New("stopped while waiting for another upload to the same PKI in this run: " + err.Error())
 	}
-	select {
-	case unlock := <-got:
-		return unlock, nil
-	case <-ctx.Done():
-		go func() { (<-got)() }()
-		return nil, errors.New("stopped while waiting for another upload to the same PKI in this run: " + ctx.Err().Error())
-	}
+	return unlock, nil
 }
 
 func missingCAs(m []pkcs.CertificateAuthority) []graph.CertificateAuthority {

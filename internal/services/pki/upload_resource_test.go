@@ -208,7 +208,7 @@ func TestAccPKIUpload_waitsForAnotherActorsJob(t *testing.T) {
 		ProtoV6ProviderFactories: env.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			PreConfig: func() {
-				jobEnds = time.Now().Add(external)
+				jobEnds = env.Clock.Now().Add(external)
 				env.Emulator.StartExternalJob(pki.ID, external)
 			},
 			Config: uploadConfig(env, pki.ID, url, testfixtures.ContosoSHA256, ""),
