@@ -336,7 +336,7 @@ func certificateCounts(e *env) (duplicates, total int) {
 		return -1, -1
 	}
 	for _, c := range list {
-		full, err := e.graph.GetAPIConnector(graph.Fresh(background), c.ID)
+		full, err := e.graph.GetAPIConnector(background, c.ID)
 		if err != nil {
 			return -1, -1
 		}

@@ -81,13 +81,24 @@ func (c *Client) ListAPIConnectors(ctx context.Context, displayName string) ([]A
 	}
 }
 
-// GetAPIConnector reads one connector. Concurrent and closely following reads share one request (see
-// DefaultReadCacheTTL); use Fresh(ctx) to see Graph's state after the call began.
+// GetAPIConnector reads one connector as Graph holds it after the call began: always a request of its own.
+// Waits and read-after-write checks use it.
 func (c *Client) GetAPIConnector(ctx context.Context, id string) (*APIConnector, error) {
+	return c.getAPIConnector(ctx, id, true)
+}
+
+// GetAPIConnectorCached reads one connector, or answers from this client's read cache: concurrent readers share
+// one request, and later readers get its answer (or the answer of this client's last write) for ReadCacheTTL.
+// Refreshes use it, so many certificates of one connector cost one GET.
+func (c *Client) GetAPIConnectorCached(ctx context.Context, id string) (*APIConnector, error) {
+	return c.getAPIConnector(ctx, id, false)
+}
+
+func (c *Client) getAPIConnector(ctx context.Context, id string, fresh bool) (*APIConnector, error) {
 	if id == "" {
 		return nil, errEmptyID("API connector")
 	}
-	return c.connectorReads.get(ctx, id, func(ctx context.Context) (*APIConnector, error) {
+	return c.connectorReads.get(ctx, id, fresh, func(ctx context.Context) (*APIConnector, error) {
 		path := connectorPath(id)
 		m, err := call(ctx, http.MethodGet, path, func(ctx context.Context) (models.IdentityApiConnectorable, error) {
 			return c.apiConnectors().ByIdentityApiConnectorId(id).Get(ctx, nil)

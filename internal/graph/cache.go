@@ -11,21 +11,12 @@ import (
 	"golang.org/x/sync/singleflight"
 )
 
-// DefaultReadCacheTTL is how long a read of one connector or PKI answers later reads of it.
-//
-// Five seconds covers a Terraform refresh burst (every certificate of a connector reads the connector within a
-// few hundred milliseconds, or a few seconds under Retry-After throttling), while an out-of-band change made while
-// Terraform runs is still seen by the next read a moment later. This client's own writes invalidate at once, and
-// code that must see Graph's current state (pollers, read-after-write waits) uses Fresh.
-const DefaultReadCacheTTL = 5 * time.Second
-
-type freshKey struct{}
-
-// Fresh returns a context whose GetAPIConnector and GetPKI calls skip the read cache and do not join a request
-// already in flight: the answer is Graph's state after the call began. Pollers and read-after-write waits use it.
-func Fresh(ctx context.Context) context.Context { return context.WithValue(ctx, freshKey{}, true) }
-
-func isFresh(ctx context.Context) bool { v, _ := ctx.Value(freshKey{}).(bool); return v }
+// The read cache lives as long as the client, which is one Terraform operation (Terraform starts the provider
+// anew for each plan, apply or refresh). By default its entries do not expire: a refresh of thousands of
+// certificates costs one GET per connector however long it runs. The client's own writes replace or invalidate
+// entries at once, and code that must see Graph's current state (waits, pollers, read-after-write checks) calls
+// the fresh reads (GetAPIConnector, GetPKI), so only out-of-band changes made during the operation go unseen,
+// as they would between any two reads.
 
 // readCache coalesces reads of one object: concurrent callers share one request (singleflight) and, for ttl,
 // later callers get its answer. Writes call invalidate, which also stops callers arriving afterwards from joining a
@@ -50,13 +41,13 @@ func newReadCache[T any](ttl time.Duration, clk clock.Clock, clone func(T) T) *r
 	return &readCache[T]{ttl: ttl, clock: clk, clone: clone, gen: map[string]uint64{}, entries: map[string]cacheEntry[T]{}}
 }
 
-func (rc *readCache[T]) get(ctx context.Context, key string, fetch func(context.Context) (T, error)) (T, error) {
+// get answers from the cache (unless fresh) or fetches; a fresh read never joins a request already in flight.
+func (rc *readCache[T]) get(ctx context.Context, key string, fresh bool, fetch func(context.Context) (T, error)) (T, error) {
 	var zero T
-	fresh := isFresh(ctx)
 	rc.mu.Lock()
 	gen := rc.gen[key]
 	if e, ok := rc.entries[key]; ok && !fresh {
-		if rc.clock.Now().Before(e.expires) {
+		if e.expires.IsZero() || rc.clock.Now().Before(e.expires) {
 			rc.mu.Unlock()
 			return rc.clone(e.val), nil
 		}
@@ -106,7 +97,7 @@ func (rc *readCache[T]) get(ctx context.Context, key string, fetch func(context.
 }
 
 func (rc *readCache[T]) store(key string, gen uint64, v T) {
-	if rc.ttl <= 0 {
+	if rc.ttl < 0 {
 		return
 	}
 	rc.mu.Lock()
@@ -114,7 +105,11 @@ func (rc *readCache[T]) store(key string, gen uint64, v T) {
 	if rc.gen[key] != gen {
 		return // a write happened while we were reading: this answer may predate it
 	}
-	rc.entries[key] = cacheEntry[T]{val: rc.clone(v), expires: rc.clock.Now().Add(rc.ttl)}
+	var expires time.Time // zero: kept for the client's life
+	if rc.ttl > 0 {
+		expires = rc.clock.Now().Add(rc.ttl)
+	}
+	rc.entries[key] = cacheEntry[T]{val: rc.clone(v), expires: expires}
 }
 
 // replace records v, the object as a write of this client returned it, as the latest known state: reads in flight

@@ -23,7 +23,7 @@ func concurrentGets(t *testing.T, v *env, id string, n int) {
 		go func() {
 			defer wg.Done()
 			<-start
-			a, err := v.client.GetAPIConnector(ctx, id)
+			a, err := v.client.GetAPIConnectorCached(ctx, id)
 			if err == nil && a.ID != id {
 				t.Errorf("got connector %q, want %q", a.ID, id)
 			}
@@ -64,7 +64,7 @@ func TestConcurrentReadsShareOneRequestWithoutCache(t *testing.T) {
 		t.Errorf("GETs = %d, want 1 (singleflight)", n)
 	}
 	v.emu.SetLatency(0)
-	if _, err := v.client.GetAPIConnector(ctxTimeout(t, 5*time.Second), a.ID); err != nil {
+	if _, err := v.client.GetAPIConnectorCached(ctxTimeout(t, 5*time.Second), a.ID); err != nil {
 		t.Fatal(err)
 	}
 	if n := v.count(http.MethodGet, connectorPattern); n != 2 {
@@ -72,20 +72,43 @@ func TestConcurrentReadsShareOneRequestWithoutCache(t *testing.T) {
 	}
 }
 
-func TestCacheExpires(t *testing.T) {
+// By default a cached answer lasts the client's life (one Terraform operation): a long refresh costs one GET per
+// object however long it runs.
+func TestCacheDoesNotExpireByDefault(t *testing.T) {
 	v := newEnv(t)
+	a := v.createConnector(t, "long run")
+	ctx := ctxTimeout(t, 10*time.Second)
+	for range 3 {
+		if _, err := v.client.GetAPIConnectorCached(ctx, a.ID); err != nil {
+			t.Fatal(err)
+		}
+		v.clock.Advance(time.Hour)
+	}
+	if n := v.count(http.MethodGet, connectorPattern); n != 1 {
+		t.Fatalf("GETs = %d over three hours of cached reads, want 1", n)
+	}
+	if _, err := v.client.GetAPIConnector(ctx, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	if n := v.count(http.MethodGet, connectorPattern); n != 2 {
+		t.Errorf("GETs = %d after a fresh read, want 2", n)
+	}
+}
+
+func TestCacheExpiresWithTTL(t *testing.T) {
+	v := newEnv(t, withCacheTTL(5*time.Second))
 	a := v.createConnector(t, "expiring")
 	ctx := ctxTimeout(t, 10*time.Second)
 	for range 3 {
-		if _, err := v.client.GetAPIConnector(ctx, a.ID); err != nil {
+		if _, err := v.client.GetAPIConnectorCached(ctx, a.ID); err != nil {
 			t.Fatal(err)
 		}
 	}
 	if n := v.count(http.MethodGet, connectorPattern); n != 1 {
 		t.Fatalf("GETs = %d, want 1", n)
 	}
-	v.clock.Advance(graph.DefaultReadCacheTTL)
-	if _, err := v.client.GetAPIConnector(ctx, a.ID); err != nil {
+	v.clock.Advance(5 * time.Second)
+	if _, err := v.client.GetAPIConnectorCached(ctx, a.ID); err != nil {
 		t.Fatal(err)
 	}
 	if n := v.count(http.MethodGet, connectorPattern); n != 2 {
@@ -99,7 +122,7 @@ func TestReadAfterUploadSeesTheUploadsAnswer(t *testing.T) {
 	v := newEnv(t)
 	a := v.createConnector(t, "read-after-upload")
 	ctx := ctxTimeout(t, 10*time.Second)
-	before, err := v.client.GetAPIConnector(ctx, a.ID)
+	before, err := v.client.GetAPIConnectorCached(ctx, a.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +132,7 @@ func TestReadAfterUploadSeesTheUploadsAnswer(t *testing.T) {
 	if _, err := v.client.UploadClientCertificate(ctx, a.ID, testfixtures.Base64("client-aes.pfx"), testfixtures.Password); err != nil {
 		t.Fatal(err)
 	}
-	after, err := v.client.GetAPIConnector(ctx, a.ID)
+	after, err := v.client.GetAPIConnectorCached(ctx, a.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +143,7 @@ func TestReadAfterUploadSeesTheUploadsAnswer(t *testing.T) {
 	if n := v.count(http.MethodGet, connectorPattern); n != 1 {
 		t.Errorf("GETs = %d, want 1 (the read after the upload is the upload's answer)", n)
 	}
-	if _, err := v.client.GetAPIConnector(graph.Fresh(ctx), a.ID); err != nil {
+	if _, err := v.client.GetAPIConnector(ctx, a.ID); err != nil {
 		t.Fatal(err)
 	}
 	if n := v.count(http.MethodGet, connectorPattern); n != 2 {
@@ -133,13 +156,13 @@ func TestFailedUploadInvalidates(t *testing.T) {
 	v := newEnv(t)
 	a := v.createConnector(t, "failed-upload")
 	ctx := ctxTimeout(t, 10*time.Second)
-	if _, err := v.client.GetAPIConnector(ctx, a.ID); err != nil {
+	if _, err := v.client.GetAPIConnectorCached(ctx, a.ID); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := v.client.UploadClientCertificate(ctx, a.ID, "not base64!", ""); err == nil {
 		t.Fatal("want the upload to fail")
 	}
-	if _, err := v.client.GetAPIConnector(ctx, a.ID); err != nil {
+	if _, err := v.client.GetAPIConnectorCached(ctx, a.ID); err != nil {
 		t.Fatal(err)
 	}
 	if n := v.count(http.MethodGet, connectorPattern); n != 2 {
@@ -151,20 +174,20 @@ func TestWritesInvalidate(t *testing.T) {
 	v := newEnv(t)
 	a := v.createConnector(t, "patched")
 	ctx := ctxTimeout(t, 10*time.Second)
-	if _, err := v.client.GetAPIConnector(ctx, a.ID); err != nil {
+	if _, err := v.client.GetAPIConnectorCached(ctx, a.ID); err != nil {
 		t.Fatal(err)
 	}
 	if err := v.client.SetAPIConnectorBasicAuthentication(ctx, a.ID, "other-user", "pw"); err != nil {
 		t.Fatal(err)
 	}
-	got, err := v.client.GetAPIConnector(ctx, a.ID)
+	got, err := v.client.GetAPIConnectorCached(ctx, a.ID)
 	if err != nil || got.BasicUsername != "other-user" {
 		t.Fatalf("after PATCH: %+v, %v", got, err)
 	}
 	if err := v.client.DeleteAPIConnector(ctx, a.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := v.client.GetAPIConnector(ctx, a.ID); !graph.IsNotFound(err) {
+	if _, err := v.client.GetAPIConnectorCached(ctx, a.ID); !graph.IsNotFound(err) {
 		t.Errorf("after DELETE: err = %v, want not found", err)
 	}
 
@@ -172,19 +195,19 @@ func TestWritesInvalidate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := v.client.GetPKI(ctx, p.ID); err != nil {
+	if _, err := v.client.GetPKICached(ctx, p.ID); err != nil {
 		t.Fatal(err)
 	}
 	if err := v.client.UpdatePKI(ctx, p.ID, "renamed pki"); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := v.client.GetPKI(ctx, p.ID); err != nil || got.DisplayName != "renamed pki" {
+	if got, err := v.client.GetPKICached(ctx, p.ID); err != nil || got.DisplayName != "renamed pki" {
 		t.Errorf("after UpdatePKI: %+v, %v", got, err)
 	}
 	if err := v.client.UploadPKI(ctx, p.ID, v.srv.URL+"/files/contoso-pki.p7b", testfixtures.ContosoSHA256); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := v.client.GetPKI(ctx, p.ID); err != nil || got.Status != graph.PKIStatusRunning {
+	if got, err := v.client.GetPKICached(ctx, p.ID); err != nil || got.Status != graph.PKIStatusRunning {
 		t.Errorf("after UploadPKI: %+v, %v; want running", got, err)
 	}
 }
@@ -197,17 +220,17 @@ func TestFreshBypassesCache(t *testing.T) {
 	}
 	ctx := ctxTimeout(t, 10*time.Second)
 	const pattern = "/directory/publicKeyInfrastructure/certificateBasedAuthConfigurations/*"
-	if _, err := v.client.GetPKI(ctx, p.ID); err != nil {
+	if _, err := v.client.GetPKICached(ctx, p.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := v.client.GetPKI(ctx, p.ID); err != nil {
+	if _, err := v.client.GetPKICached(ctx, p.ID); err != nil {
 		t.Fatal(err)
 	}
 	if n := v.count(http.MethodGet, pattern); n != 1 {
 		t.Fatalf("GETs = %d, want 1", n)
 	}
 	for i := range 3 {
-		if _, err := v.client.GetPKI(graph.Fresh(ctx), p.ID); err != nil {
+		if _, err := v.client.GetPKI(ctx, p.ID); err != nil {
 			t.Fatal(err)
 		}
 		if n := v.count(http.MethodGet, pattern); n != 2+i {
@@ -223,13 +246,13 @@ func TestCachedValuesAreCopies(t *testing.T) {
 	if _, err := v.client.UploadClientCertificate(ctx, a.ID, testfixtures.Base64("client-aes.pfx"), testfixtures.Password); err != nil {
 		t.Fatal(err)
 	}
-	first, err := v.client.GetAPIConnector(ctx, a.ID)
+	first, err := v.client.GetAPIConnectorCached(ctx, a.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	first.DisplayName = "mutated"
 	first.Certificates[0].Thumbprint = "mutated"
-	second, err := v.client.GetAPIConnector(ctx, a.ID)
+	second, err := v.client.GetAPIConnectorCached(ctx, a.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -248,11 +271,11 @@ func TestSharedReadSurvivesLeaderCancellation(t *testing.T) {
 	defer cancel()
 	leaderErr := make(chan error, 1)
 	go func() {
-		_, err := v.client.GetAPIConnector(leaderCtx, a.ID)
+		_, err := v.client.GetAPIConnectorCached(leaderCtx, a.ID)
 		leaderErr <- err
 	}()
 	time.Sleep(50 * time.Millisecond) // let the leader's request start
-	got, err := v.client.GetAPIConnector(ctxTimeout(t, 10*time.Second), a.ID)
+	got, err := v.client.GetAPIConnectorCached(ctxTimeout(t, 10*time.Second), a.ID)
 	if err != nil || got.ID != a.ID {
 		t.Fatalf("joiner: %+v, %v", got, err)
 	}

@@ -35,8 +35,9 @@ type Options struct {
 	HTTPClient *http.Client
 	// Clock drives retry back-off waits and the read cache's expiry (optional; real time by default).
 	Clock clock.Clock
-	// ReadCacheTTL is how long an answer of GetAPIConnector or GetPKI also answers later reads of the same object
-	// (0: DefaultReadCacheTTL; negative: no cache, though concurrent reads still share one request).
+	// ReadCacheTTL is how long an answer also answers later cached reads (GetAPIConnectorCached, GetPKICached) of
+	// the same object (0: the client's life, see cache.go; negative: no cache, though concurrent cached reads still
+	// share one request).
 	ReadCacheTTL time.Duration
 	// MaxRetries bounds the retries of one GET, PATCH or DELETE (0: 10; negative: none). The request context's
 	// deadline bounds them as well.
@@ -91,9 +92,6 @@ func New(opts Options) (*Client, error) {
 		c.maxRetries = 0
 	}
 	ttl := opts.ReadCacheTTL
-	if ttl == 0 {
-		ttl = DefaultReadCacheTTL
-	}
 	c.connectorReads = newReadCache(ttl, c.clock, cloneAPIConnector)
 	c.pkiReads = newReadCache(ttl, c.clock, clonePKI)
 

@@ -64,13 +64,19 @@ func (c *Client) ListPKIs(ctx context.Context, displayName string) ([]PKI, error
 	}
 }
 
-// GetPKI reads one PKI. Concurrent and closely following reads share one request (see DefaultReadCacheTTL);
-// pollers waiting for a job use Fresh(ctx).
-func (c *Client) GetPKI(ctx context.Context, id string) (*PKI, error) {
+// GetPKI reads one PKI as Graph holds it after the call began: always a request of its own (pollers use it).
+func (c *Client) GetPKI(ctx context.Context, id string) (*PKI, error) { return c.getPKI(ctx, id, true) }
+
+// GetPKICached reads one PKI or answers from this client's read cache (see GetAPIConnectorCached).
+func (c *Client) GetPKICached(ctx context.Context, id string) (*PKI, error) {
+	return c.getPKI(ctx, id, false)
+}
+
+func (c *Client) getPKI(ctx context.Context, id string, fresh bool) (*PKI, error) {
 	if id == "" {
 		return nil, errEmptyID("PKI")
 	}
-	return c.pkiReads.get(ctx, id, func(ctx context.Context) (*PKI, error) {
+	return c.pkiReads.get(ctx, id, fresh, func(ctx context.Context) (*PKI, error) {
 		path := pkiPath(id)
 		m, err := call(ctx, http.MethodGet, path, func(ctx context.Context) (models.CertificateBasedAuthPkiable, error) {
 			return c.pkis().ByCertificateBasedAuthPkiId(id).Get(ctx, nil)

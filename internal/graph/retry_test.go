@@ -100,7 +100,7 @@ func TestGatewayTimeoutOnPatchAndDeleteRetried(t *testing.T) {
 	if n := v.count(http.MethodPatch, connectorPattern); n != 2 {
 		t.Errorf("PATCHes = %d, want 2", n)
 	}
-	got, err := v.client.GetAPIConnector(graph.Fresh(ctxTimeout(t, 10*time.Second)), a.ID)
+	got, err := v.client.GetAPIConnector(ctxTimeout(t, 10*time.Second), a.ID)
 	if err != nil || got.BasicUsername != "u2" {
 		t.Fatalf("after retried PATCH: %+v, %v; want username u2 (the retried body must be the same)", got, err)
 	}
@@ -160,7 +160,7 @@ func TestUploadDroppedConnectionIsOutcomeUnknown(t *testing.T) {
 		t.Errorf("error text %q should say the outcome is unknown and name the call", err)
 	}
 	// The upload did take effect: this is what the callers' read-before-retry finds.
-	got, err := v.client.GetAPIConnector(graph.Fresh(ctxTimeout(t, 10*time.Second)), a.ID)
+	got, err := v.client.GetAPIConnector(ctxTimeout(t, 10*time.Second), a.ID)
 	if err != nil {
 		t.Fatalf("GetAPIConnector: %v", err)
 	}

@@ -47,7 +47,7 @@ func TestAPIConnectorRoundTrip(t *testing.T) {
 		t.Errorf("unfiltered list = %d items, %v; want 2", len(all), err)
 	}
 
-	got, err := v.client.GetAPIConnector(ctx, created.ID)
+	got, err := v.client.GetAPIConnectorCached(ctx, created.ID)
 	if err != nil || got.ID != created.ID || got.BasicUsername != "svc" {
 		t.Fatalf("get = %+v, %v", got, err)
 	}
@@ -79,7 +79,7 @@ func TestAPIConnectorRoundTrip(t *testing.T) {
 	if !slices.Contains(thumbs, testfixtures.ClientECThumbprint) || !slices.Contains(thumbs, testfixtures.ClientThumbprint) {
 		t.Errorf("thumbprints = %v", thumbs)
 	}
-	got, err = v.client.GetAPIConnector(graph.Fresh(ctx), created.ID)
+	got, err = v.client.GetAPIConnector(ctx, created.ID)
 	if err != nil || len(got.Certificates) != len(up.Certificates) {
 		t.Fatalf("get after uploads = %+v, %v", got, err)
 	}
@@ -87,7 +87,7 @@ func TestAPIConnectorRoundTrip(t *testing.T) {
 	if err := v.client.SetAPIConnectorBasicAuthentication(ctx, created.ID, "back-to-basic", "pw-2"); err != nil {
 		t.Fatal(err)
 	}
-	got, err = v.client.GetAPIConnector(ctx, created.ID)
+	got, err = v.client.GetAPIConnectorCached(ctx, created.ID)
 	if err != nil || got.AuthenticationType != graph.AuthenticationBasic || got.BasicUsername != "back-to-basic" || len(got.Certificates) != 0 {
 		t.Errorf("after PATCH to basic = %+v, %v", got, err)
 	}
@@ -95,7 +95,7 @@ func TestAPIConnectorRoundTrip(t *testing.T) {
 	if err := v.client.DeleteAPIConnector(ctx, created.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := v.client.GetAPIConnector(ctx, created.ID); !graph.IsNotFound(err) {
+	if _, err := v.client.GetAPIConnectorCached(ctx, created.ID); !graph.IsNotFound(err) {
 		t.Errorf("get after delete: %v, want not found", err)
 	}
 	if err := v.client.DeleteAPIConnector(ctx, created.ID); !graph.IsNotFound(err) {
@@ -127,7 +127,7 @@ func TestPKIRoundTrip(t *testing.T) {
 	if err := v.client.UpdatePKI(ctx, p.ID, "Contoso PKI 2"); err != nil {
 		t.Fatal(err)
 	}
-	got, err := v.client.GetPKI(ctx, p.ID)
+	got, err := v.client.GetPKICached(ctx, p.ID)
 	if err != nil || got.DisplayName != "Contoso PKI 2" || got.LastModifiedDateTime.IsZero() {
 		t.Fatalf("get = %+v, %v", got, err)
 	}
@@ -135,12 +135,12 @@ func TestPKIRoundTrip(t *testing.T) {
 	if err := v.client.UploadPKI(ctx, p.ID, v.srv.URL+"/files/contoso-pki.p7b", testfixtures.ContosoSHA256); err != nil {
 		t.Fatal(err)
 	}
-	got, err = v.client.GetPKI(graph.Fresh(ctx), p.ID)
+	got, err = v.client.GetPKI(ctx, p.ID)
 	if err != nil || got.Status != graph.PKIStatusRunning {
 		t.Fatalf("during the job: %+v, %v", got, err)
 	}
 	v.clock.Advance(6 * time.Second) // the emulator's job lasts 5 s on the shared fake clock
-	got, err = v.client.GetPKI(graph.Fresh(ctx), p.ID)
+	got, err = v.client.GetPKI(ctx, p.ID)
 	if err != nil || got.Status != graph.PKIStatusSucceeded {
 		t.Fatalf("after the job: %+v, %v", got, err)
 	}
@@ -188,7 +188,7 @@ func TestPKIRoundTrip(t *testing.T) {
 	if err := v.client.DeletePKI(ctx, p.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := v.client.GetPKI(ctx, p.ID); !graph.IsNotFound(err) {
+	if _, err := v.client.GetPKICached(ctx, p.ID); !graph.IsNotFound(err) {
 		t.Errorf("get deleted PKI: %v, want not found", err)
 	}
 }

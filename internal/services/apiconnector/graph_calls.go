@@ -36,9 +36,6 @@ func lockKey(connectorID string) string {
 	return "apiconnector/" + strings.ToLower(connectorID)
 }
 
-// fresh makes a read bypass the Graph client's short read cache.
-func fresh(ctx context.Context) context.Context { return graph.Fresh(ctx) }
-
 // isThrottled reports whether Graph asked to slow down (429), or was briefly unavailable (503/504) on a read.
 func isThrottled(err error) bool {
 	switch graph.StatusCode(err) {
@@ -63,7 +60,7 @@ func backoff(n int) time.Duration {
 // getConnector reads a connector, riding out throttling storms the Graph client's own retries gave up on.
 func getConnector(ctx context.Context, c *clients.Client, id string) (*graph.APIConnector, error) {
 	for attempt := 0; ; attempt++ {
-		conn, err := c.Graph.GetAPIConnector(ctx, id)
+		conn, err := c.Graph.GetAPIConnectorCached(ctx, id)
 		if err == nil || !isThrottled(err) || attempt >= throttleRetries {
 			return conn, err
 		}
@@ -111,7 +108,7 @@ func awaitCertificate(ctx context.Context, c *clients.Client, connectorID, thumb
 	start := c.Clock.Now()
 	var lastErr error
 	for n := 0; ; n++ {
-		conn, err := c.Graph.GetAPIConnector(fresh(ctx), connectorID)
+		conn, err := c.Graph.GetAPIConnector(ctx, connectorID)
 		switch {
 		case err == nil:
 			if info := findCertificate(conn, thumbprint); info != nil {

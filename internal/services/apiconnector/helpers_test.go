@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/entracert/terraform-provider-entracert/internal/acctest"
-	"github.com/entracert/terraform-provider-entracert/internal/graph"
 	"github.com/entracert/terraform-provider-entracert/internal/testfixtures"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 )
@@ -78,7 +77,7 @@ func connectorThumbprints(t *testing.T, env *acctest.Env, connectorID string) []
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	conn, err := env.Graph.GetAPIConnector(graph.Fresh(ctx), connectorID)
+	conn, err := env.Graph.GetAPIConnector(ctx, connectorID)
 	if err != nil {
 		t.Fatalf("reading connector %s: %v", connectorID, err)
 	}

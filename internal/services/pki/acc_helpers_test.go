@@ -79,7 +79,7 @@ func waitPKIIdle(t *testing.T, env *acctest.Env, pkiID string) *graph.PKI {
 	t.Helper()
 	ctx := ctxMinute(t)
 	for {
-		p, err := env.Graph.GetPKI(graph.Fresh(ctx), pkiID)
+		p, err := env.Graph.GetPKI(ctx, pkiID)
 		if err != nil {
 			t.Fatalf("reading PKI %s: %v", pkiID, err)
 		}
@@ -105,7 +105,7 @@ func advance(env *acctest.Env, d time.Duration) {
 // checkPKIIdle asserts that the PKI is not left running.
 func checkPKIIdle(t *testing.T, env *acctest.Env, pkiID string) {
 	t.Helper()
-	p, err := env.Graph.GetPKI(graph.Fresh(ctxMinute(t)), pkiID)
+	p, err := env.Graph.GetPKI(ctxMinute(t), pkiID)
 	if err != nil {
 		t.Fatalf("reading PKI %s: %v", pkiID, err)
 	}

@@ -44,7 +44,7 @@ func (r *uploadResource) ensure(ctx context.Context, a ensureArgs) (ensureResult
 	var rejection error // Graph answered 400 while no job ran
 	uploads := 0
 	for {
-		p, err := g.GetPKI(graph.Fresh(ctx), a.PKIID)
+		p, err := g.GetPKI(ctx, a.PKIID)
 		if graph.IsNotFound(err) {
 			return res, &detailedError{path.Root("pki_id"), "The PKI does not exist",
 				fmt.Sprintf("No certificate-based-authentication PKI has the ID %s (or it was deleted). Check pki_id.", a.PKIID)}
@@ -127,7 +127,7 @@ func (r *uploadResource) ensure(ctx context.Context, a ensureArgs) (ensureResult
 		case graph.StatusCode(err) == http.StatusBadRequest:
 			// Either another actor's job is running ("in progress": wait and try again) or a certificate
 			// arrived meanwhile ("duplicate": the next look adopts or names them). Decide on state, not message.
-			p, gerr := g.GetPKI(graph.Fresh(ctx), a.PKIID)
+			p, gerr := g.GetPKI(ctx, a.PKIID)
 			if gerr == nil && p.Status == graph.PKIStatusRunning {
 				tflog.Info(ctx, "Another upload to the PKI is in progress; waiting for it, then trying again", map[string]any{"error": err.Error()})
 				continue
@@ -214,7 +214,7 @@ func (r *uploadResource) deleteCertificateAuthorities(ctx context.Context, pkiID
 
 // waitIdle waits until the PKI runs no job; gone reports that it does not exist.
 func (r *uploadResource) waitIdle(ctx context.Context, pkiID string, deadline time.Time) (gone bool, err error) {
-	p, err := r.client.Graph.GetPKI(graph.Fresh(ctx), pkiID)
+	p, err := r.client.Graph.GetPKI(ctx, pkiID)
 	if graph.IsNotFound(err) {
 		return true, nil
 	}

@@ -97,7 +97,7 @@ func transient(err error) bool {
 // pkiStatusSource looks at a PKI's job status, bypassing the client's read cache.
 func pkiStatusSource(g *graph.Client, pkiID string) JobStatusSource {
 	return JobStatusFunc(func(ctx context.Context) (JobStatus, error) {
-		p, err := g.GetPKI(graph.Fresh(ctx), pkiID)
+		p, err := g.GetPKI(ctx, pkiID)
 		if err != nil {
 			if transient(err) {
 				return JobStatus{}, &TransientError{Err: err}

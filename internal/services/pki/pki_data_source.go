@@ -122,7 +122,7 @@ func (d *pkiDataSource) find(ctx context.Context, cfg pkiDataModel) (*graph.PKI,
 	var diags diag.Diagnostics
 	if !cfg.ID.IsNull() {
 		id := cfg.ID.ValueString()
-		p, err := d.client.Graph.GetPKI(ctx, id)
+		p, err := d.client.Graph.GetPKICached(ctx, id)
 		if graph.IsNotFound(err) {
 			diags.AddAttributeError(path.Root("id"), "PKI not found",
 				fmt.Sprintf("No certificate-based-authentication PKI has the ID %q. Check the ID, or look the PKI up by display_name.", id))

@@ -128,7 +128,7 @@ func (r *pkiResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	p, err := r.client.Graph.GetPKI(ctx, state.ID.ValueString())
+	p, err := r.client.Graph.GetPKICached(ctx, state.ID.ValueString())
 	if graph.IsNotFound(err) {
 		tflog.Warn(ctx, "PKI no longer exists; removing it from the state", map[string]any{"pki_id": state.ID.ValueString()})
 		resp.State.RemoveResource(ctx)
@@ -157,7 +157,7 @@ func (r *pkiResource) Update(ctx context.Context, req resource.UpdateRequest, re
 			return
 		}
 	}
-	p, err := r.client.Graph.GetPKI(graph.Fresh(ctx), id)
+	p, err := r.client.Graph.GetPKI(ctx, id)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot read the PKI", fmt.Sprintf("Reading PKI %s after renaming it: %v", id, err))
 		return
@@ -186,7 +186,7 @@ func (r *pkiResource) Delete(ctx context.Context, req resource.DeleteRequest, re
 	ctx = tflog.SetField(ctx, "pki_id", id)
 
 	// Graph runs one operation at a time per PKI: let a running job end first.
-	p, err := g.GetPKI(graph.Fresh(ctx), id)
+	p, err := g.GetPKI(ctx, id)
 	if graph.IsNotFound(err) {
 		return
 	}
@@ -205,11 +205,11 @@ func (r *pkiResource) Delete(ctx context.Context, req resource.DeleteRequest, re
 		return
 	}
 	// Wait until the PKI is gone, so that whatever depends on its absence sees it.
-	if _, err := g.GetPKI(graph.Fresh(ctx), id); graph.IsNotFound(err) {
+	if _, err := g.GetPKI(ctx, id); graph.IsNotFound(err) {
 		return
 	}
 	gone := JobStatusFunc(func(ctx context.Context) (JobStatus, error) {
-		_, err := g.GetPKI(graph.Fresh(ctx), id)
+		_, err := g.GetPKI(ctx, id)
 		switch {
 		case graph.IsNotFound(err):
 			return JobStatus{Status: "deleted"}, nil

@@ -35,7 +35,7 @@ func TestAccPKI_createRenameImportDestroy(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.ProtoV6ProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
-			_, err := env.Graph.GetPKI(graph.Fresh(ctxMinute(t)), id)
+			_, err := env.Graph.GetPKI(ctxMinute(t), id)
 			if !graph.IsNotFound(err) {
 				return fmt.Errorf("PKI %s still readable after destroy (err %v)", id, err)
 			}
@@ -71,7 +71,7 @@ func TestAccPKI_createRenameImportDestroy(t *testing.T) {
 					if got := s.RootModule().Resources[pkiAddr].Primary.ID; got != id {
 						return fmt.Errorf("renaming replaced the PKI: id %s, was %s", got, id)
 					}
-					p, err := env.Graph.GetPKI(graph.Fresh(ctxMinute(t)), id)
+					p, err := env.Graph.GetPKI(ctxMinute(t), id)
 					if err != nil || p.DisplayName != renamed {
 						return fmt.Errorf("Graph has %+v (err %v), want the new name", p, err)
 					}

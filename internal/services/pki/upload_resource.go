@@ -319,7 +319,7 @@ func (r *uploadResource) Read(ctx context.Context, req resource.ReadRequest, res
 	}
 	g := r.client.Graph
 	pkiID := state.PKIID.ValueString()
-	p, err := g.GetPKI(ctx, pkiID)
+	p, err := g.GetPKICached(ctx, pkiID)
 	if graph.IsNotFound(err) {
 		tflog.Warn(ctx, "PKI no longer exists; removing the upload from the state", map[string]any{"pki_id": pkiID})
 		resp.State.RemoveResource(ctx)
