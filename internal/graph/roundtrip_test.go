@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/entracert/terraform-provider-entracert/internal/graph"
+	"github.com/entracert/terraform-provider-entracert/internal/pkcs"
 	"github.com/entracert/terraform-provider-entracert/internal/testfixtures"
 )
 
@@ -171,7 +172,13 @@ func TestPKIRoundTrip(t *testing.T) {
 	if block == nil {
 		t.Fatal("other-root-ca.pem: no PEM block")
 	}
-	added, err := v.client.CreateCertificateAuthority(ctx, p.ID, block.Bytes, true)
+	facts, err := pkcs.ParseCertificate(block.Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	added, err := v.client.CreateCertificateAuthority(ctx, p.ID, graph.NewCertificateAuthority{
+		Certificate: block.Bytes, Thumbprint: facts.Thumbprint, ExpirationDateTime: facts.NotAfter, IsRoot: true,
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

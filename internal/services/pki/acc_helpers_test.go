@@ -10,6 +10,7 @@ import (
 
 	"github.com/entracert/terraform-provider-entracert/internal/acctest"
 	"github.com/entracert/terraform-provider-entracert/internal/graph"
+	"github.com/entracert/terraform-provider-entracert/internal/pkcs"
 	"github.com/entracert/terraform-provider-entracert/internal/testfixtures"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -117,7 +118,13 @@ func checkPKIIdle(t *testing.T, env *acctest.Env, pkiID string) {
 // addCA adds a certificate authority out of band.
 func addCA(t *testing.T, env *acctest.Env, pkiID string, der []byte, isRoot bool) *graph.CertificateAuthority {
 	t.Helper()
-	ca, err := env.Graph.CreateCertificateAuthority(ctxMinute(t), pkiID, der, isRoot)
+	facts, err := pkcs.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ca, err := env.Graph.CreateCertificateAuthority(ctxMinute(t), pkiID, graph.NewCertificateAuthority{
+		Certificate: der, Thumbprint: facts.Thumbprint, ExpirationDateTime: facts.NotAfter, IsRoot: isRoot,
+	})
 	if err != nil {
 		t.Fatalf("adding a certificate authority to PKI %s: %v", pkiID, err)
 	}
