@@ -10,11 +10,13 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/entracert/terraform-provider-entracert/internal/clients"
 	"github.com/entracert/terraform-provider-entracert/internal/clock"
+	"github.com/entracert/terraform-provider-entracert/internal/functions"
 	"github.com/entracert/terraform-provider-entracert/internal/graph"
 	"github.com/entracert/terraform-provider-entracert/internal/services/apiconnector"
 	"github.com/entracert/terraform-provider-entracert/internal/services/pki"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -22,6 +24,7 @@ import (
 )
 
 var _ provider.Provider = (*entracertProvider)(nil)
+var _ provider.ProviderWithFunctions = (*entracertProvider)(nil)
 
 type entracertProvider struct {
 	version string
@@ -162,4 +165,9 @@ func (p *entracertProvider) Resources(context.Context) []func() resource.Resourc
 
 func (p *entracertProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return append(apiconnector.DataSources(), pki.DataSources()...)
+}
+
+// Functions are pure certificate computations; they need no provider configuration.
+func (p *entracertProvider) Functions(context.Context) []func() function.Function {
+	return functions.All()
 }
