@@ -251,3 +251,45 @@ func TestDecodeClientCertificateChain(t *testing.T) {
 		t.Errorf("wrong password: %v", err)
 	}
 }
+
+// Each of UPN, e-mail and SKI missing alone empties its value only.
+func TestCertificateUserIDsEachFieldMissingAlone(t *testing.T) {
+	full, err := pkcs.ParseCertificateUserIDs(newUserCert(t, contosoVector))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, c := range map[string]struct {
+		drop  func(*userCert)
+		empty func(pkcs.CertificateUserIDs) string
+	}{
+		"UPN":    {func(u *userCert) { u.upn = "" }, func(ids pkcs.CertificateUserIDs) string { return ids.PrincipalName }},
+		"e-mail": {func(u *userCert) { u.email = "" }, func(ids pkcs.CertificateUserIDs) string { return ids.RFC822Name }},
+		"SKI":    {func(u *userCert) { u.ski = nil }, func(ids pkcs.CertificateUserIDs) string { return ids.SubjectKeyIdentifier }},
+	} {
+		t.Run(name, func(t *testing.T) {
+			u := contosoVector
+			c.drop(&u)
+			got, err := pkcs.ParseCertificateUserIDs(newUserCert(t, u))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.empty(got) != "" {
+				t.Errorf("%s should be empty: %+v", name, got)
+			}
+			// Everything else is as in the full certificate (but the thumbprint, which differs per certificate).
+			want := full
+			got.SHA1PublicKey, want.SHA1PublicKey = "", ""
+			switch name {
+			case "UPN":
+				want.PrincipalName = ""
+			case "e-mail":
+				want.RFC822Name = ""
+			case "SKI":
+				want.SubjectKeyIdentifier = ""
+			}
+			if got != want {
+				t.Errorf("got  %+v\nwant %+v", got, want)
+			}
+		})
+	}
+}

@@ -44,14 +44,14 @@ func adoAssertion(s settings, httpClient *http.Client) func(context.Context) (st
 		body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 		if resp.StatusCode != http.StatusOK {
 			// The body is not repeated: it could hold a token.
-			return "", fmt.Errorf("Azure DevOps answered %s for service connection %s: check "+
+			return "", fmt.Errorf("the Azure DevOps OIDC endpoint answered %s for service connection %s: check "+
 				"ado_pipeline_service_connection_id and that the job maps SYSTEM_ACCESSTOKEN", resp.Status, s.ADOServiceConnectionID)
 		}
 		var tok struct {
 			OIDCToken string `json:"oidcToken"`
 		}
 		if err := json.Unmarshal(body, &tok); err != nil || tok.OIDCToken == "" {
-			return "", errors.New("Azure DevOps did not return a token in {\"oidcToken\": ...}")
+			return "", errors.New("the Azure DevOps OIDC endpoint did not return a token in {\"oidcToken\": ...}")
 		}
 		return tok.OIDCToken, nil
 	}

@@ -131,7 +131,7 @@ func TestADOServiceConnectionErrorsKeepTokensOut(t *testing.T) {
 	s := settings{UseOIDC: true, TenantID: testTenant, ClientID: testClient, ADOServiceConnectionID: "sc-1",
 		OIDCRequestToken: "wrong-system-access-token", OIDCRequestURL: f.srv.URL + "/ci/ado"}
 	_, err := f.token(t, s)
-	if err == nil || !strings.Contains(err.Error(), "Azure DevOps answered 401 Unauthorized for service connection sc-1") {
+	if err == nil || !strings.Contains(err.Error(), "the Azure DevOps OIDC endpoint answered 401 Unauthorized for service connection sc-1") {
 		t.Fatalf("want the refusal reported, got %v", err)
 	}
 	if strings.Contains(err.Error(), "wrong-system-access-token") {
