@@ -38,7 +38,7 @@ func (pkcs12Certificate) Definition(_ context.Context, _ function.DefinitionRequ
 		MarkdownDescription: "Decodes a PFX as `entracert_api_connector_client_certificate` does and returns facts about its " +
 			"leaf certificate (the one matching the PFX's private key), so a thumbprint need not be computed by hand:\n\n" +
 			"- `thumbprint`: uppercase hex SHA-1 of the certificate, as Entra and Windows show it;\n" +
-			"- `subject`, `issuer`: the distinguished names in RFC 2253 form (most specific first), as the resource's `subject`;\n" +
+			"- `subject`, `issuer`: the distinguished names in RFC 2253 form, as the resource's `subject` shows them;\n" +
 			"- `serial_number`: uppercase hex of the encoded serial, big-endian (a leading `00` kept when encoded), as Windows shows it;\n" +
 			"- `not_before`, `not_after`: RFC 3339 timestamps in UTC;\n" +
 			"- `chain_thumbprints`: the thumbprints of the PFX's other certificates (the CA chain exported with it), " +
