@@ -31,7 +31,12 @@ type providerModel struct {
 	OIDCTokenFilePath         types.String `tfsdk:"oidc_token_file_path"`
 	OIDCRequestToken          types.String `tfsdk:"oidc_request_token"`
 	OIDCRequestURL            types.String `tfsdk:"oidc_request_url"`
+	ADOServiceConnectionID    types.String `tfsdk:"ado_pipeline_service_connection_id"`
+	UseAKSWorkloadIdentity    types.Bool   `tfsdk:"use_aks_workload_identity"`
 	UseMSI                    types.Bool   `tfsdk:"use_msi"`
+	MSIEndpoint               types.String `tfsdk:"msi_endpoint"`
+	PartnerID                 types.String `tfsdk:"partner_id"`
+	DisableTerraformPartnerID types.Bool   `tfsdk:"disable_terraform_partner_id"`
 	UseCLI                    types.Bool   `tfsdk:"use_cli"`
 	AccessToken               types.String `tfsdk:"access_token"`
 	GraphEndpoint             types.String `tfsdk:"graph_endpoint"`
@@ -53,9 +58,18 @@ type settings struct {
 	OIDCTokenFilePath         string
 	OIDCRequestToken          string
 	OIDCRequestURL            string
-	UseMSI                    bool
-	UseCLI                    bool
-	AccessToken               string
+	// ADOServiceConnectionID selects Azure DevOps OIDC: the ID token is requested for this service connection.
+	ADOServiceConnectionID string
+	// UseAKSWorkloadIdentity takes the client ID, tenant ID and federated token file from the AKS webhook's
+	// AZURE_* variables; it turns OIDC on as use_oidc does.
+	UseAKSWorkloadIdentity bool
+	UseMSI                 bool
+	// MSIEndpoint replaces the managed identity endpoint azidentity detects (IMDS, App Service, ...).
+	MSIEndpoint string
+	// PartnerID is the GUID sent as "pid-{guid}" in the User-Agent ("" sends none).
+	PartnerID   string
+	UseCLI      bool
+	AccessToken string
 }
 
 // environ is how settings are looked up outside the configuration; tests replace it.
@@ -164,9 +178,32 @@ func resolveSettings(m providerModel, env environ) (settings, diag.Diagnostics) 
 	s.UseOIDC = boolean("use_oidc", m.UseOIDC, "ARM_USE_OIDC", false)
 	s.OIDCToken = str(m.OIDCToken, "ARM_OIDC_TOKEN")
 	s.OIDCTokenFilePath = str(m.OIDCTokenFilePath, "ARM_OIDC_TOKEN_FILE_PATH")
-	s.OIDCRequestToken = str(m.OIDCRequestToken, "ARM_OIDC_REQUEST_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_TOKEN")
-	s.OIDCRequestURL = str(m.OIDCRequestURL, "ARM_OIDC_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_URL")
+	// The Azure DevOps variables come last, as in azuread: a GitHub runner never sets them.
+	s.OIDCRequestToken = str(m.OIDCRequestToken, "ARM_OIDC_REQUEST_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "SYSTEM_ACCESSTOKEN")
+	s.OIDCRequestURL = str(m.OIDCRequestURL, "ARM_OIDC_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_URL", "SYSTEM_OIDCREQUESTURI")
+	// ARM_OIDC_AZURE_SERVICE_CONNECTION_ID is azapi's name for it.
+	s.ADOServiceConnectionID = str(m.ADOServiceConnectionID, "ARM_ADO_PIPELINE_SERVICE_CONNECTION_ID", "ARM_OIDC_AZURE_SERVICE_CONNECTION_ID")
+	s.UseAKSWorkloadIdentity = boolean("use_aks_workload_identity", m.UseAKSWorkloadIdentity, "ARM_USE_AKS_WORKLOAD_IDENTITY", false)
+	if s.UseAKSWorkloadIdentity {
+		applyAKSWorkloadIdentity(&s, env, &diags)
+	}
 	s.UseMSI = boolean("use_msi", m.UseMSI, "ARM_USE_MSI", false)
+	if ep := str(m.MSIEndpoint, "ARM_MSI_ENDPOINT"); ep != "" {
+		if err := checkMSIEndpoint(ep); err != nil {
+			diags.AddAttributeError(path.Root("msi_endpoint"), "Invalid msi_endpoint", err.Error())
+		}
+		s.MSIEndpoint = strings.TrimSpace(ep)
+	}
+	s.PartnerID = strings.TrimSpace(str(m.PartnerID, "ARM_PARTNER_ID"))
+	if s.PartnerID != "" && !isGUID(s.PartnerID) {
+		diags.AddAttributeError(path.Root("partner_id"), "Invalid partner_id",
+			fmt.Sprintf("partner_id (or ARM_PARTNER_ID) is %q, which is not a GUID: give the GUID Microsoft registered for "+
+				"your partner attribution, e.g. 00000000-0000-0000-0000-000000000000, or leave it unset.", s.PartnerID))
+	}
+	disablePartnerID := boolean("disable_terraform_partner_id", m.DisableTerraformPartnerID, "ARM_DISABLE_TERRAFORM_PARTNER_ID", false)
+	if s.PartnerID == "" && !disablePartnerID {
+		s.PartnerID = terraformPartnerID
+	}
 	s.UseCLI = boolean("use_cli", m.UseCLI, "ARM_USE_CLI", true)
 	s.AccessToken = str(m.AccessToken, "ARM_ACCESS_TOKEN")
 	return s, diags

@@ -17,6 +17,7 @@ import (
 	azcloud "github.com/Azure/azure-sdk-for-go/sdk/azcore/cloud"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+	"github.com/entracert/terraform-provider-entracert/internal/clock"
 	"github.com/entracert/terraform-provider-entracert/internal/graph"
 	pkcs12 "software.sslmate.com/src/go-pkcs12"
 )
@@ -29,13 +30,21 @@ type credentialSource struct {
 	Skipped    string
 }
 
-// credentialSources lists every way to authenticate, in order: access token, OIDC, client certificate,
-// client secret, managed identity, Azure CLI. An access token alone is used when set.
+// credentialSources lists every way to authenticate, in azuread's order (go-azure-sdk's NewAuthorizerFromCredentials):
+// client certificate, client secret, OIDC with a federated token (given, from a file, or AKS workload identity's),
+// OIDC requested from Azure DevOps for a service connection, OIDC requested from GitHub Actions, managed identity,
+// Azure CLI. An access token, which azuread lacks, is used alone when set.
 func credentialSources(s settings, httpClient *http.Client) []credentialSource {
 	if s.AccessToken != "" {
 		return []credentialSource{{Name: "access token", Credential: graph.StaticToken(s.AccessToken)}}
 	}
-	opts := azcore.ClientOptions{Cloud: azcloud.Configuration{ActiveDirectoryAuthorityHost: s.Cloud.Authority}}
+	opts := azcore.ClientOptions{Cloud: azcloud.Configuration{ActiveDirectoryAuthorityHost: s.Cloud.Authority}, Transport: httpClient}
+	// Instance discovery asks login.microsoftonline.com about the authority, which cannot vouch for a loopback one
+	// (a local token endpoint for tests or an emulator).
+	noDiscovery := false
+	if u, err := url.Parse(s.Cloud.Authority); err == nil && isLoopbackHost(u.Hostname()) {
+		noDiscovery = true
+	}
 	needIDs := func(what string) string {
 		var missing []string
 		if s.TenantID == "" {
@@ -54,24 +63,20 @@ func credentialSources(s settings, httpClient *http.Client) []credentialSource {
 		cred, skipped := build()
 		out = append(out, credentialSource{Name: name, Credential: cred, Skipped: skipped})
 	}
-
-	add("OIDC", func() (azcore.TokenCredential, string) {
-		if !s.UseOIDC {
-			return nil, "use_oidc is false"
-		}
-		if s.OIDCToken == "" && s.OIDCTokenFilePath == "" && (s.OIDCRequestToken == "" || s.OIDCRequestURL == "") {
-			return nil, "use_oidc is true but none of oidc_token, oidc_token_file_path, or oidc_request_token with oidc_request_url is set"
-		}
-		if why := needIDs("use_oidc"); why != "" {
+	oidc := s.UseOIDC || s.UseAKSWorkloadIdentity
+	oidcOff := "use_oidc and use_aks_workload_identity are false"
+	assertion := func(what string, get func(context.Context) (string, error)) (azcore.TokenCredential, string) {
+		if why := needIDs(what); why != "" {
 			return nil, why
 		}
-		cred, err := azidentity.NewClientAssertionCredential(s.TenantID, s.ClientID, oidcAssertion(s, httpClient),
-			&azidentity.ClientAssertionCredentialOptions{ClientOptions: opts})
+		cred, err := azidentity.NewClientAssertionCredential(s.TenantID, s.ClientID, get,
+			&azidentity.ClientAssertionCredentialOptions{ClientOptions: opts, DisableInstanceDiscovery: noDiscovery})
 		if err != nil {
 			return nil, err.Error()
 		}
 		return cred, ""
-	})
+	}
+
 	add("client certificate", func() (azcore.TokenCredential, string) {
 		if len(s.ClientCertificate) == 0 {
 			return nil, "client_certificate and client_certificate_path are not set"
@@ -85,7 +90,7 @@ func credentialSources(s settings, httpClient *http.Client) []credentialSource {
 		}
 		cred, err := azidentity.NewClientCertificateCredential(s.TenantID, s.ClientID,
 			append([]*x509.Certificate{cert}, chain...), key,
-			&azidentity.ClientCertificateCredentialOptions{ClientOptions: opts, SendCertificateChain: true})
+			&azidentity.ClientCertificateCredentialOptions{ClientOptions: opts, SendCertificateChain: true, DisableInstanceDiscovery: noDiscovery})
 		if err != nil {
 			return nil, err.Error()
 		}
@@ -99,17 +104,52 @@ func credentialSources(s settings, httpClient *http.Client) []credentialSource {
 			return nil, why
 		}
 		cred, err := azidentity.NewClientSecretCredential(s.TenantID, s.ClientID, s.ClientSecret,
-			&azidentity.ClientSecretCredentialOptions{ClientOptions: opts})
+			&azidentity.ClientSecretCredentialOptions{ClientOptions: opts, DisableInstanceDiscovery: noDiscovery})
 		if err != nil {
 			return nil, err.Error()
 		}
 		return cred, ""
 	})
+	add("OIDC token", func() (azcore.TokenCredential, string) {
+		switch {
+		case !oidc:
+			return nil, oidcOff
+		case s.OIDCToken == "" && s.OIDCTokenFilePath == "":
+			return nil, "neither oidc_token nor oidc_token_file_path is set"
+		}
+		return assertion("a federated token", federatedToken(s))
+	})
+	add("OIDC from Azure DevOps", func() (azcore.TokenCredential, string) {
+		switch {
+		case !oidc:
+			return nil, oidcOff
+		case s.ADOServiceConnectionID == "":
+			return nil, "ado_pipeline_service_connection_id is not set"
+		case s.OIDCRequestToken == "" || s.OIDCRequestURL == "":
+			return nil, "ado_pipeline_service_connection_id is set but oidc_request_token and oidc_request_url are not " +
+				"(map SYSTEM_ACCESSTOKEN: $(System.AccessToken) into the task's environment; SYSTEM_OIDCREQUESTURI is set by Azure Pipelines)"
+		}
+		return assertion("ado_pipeline_service_connection_id", adoAssertion(s, httpClient))
+	})
+	add("OIDC from GitHub Actions", func() (azcore.TokenCredential, string) {
+		switch {
+		case !oidc:
+			return nil, oidcOff
+		case s.ADOServiceConnectionID != "":
+			return nil, "ado_pipeline_service_connection_id is set, so oidc_request_url is Azure DevOps'"
+		case s.OIDCRequestToken == "" || s.OIDCRequestURL == "":
+			return nil, "oidc_request_token and oidc_request_url are not both set (give the job permissions: id-token: write)"
+		}
+		return assertion("oidc_request_url", githubAssertion(s, httpClient))
+	})
 	add("managed identity", func() (azcore.TokenCredential, string) {
 		if !s.UseMSI {
 			return nil, "use_msi is false"
 		}
-		o := &azidentity.ManagedIdentityCredentialOptions{}
+		if s.MSIEndpoint != "" {
+			return newMSIEndpointCredential(s.MSIEndpoint, s.ClientID, httpClient, clock.Real{}), ""
+		}
+		o := &azidentity.ManagedIdentityCredentialOptions{ClientOptions: opts}
 		if s.ClientID != "" {
 			o.ID = azidentity.ClientID(s.ClientID) // user-assigned identity
 		}
@@ -140,20 +180,25 @@ func pkcsReason(err error) string {
 	return "not a valid PKCS#12 file with one private key"
 }
 
-// oidcAssertion returns the federated token: given directly, read from a file on each use (projected
-// tokens rotate), or requested from the CI system (GitHub Actions' ID token endpoint).
-func oidcAssertion(s settings, httpClient *http.Client) func(context.Context) (string, error) {
-	return func(ctx context.Context) (string, error) {
-		switch {
-		case s.OIDCToken != "":
+// federatedToken returns the federated token given directly, or read from its file on each use (projected tokens,
+// AKS workload identity's included, rotate).
+func federatedToken(s settings) func(context.Context) (string, error) {
+	return func(context.Context) (string, error) {
+		if s.OIDCToken != "" {
 			return s.OIDCToken, nil
-		case s.OIDCTokenFilePath != "":
-			b, err := osEnviron.ReadFile(s.OIDCTokenFilePath)
-			if err != nil {
-				return "", fmt.Errorf("reading oidc_token_file_path: %w", err)
-			}
-			return strings.TrimSpace(string(b)), nil
 		}
+		b, err := osEnviron.ReadFile(s.OIDCTokenFilePath)
+		if err != nil {
+			return "", fmt.Errorf("reading oidc_token_file_path: %w", err)
+		}
+		return strings.TrimSpace(string(b)), nil
+	}
+}
+
+// githubAssertion requests an ID token from GitHub Actions' endpoint (oidc_request_url) with the audience Entra
+// expects.
+func githubAssertion(s settings, httpClient *http.Client) func(context.Context) (string, error) {
+	return func(ctx context.Context) (string, error) {
 		u, err := url.Parse(s.OIDCRequestURL)
 		if err != nil {
 			return "", fmt.Errorf("oidc_request_url is not a URL: %w", err)

@@ -31,7 +31,8 @@ func TestCredentialOrder(t *testing.T) {
 		UseOIDC: true, OIDCToken: "t", UseMSI: true, UseCLI: true,
 	}
 	built, skipped := sourceNames(credentialSources(everything, http.DefaultClient))
-	want := []string{"OIDC", "client certificate", "client secret", "managed identity", "Azure CLI"}
+	// azuread's order (go-azure-sdk's NewAuthorizerFromCredentials).
+	want := []string{"client certificate", "client secret", "OIDC token", "managed identity", "Azure CLI"}
 	if strings.Join(built, ",") != strings.Join(want, ",") {
 		t.Errorf("order: got %v (skipped %v), want %v", built, skipped, want)
 	}
@@ -49,7 +50,8 @@ func TestCredentialOrder(t *testing.T) {
 	partial.TenantID = ""
 	_, skipped = sourceNames(credentialSources(partial, http.DefaultClient))
 	joined := strings.Join(skipped, "\n")
-	for _, want := range []string{"client secret: client_secret is set but tenant_id is not", "Azure CLI: use_cli is false", "OIDC: use_oidc is false"} {
+	for _, want := range []string{"client secret: client_secret is set but tenant_id is not", "Azure CLI: use_cli is false",
+		"OIDC token: use_oidc and use_aks_workload_identity are false", "OIDC from Azure DevOps: use_oidc and use_aks_workload_identity are false"} {
 		if !strings.Contains(joined, want) {
 			t.Errorf("skipped reasons %q lack %q", joined, want)
 		}
@@ -122,11 +124,11 @@ func TestOIDCRequestToken(t *testing.T) {
 		_, _ = w.Write([]byte(`{"value":"federated-id-token"}`))
 	}))
 	defer srv.Close()
-	got, err := oidcAssertion(settings{OIDCRequestToken: "req-token", OIDCRequestURL: srv.URL + "/token?api-version=2.0"}, srv.Client())(context.Background())
+	got, err := githubAssertion(settings{OIDCRequestToken: "req-token", OIDCRequestURL: srv.URL + "/token?api-version=2.0"}, srv.Client())(context.Background())
 	if err != nil || got != "federated-id-token" {
 		t.Fatalf("got %q, %v", got, err)
 	}
-	_, err = oidcAssertion(settings{OIDCRequestToken: "wrong", OIDCRequestURL: srv.URL}, srv.Client())(context.Background())
+	_, err = githubAssertion(settings{OIDCRequestToken: "wrong", OIDCRequestURL: srv.URL}, srv.Client())(context.Background())
 	if err == nil || strings.Contains(err.Error(), "wrong") {
 		t.Errorf("want an error that does not echo the request token, got %v", err)
 	}

@@ -5,23 +5,29 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/entracert/terraform-provider-entracert/internal/clients"
 	"github.com/entracert/terraform-provider-entracert/internal/clock"
+	"github.com/entracert/terraform-provider-entracert/internal/functions"
 	"github.com/entracert/terraform-provider-entracert/internal/graph"
 	"github.com/entracert/terraform-provider-entracert/internal/services/apiconnector"
 	"github.com/entracert/terraform-provider-entracert/internal/services/pki"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 var _ provider.Provider = (*entracertProvider)(nil)
+var _ provider.ProviderWithFunctions = (*entracertProvider)(nil)
 
 type entracertProvider struct {
 	version string
@@ -74,11 +80,31 @@ func (p *entracertProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 			"oidc_token_file_path": str("A file holding the federated ID token, read at each use. Environment variable "+
 				"`ARM_OIDC_TOKEN_FILE_PATH`.", false),
 			"oidc_request_token": str("The bearer token for `oidc_request_url`. Environment variables "+
-				"`ARM_OIDC_REQUEST_TOKEN`, then `ACTIONS_ID_TOKEN_REQUEST_TOKEN`.", true),
-			"oidc_request_url": str("The URL that issues ID tokens (GitHub Actions). Environment variables "+
-				"`ARM_OIDC_REQUEST_URL`, then `ACTIONS_ID_TOKEN_REQUEST_URL`.", false),
+				"`ARM_OIDC_REQUEST_TOKEN`, then `ACTIONS_ID_TOKEN_REQUEST_TOKEN` (GitHub Actions), then `SYSTEM_ACCESSTOKEN` "+
+				"(Azure DevOps).", true),
+			"oidc_request_url": str("The URL that issues ID tokens (GitHub Actions, or Azure DevOps with "+
+				"`ado_pipeline_service_connection_id`). Environment variables `ARM_OIDC_REQUEST_URL`, then "+
+				"`ACTIONS_ID_TOKEN_REQUEST_URL`, then `SYSTEM_OIDCREQUESTURI`.", false),
+			"ado_pipeline_service_connection_id": str("The ID of the Azure DevOps service connection (workload identity "+
+				"federation) to authenticate as, with `use_oidc`; the ID token is requested from `oidc_request_url` "+
+				"(`SYSTEM_OIDCREQUESTURI`) with `oidc_request_token` (`SYSTEM_ACCESSTOKEN`). Environment variables "+
+				"`ARM_ADO_PIPELINE_SERVICE_CONNECTION_ID`, then `ARM_OIDC_AZURE_SERVICE_CONNECTION_ID`.", false),
+			"use_aks_workload_identity": boolean("Authenticate with AKS workload identity: `client_id`, `tenant_id` and the " +
+				"federated token file come from `AZURE_CLIENT_ID`, `AZURE_TENANT_ID` and `AZURE_FEDERATED_TOKEN_FILE`, which " +
+				"the workload identity webhook sets; implies `use_oidc`. Environment variable `ARM_USE_AKS_WORKLOAD_IDENTITY`."),
 			"use_msi": boolean("Authenticate with a managed identity (user-assigned when `client_id` is set). " +
 				"Environment variable `ARM_USE_MSI`."),
+			"msi_endpoint": str("A managed identity token endpoint to use instead of the one detected (IMDS, App Service, "+
+				"Azure Arc, ...), with `use_msi`. Environment variable `ARM_MSI_ENDPOINT`.", false),
+			"partner_id": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "A GUID registered with Microsoft for partner usage attribution, sent as `pid-{guid}` in " +
+					"the User-Agent instead of Terraform's. Environment variable `ARM_PARTNER_ID`.",
+				Validators: []validator.String{stringvalidator.RegexMatches(guidPattern,
+					"must be a GUID (e.g. 00000000-0000-0000-0000-000000000000) registered with Microsoft for partner attribution")},
+			},
+			"disable_terraform_partner_id": boolean("Do not send Terraform's partner ID (`pid-" + terraformPartnerID + "`) " +
+				"in the User-Agent when `partner_id` is not set. Environment variable `ARM_DISABLE_TERRAFORM_PARTNER_ID`."),
 			"use_cli": boolean("Authenticate with the Azure CLI's login (default `true`). Environment variable `ARM_USE_CLI`."),
 			"access_token": str("A ready bearer token for Microsoft Graph; when set, no other credential is tried. "+
 				"Environment variable `ARM_ACCESS_TOKEN`.", true),
@@ -127,7 +153,7 @@ func newClient(ctx context.Context, s settings, version string, clk clock.Clock)
 		Endpoint:   s.GraphEndpoint,
 		Credential: cred,
 		Scopes:     scopes,
-		UserAgent:  "terraform-provider-entracert/" + version,
+		UserAgent:  userAgent(version, s.PartnerID, osEnviron.Getenv),
 		Clock:      clk,
 	})
 	if err != nil {
@@ -143,6 +169,19 @@ func newClient(ctx context.Context, s settings, version string, clk clock.Clock)
 		Clock:       clk,
 		Locks:       &clients.KeyedMutex{},
 	}, diags
+}
+
+// userAgent is the provider's product token, then Cloud Shell's AZURE_HTTP_USER_AGENT, then "pid-{partner}" as
+// azuread sends them (Graph reads one partner ID).
+func userAgent(version, partnerID string, getenv func(string) string) string {
+	ua := "terraform-provider-entracert/" + version
+	if cloudShell := strings.TrimSpace(getenv("AZURE_HTTP_USER_AGENT")); cloudShell != "" {
+		ua += " " + cloudShell
+	}
+	if partnerID != "" {
+		ua += " pid-" + partnerID
+	}
+	return ua
 }
 
 // NewClientFromEnvironment builds provider data from ARM_* environment variables alone, as a provider block
@@ -168,4 +207,9 @@ func (p *entracertProvider) Resources(context.Context) []func() resource.Resourc
 
 func (p *entracertProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return append(apiconnector.DataSources(), pki.DataSources()...)
+}
+
+// Functions are pure certificate computations; they need no provider configuration.
+func (p *entracertProvider) Functions(context.Context) []func() function.Function {
+	return functions.All()
 }

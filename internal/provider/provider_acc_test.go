@@ -37,6 +37,12 @@ data "entracert_certificate_based_auth_pki" "x" {
   access_token = "t"
 }`, `unknown environment "mars": use one of china, public, usgovernmentl4, usgovernmentl5`,
 		},
+		"partner_id not a GUID": {
+			`provider "entracert" {
+  partner_id   = "contoso"
+  access_token = "t"
+}`, `must be a GUID (e.g. 00000000-0000-0000-0000-000000000000) registered with Microsoft`,
+		},
 		"wrong token": {
 			fmt.Sprintf(`provider "entracert" {
   graph_endpoint = %q

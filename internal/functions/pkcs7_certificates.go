@@ -1,0 +1,133 @@
+package functions
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/entracert/terraform-provider-entracert/internal/pkcs"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+var pkcs7CertificateAttrTypes = map[string]attr.Type{
+	"thumbprint":                 types.StringType,
+	"subject":                    types.StringType,
+	"issuer":                     types.StringType,
+	"is_ca":                      types.BoolType,
+	"certificate_authority_type": types.StringType,
+	"subject_key_identifier":     types.StringType,
+	"crl_distribution_point":     types.StringType,
+	"not_after":                  types.StringType,
+}
+
+type pkcs7Certificates struct{}
+
+// NewPKCS7Certificates is the pkcs7_certificates function.
+func NewPKCS7Certificates() function.Function { return pkcs7Certificates{} }
+
+func (pkcs7Certificates) Metadata(_ context.Context, _ function.MetadataRequest, resp *function.MetadataResponse) {
+	resp.Name = "pkcs7_certificates"
+}
+
+func (pkcs7Certificates) Definition(_ context.Context, _ function.DefinitionRequest, resp *function.DefinitionResponse) {
+	resp.Definition = function.Definition{
+		Summary: "The certificates of a PKCS#7 (.p7b) bundle, as a CBA PKI upload records them",
+		MarkdownDescription: "Parses a PKCS#7 certificate bundle (DER or PEM-armoured, with Graph's limits of 2 MB, 250 " +
+			"certificates and 8 KB per certificate) and returns one object per certificate, in file order:\n\n" +
+			"- `thumbprint`: uppercase hex SHA-1 of the certificate;\n" +
+			"- `subject`, `issuer`: the distinguished names in RFC 2253 form;\n" +
+			"- `is_ca`: whether BasicConstraints says CA:TRUE (a leaf in a CA bundle is a mistake);\n" +
+			"- `certificate_authority_type`: `root` when self-signed, else `intermediate`, as Graph's `isRootAuthority`;\n" +
+			"- `subject_key_identifier`: uppercase hex of the certificate's own Subject Key Identifier (`\"\"` if absent), " +
+			"what CBA policies name a CA by;\n" +
+			"- `crl_distribution_point`: the first http(s) CRL distribution point, `null` when there is none;\n" +
+			"- `not_after`: RFC 3339 timestamp in UTC.\n\n" +
+			"Needs Terraform 1.8 or later, or OpenTofu 1.7 or later.",
+		Parameters: []function.Parameter{
+			function.StringParameter{
+				Name:                "content_base64",
+				MarkdownDescription: "The .p7b file in standard base64, as `filebase64(\"pki.p7b\")` gives it (DER or PEM file).",
+			},
+		},
+		Return: function.ListReturn{ElementType: types.ObjectType{AttrTypes: pkcs7CertificateAttrTypes}},
+	}
+}
+
+func (pkcs7Certificates) Run(ctx context.Context, req function.RunRequest, resp *function.RunResponse) {
+	var content string
+	resp.Error = req.Arguments.Get(ctx, &content)
+	if resp.Error != nil {
+		return
+	}
+	data, err := base64.StdEncoding.DecodeString(strings.TrimSpace(content))
+	if err != nil {
+		resp.Error = function.NewArgumentFuncError(0, "The bundle is not base64: content_base64 must be the .p7b file in "+
+			"standard base64, as filebase64(\"pki.p7b\") gives it. Pass the file with filebase64() rather than file()")
+		return
+	}
+	cas, err := pkcs.ParseCertificateBundle(data)
+	if err != nil {
+		resp.Error = function.NewArgumentFuncError(0, bundleError(err))
+		return
+	}
+	elemType := types.ObjectType{AttrTypes: pkcs7CertificateAttrTypes}
+	elems := make([]attr.Value, 0, len(cas))
+	for _, ca := range cas {
+		kind := "intermediate"
+		if ca.IsRoot {
+			kind = "root"
+		}
+		crl := types.StringNull()
+		if ca.CRLURL != "" {
+			crl = types.StringValue(ca.CRLURL)
+		}
+		obj, diags := types.ObjectValue(pkcs7CertificateAttrTypes, map[string]attr.Value{
+			"thumbprint":                 types.StringValue(ca.Thumbprint),
+			"subject":                    types.StringValue(ca.Subject),
+			"issuer":                     types.StringValue(ca.Issuer),
+			"is_ca":                      types.BoolValue(ca.IsCA),
+			"certificate_authority_type": types.StringValue(kind),
+			"subject_key_identifier":     types.StringValue(ca.SubjectKeyIdentifier),
+			"crl_distribution_point":     crl,
+			"not_after":                  types.StringValue(ca.NotAfter.UTC().Format(time.RFC3339)),
+		})
+		if diags.HasError() {
+			resp.Error = function.FuncErrorFromDiags(ctx, diags)
+			return
+		}
+		elems = append(elems, obj)
+	}
+	list, diags := types.ListValue(elemType, elems)
+	if diags.HasError() {
+		resp.Error = function.FuncErrorFromDiags(ctx, diags)
+		return
+	}
+	resp.Error = resp.Result.Set(ctx, list)
+}
+
+// bundleError words a .p7b problem as the PKI upload resource does.
+func bundleError(err error) string {
+	var what string
+	switch {
+	case errors.Is(err, pkcs.ErrNotPKCS7):
+		what = "is not a PKCS#7 certificate bundle (.p7b), DER or PEM. Export the CA certificates as " +
+			"\"Cryptographic Message Syntax Standard - PKCS #7 Certificates (.P7B)\", e.g. " +
+			"openssl crl2pkcs7 -nocrl -certfile root.pem -certfile intermediate.pem -outform DER -out pki.p7b"
+	case errors.Is(err, pkcs.ErrNoCertificates):
+		what = "holds no certificates. Put the root and intermediate CA certificates into it"
+	case errors.Is(err, pkcs.ErrTooManyCAs):
+		what = "holds more than 250 certificates, Graph's limit per upload. Split them into several .p7b files"
+	case errors.Is(err, pkcs.ErrCATooLarge):
+		what = "holds a certificate larger than 8 KB, Graph's limit per certificate authority. Remove it from the bundle"
+	case errors.Is(err, pkcs.ErrFileTooLarge):
+		what = "is larger than 2 MB, Graph's limit for a PKI upload. Split it into several .p7b files"
+	default:
+		what = "could not be read as a .p7b"
+	}
+	return fmt.Sprintf("The file in content_base64 %s (%v)", what, err)
+}
