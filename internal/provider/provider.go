@@ -13,6 +13,7 @@ import (
 	"github.com/entracert/terraform-provider-entracert/internal/graph"
 	"github.com/entracert/terraform-provider-entracert/internal/services/apiconnector"
 	"github.com/entracert/terraform-provider-entracert/internal/services/pki"
+	cbapolicy "github.com/entracert/terraform-provider-entracert/internal/services/policy"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -157,9 +158,9 @@ func NewClientFromEnvironment(ctx context.Context, version string) (*clients.Cli
 }
 
 func (p *entracertProvider) Resources(context.Context) []func() resource.Resource {
-	return append(apiconnector.Resources(), pki.Resources()...)
+	return append(append(apiconnector.Resources(), pki.Resources()...), cbapolicy.Resources()...)
 }
 
 func (p *entracertProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return append(apiconnector.DataSources(), pki.DataSources()...)
+	return append(append(apiconnector.DataSources(), pki.DataSources()...), cbapolicy.DataSources()...)
 }
