@@ -30,7 +30,14 @@ func ctxMinute(t *testing.T) context.Context {
 	return ctx
 }
 
-func errRe(s string) *regexp.Regexp { return regexp.MustCompile(regexp.QuoteMeta(s)) }
+// errRe matches s in terraform's output, which wraps long lines anywhere a space was.
+func errRe(s string) *regexp.Regexp {
+	parts := strings.Fields(s)
+	for i, p := range parts {
+		parts[i] = regexp.QuoteMeta(p)
+	}
+	return regexp.MustCompile(strings.Join(parts, `\s+`))
+}
 
 // seedTrustStore creates a PKI holding the fixture root CA (no CRL) and issuing CA (with a CRL), out of band.
 func seedTrustStore(t *testing.T, env *acctest.Env) string {

@@ -3,6 +3,8 @@ package policy
 import (
 	"context"
 
+	"github.com/entracert/terraform-provider-entracert/internal/graph"
+
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 )
@@ -82,6 +84,55 @@ func plannedFrom(ctx context.Context, m policyModel) plannedPolicy {
 				}
 			}
 			p.Scopes = append(p.Scopes, ps)
+		}
+	}
+	return p
+}
+
+// leftOut says which checked values the configuration does not set, so they keep Graph's values.
+type leftOut struct {
+	IncludeTargets, CRLState, Exempted bool
+}
+
+func (l leftOut) any() bool { return l.IncludeTargets || l.CRLState || l.Exempted }
+
+func leftOutOf(ctx context.Context, cfg policyModel) leftOut {
+	l := leftOut{IncludeTargets: cfg.IncludeTargets.IsNull()}
+	switch {
+	case cfg.CRLValidation.IsNull():
+		l.CRLState, l.Exempted = true, true
+	case !cfg.CRLValidation.IsUnknown():
+		var cv crlModel
+		_ = cfg.CRLValidation.As(ctx, &cv, basetypes.ObjectAsOptions{UnhandledUnknownAsEmpty: true})
+		l.CRLState, l.Exempted = cv.State.IsNull(), cv.Exempted.IsNull()
+	}
+	return l
+}
+
+// hasUnknownLeftOut reports whether a value the configuration leaves out is unknown in the plan (a create).
+func (p plannedPolicy) hasUnknownLeftOut(l leftOut) bool {
+	return (l.IncludeTargets && p.IncludeTargetIDs == nil) || (l.CRLState && !p.CRLState.Known) || (l.Exempted && p.Exempted == nil)
+}
+
+// withGraphValues fills the values the configuration leaves out, and the plan does not know, from Graph's current ones.
+func withGraphValues(p plannedPolicy, l leftOut, cur *graph.CBAPolicy) plannedPolicy {
+	if l.IncludeTargets && p.IncludeTargetIDs == nil {
+		p.IncludeTargetIDs = []value{}
+		for _, t := range cur.IncludeTargets {
+			p.IncludeTargetIDs = append(p.IncludeTargetIDs, known(t.ID))
+		}
+	}
+	cv := graph.CBACRLValidation{}
+	if cur.CRLValidation != nil {
+		cv = *cur.CRLValidation
+	}
+	if l.CRLState && !p.CRLState.Known {
+		p.CRLState = known(cv.State)
+	}
+	if l.Exempted && p.Exempted == nil {
+		p.Exempted = []value{}
+		for _, e := range cv.ExemptedCertificateAuthoritiesSubjectKeyIdentifiers {
+			p.Exempted = append(p.Exempted, known(e))
 		}
 	}
 	return p

@@ -95,13 +95,19 @@ func (r *policyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		addFindings(&resp.Diagnostics, checkAllUsers(planned))
 		return // the provider is not configured yet: the Graph checks run at the next plan
 	}
-	if planned.IncludeTargetIDs == nil && planned.State.Known && planned.State.S == "enabled" && req.State.Raw.IsNull() {
-		// Creating with include_targets left out keeps Graph's targets: check those.
-		if cur, err := r.client.Graph.GetCBAPolicy(ctx); err == nil {
-			for _, t := range cur.IncludeTargets {
-				planned.IncludeTargetIDs = append(planned.IncludeTargetIDs, known(t.ID))
-			}
+	var cfg policyModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if left := leftOutOf(ctx, cfg); left.any() && planned.hasUnknownLeftOut(left) {
+		// What the configuration leaves out keeps Graph's values (unknown in a create plan): check those.
+		cur, err := r.client.Graph.GetCBAPolicy(ctx)
+		if err != nil {
+			resp.Diagnostics.AddError("Cannot check the CBA policy", fmt.Sprintf("Reading the tenant's current configuration: %v", err))
+			return
 		}
+		planned = withGraphValues(planned, left, cur)
 	}
 	addFindings(&resp.Diagnostics, checkAllUsers(planned))
 	if !needsTrustStore(planned) {
