@@ -246,3 +246,34 @@ func TestAccCBAPolicy_importByIdentity(t *testing.T) {
 		},
 	})
 }
+
+// Values Graph holds that this provider does not know stay in the state; an update that would have to send one back
+// names it instead of dropping it.
+func TestAccCBAPolicy_unknownEnumValuesAreKeptAndReported(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, graphemu.Options{})
+	env.RequireEmulator(t)
+	env.Emulator.SetCBAPolicyProperty("issuerHintsConfiguration", `{"state":"somethingNew"}`)
+	env.Emulator.SetCBAPolicyProperty("authenticationModeConfiguration", `{"x509CertificateAuthenticationDefaultMode":"x509CertificateSingleFactor",`+
+		`"x509CertificateDefaultRequiredAffinityLevel":"low","rules":[{"x509CertificateRuleType":"issuerSubjectAndPolicyIdAndMore","identifier":"CN=X",`+
+		`"x509CertificateAuthenticationMode":"x509CertificateMultiFactor"}]}`)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: hcl(env, `state = "disabled"`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(policyAddr, tfjsonpath.New("issuer_hints_state"), knownvalue.StringExact("somethingNew")),
+					statecheck.ExpectKnownValue(policyAddr, tfjsonpath.New("authentication_mode").AtMapKey("rules").AtSliceIndex(0).AtMapKey("type"),
+						knownvalue.StringExact("issuerSubjectAndPolicyIdAndMore")),
+				},
+				Check: checkPatch(env, map[string]string{"state": `"disabled"`}, "issuerHintsConfiguration", "authenticationModeConfiguration"),
+			},
+			{
+				// Changing the default mode sends authenticationModeConfiguration whole, unknown rule type included.
+				Config:      hcl(env, `state = "disabled"`+"\n"+`authentication_mode = { default_mode = "x509CertificateMultiFactor" }`),
+				ExpectError: errRe(`rules.x509CertificateRuleType "issuerSubjectAndPolicyIdAndMore" is not a value this provider can send`),
+			},
+		},
+	})
+}
