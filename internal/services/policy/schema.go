@@ -122,7 +122,8 @@ func resourceSchema(_ context.Context) schema.Schema {
 			"plans no change for what it leaves out. Destroying the resource restores Graph's default configuration (CBA disabled).\n\n" +
 			"The plan checks the configuration against the tenant's trust store (Graph reads only) before anything is written: CRL " +
 			"validation with a CA that has no CRL, exempted or scoped subject key identifiers that are no CA of the tenant. Values unknown " +
-			"at plan time (e.g. a CA created in the same apply) are not checked. The checks run when the policy changes.",
+			"at plan time (e.g. a CA created in the same apply) are not checked. The checks run when the policy changes.\n\n" +
+			"Guide: [Rolling out certificate-based authentication](../guides/cba-rollout.md).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{MarkdownDescription: descriptions["id"], Computed: true, PlanModifiers: keep},
 			"state": schema.StringAttribute{MarkdownDescription: descriptions["state"], Required: true,
