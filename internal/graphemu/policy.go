@@ -246,7 +246,7 @@ func strictDecode(raw json.RawMessage, v any, property string) error {
 	dec := json.NewDecoder(strings.NewReader(string(raw)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("Invalid value for property '%s': %v", property, err)
+		return fmt.Errorf("Invalid value for property '%s': %w", property, err)
 	}
 	return nil
 }

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/entracert/terraform-provider-entracert/internal/acctest"
-	"github.com/entracert/terraform-provider-entracert/internal/graph"
 	"github.com/entracert/terraform-provider-entracert/internal/pkcs"
 	"github.com/entracert/terraform-provider-entracert/internal/testfixtures"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -125,5 +124,3 @@ func patchCount(env *acctest.Env) int { return env.Emulator.Count("PATCH", polic
 func hcl(env *acctest.Env, body string) string {
 	return env.ProviderConfig() + "\nresource \"entracert_certificate_based_auth_policy\" \"test\" {\n" + strings.TrimSpace(body) + "\n}\n"
 }
-
-var _ = graph.CBAPolicyID
