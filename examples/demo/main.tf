@@ -111,3 +111,33 @@ output "ca_thumbprints" {
 output "certificate_authority_ids" {
   value = [for ca in entracert_certificate_based_auth_pki_upload.demo.certificate_authorities : ca.id]
 }
+
+# The tenant's CBA policy, applied once its CAs are in the trust store (scripts/demo sets the variable for a
+# second apply): the plan checks every subject key identifier it names against the CAs Graph holds.
+variable "cba_root_ca_subject_key_identifier" {
+  description = "SKI of the uploaded root CA, which has no CRL: exempt from CRL validation. null: no policy yet."
+  type        = string
+  default     = null
+}
+
+resource "entracert_certificate_based_auth_policy" "demo" {
+  count = var.cba_root_ca_subject_key_identifier == null ? 0 : 1
+
+  state           = "enabled"
+  include_targets = [{ id = "cba-pilot-group" }]
+  authentication_mode = {
+    rules = [{ type = "issuerSubject", identifier = "CN=Contoso Fixture Issuing CA,O=Contoso", authentication_mode = "x509CertificateMultiFactor" }]
+  }
+  certificate_user_bindings = [
+    { x509_certificate_field = "SubjectKeyIdentifier", user_property = "certificateUserIds", priority = 1 },
+    { x509_certificate_field = "PrincipalName", user_property = "userPrincipalName", priority = 2 },
+  ]
+  crl_validation = {
+    state                                                  = "enabled"
+    exempted_certificate_authority_subject_key_identifiers = [var.cba_root_ca_subject_key_identifier]
+  }
+}
+
+output "cba_policy_include_targets" {
+  value = [for p in entracert_certificate_based_auth_policy.demo : [for t in p.include_targets : t.id]]
+}

@@ -24,15 +24,18 @@ const (
 // route dispatches a request below /v1.0. Fixed segments are case-insensitive, as in Graph.
 func (e *Emulator) route(c *call) {
 	s := c.segs
-	known := [][]string{{segIdentity, segAPIConnectors}, {segDirectory, segPKIRoot, segPKIs}}
+	known := [][]string{{segIdentity, segAPIConnectors}, {segDirectory, segPKIRoot, segPKIs}, cbaPolicyPrefix}
 	for i, prefix := range known {
 		if len(s) < len(prefix) || !segsEqual(s[:len(prefix)], prefix) {
 			continue
 		}
-		if i == 0 {
+		switch i {
+		case 0:
 			e.routeConnectors(c, s[len(prefix):])
-		} else {
+		case 1:
 			e.routePKIs(c, s[len(prefix):])
+		default:
+			e.routeCBAPolicy(c, s[len(prefix):])
 		}
 		return
 	}

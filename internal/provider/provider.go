@@ -15,6 +15,7 @@ import (
 	"github.com/entracert/terraform-provider-entracert/internal/graph"
 	"github.com/entracert/terraform-provider-entracert/internal/services/apiconnector"
 	"github.com/entracert/terraform-provider-entracert/internal/services/pki"
+	cbapolicy "github.com/entracert/terraform-provider-entracert/internal/services/policy"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -202,11 +203,11 @@ func NewClientFromEnvironment(ctx context.Context, version string) (*clients.Cli
 }
 
 func (p *entracertProvider) Resources(context.Context) []func() resource.Resource {
-	return append(apiconnector.Resources(), pki.Resources()...)
+	return append(append(apiconnector.Resources(), pki.Resources()...), cbapolicy.Resources()...)
 }
 
 func (p *entracertProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return append(apiconnector.DataSources(), pki.DataSources()...)
+	return append(append(apiconnector.DataSources(), pki.DataSources()...), cbapolicy.DataSources()...)
 }
 
 // Functions are pure certificate computations; they need no provider configuration.

@@ -1,0 +1,146 @@
+package policy_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/entracert/terraform-provider-entracert/internal/acctest"
+	"github.com/entracert/terraform-provider-entracert/internal/graphemu"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+)
+
+// Every lock-out check and invalid input fails the plan, and nothing is written to Graph.
+func TestAccCBAPolicy_checksFailThePlanWithoutWriting(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, graphemu.Options{})
+	env.RequireEmulator(t)
+	seedTrustStore(t, env)
+	scope := func(ski, group string) string {
+		return fmt.Sprintf(`{ subject_key_identifier = %q, include_targets = [{ id = %q }] }`, ski, group)
+	}
+	many := make([]string, 31)
+	for i := range many {
+		many[i] = scope(intermediateSKI, "g")
+	}
+	step := func(body, want string) resource.TestStep {
+		return resource.TestStep{Config: hcl(env, body), ExpectError: errRe(want)}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			// CRL validation while the root CA has no CRL and is not exempted: names the CA.
+			step(`
+  state          = "enabled"
+  crl_validation = { state = "enabled" }
+`, `"CN=Contoso Fixture Root CA,O=Contoso" (subject key identifier `+rootSKI+`) in PKI "Contoso PKI"`),
+			step(`
+  state          = "enabled"
+  crl_validation = { state = "enabled", exempted_certificate_authority_subject_key_identifiers = ["`+intermediateSKI+`"] }
+`, "CRL validation would fail every sign-in"),
+			// An exempted SKI that is no CA of the tenant.
+			step(`
+  state          = "disabled"
+  crl_validation = { state = "disabled", exempted_certificate_authority_subject_key_identifiers = ["0000AAAA"] }
+`, "No CA in the tenant's PKIs has the subject key identifier 0000AAAA"),
+			// A scoped SKI that is no CA of the tenant.
+			step(`
+  state                        = "disabled"
+  certificate_authority_scopes = [`+scope("FFFF0000", "g1")+`]
+`, "this scope would scope nothing"),
+			step(`
+  state = "enabled"
+  certificate_user_bindings = [
+    { x509_certificate_field = "PrincipalName", user_property = "userPrincipalName", priority = 1 },
+    { x509_certificate_field = "RFC822Name", user_property = "userPrincipalName", priority = 1 },
+  ]
+`, "both have priority 1"),
+			step(`
+  state = "enabled"
+  certificate_user_bindings = [{ x509_certificate_field = "PrincipalName", user_property = "userPrincipalName", priority = -1 }]
+`, "priorities must be 0 or more"),
+			step(`
+  state = "enabled"
+  certificate_user_bindings = [{ x509_certificate_field = "SubjectKeyIdentifier", user_property = "userPrincipalName", priority = 1 }]
+`, `Set user_property = "certificateUserIds"`),
+			step(`
+  state = "enabled"
+  authentication_mode = { rules = [{ type = "policyOID", authentication_mode = "x509CertificateMultiFactor" }] }
+`, "Rule 0 has no identifier"),
+			step(`
+  state                        = "enabled"
+  certificate_authority_scopes = [`+strings.Join(many, ", ")+`]
+`, "Graph allows at most 30"),
+			step(`
+  state                        = "enabled"
+  certificate_authority_scopes = [`+scope(intermediateSKI, "g1")+`, `+scope(strings.ToLower(intermediateSKI), "g2")+`]
+`, "Entra allows one group per CA"),
+			step(`
+  state = "on"
+`, `value must be one of: ["enabled" "disabled"]`),
+			{
+				// Nothing was written so far. Exemptions and scopes match CAs case-insensitively; an SKI unknown at plan
+				// time (here from terraform_data) is not checked at plan time.
+				PreConfig: func() {
+					if n := patchCount(env); n != 0 {
+						t.Fatalf("the failed plans wrote to Graph: %d PATCHes", n)
+					}
+				},
+				Config: hcl(env, `
+  state          = "disabled"
+  crl_validation = { state = "enabled", exempted_certificate_authority_subject_key_identifiers = ["`+strings.ToLower(rootSKI)+`"] }
+  certificate_authority_scopes = [{ subject_key_identifier = terraform_data.ski.output, include_targets = [{ id = "g1" }] }]
+`) + `
+resource "terraform_data" "ski" {
+  input = "` + intermediateSKI + `"
+}
+`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(policyAddr, tfjsonpath.New("crl_validation").AtMapKey("state"), knownvalue.StringExact("enabled")),
+				},
+			},
+		},
+	})
+}
+
+// A trust store that cannot be read fails the plan (the checks cannot be skipped silently).
+func TestAccCBAPolicy_unreadableTrustStoreFailsThePlan(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, graphemu.Options{})
+	env.RequireEmulator(t)
+	env.Emulator.AddFault(graphemu.Fault{Method: "GET", Path: "/directory/publicKeyInfrastructure/certificateBasedAuthConfigurations", Status: 403, Count: 100})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      hcl(env, `state = "enabled"`+"\n"+`crl_validation = { state = "enabled" }`),
+			ExpectError: errRe("Cannot check the CBA policy against the trust store"),
+		}},
+	})
+	if n := patchCount(env); n != 0 {
+		t.Errorf("%d PATCHes after a failed plan, want none", n)
+	}
+}
+
+// Enabling CBA for all_users is allowed (a warning, tested in the unit tests), not an error.
+func TestAccCBAPolicy_allUsersApplies(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, graphemu.Options{})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: hcl(env, `
+  state           = "enabled"
+  include_targets = [{ id = "all_users" }]
+`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(policyAddr, tfjsonpath.New("include_targets"), knownvalue.SetExact([]knownvalue.Check{
+					knownvalue.ObjectExact(map[string]knownvalue.Check{"id": knownvalue.StringExact("all_users"),
+						"target_type": knownvalue.StringExact("group"), "is_registration_required": knownvalue.Bool(false)}),
+				})),
+			},
+		}},
+	})
+}

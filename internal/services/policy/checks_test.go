@@ -1,0 +1,153 @@
+package policy
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/entracert/terraform-provider-entracert/internal/graph"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+)
+
+func prio(n int64) *int64 { return &n }
+
+func wantFindings(t *testing.T, got []finding, want ...string) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%d findings %+v, want %d: %q", len(got), got, len(want), want)
+	}
+	for i, w := range want {
+		if !strings.Contains(got[i].Summary+" "+got[i].Detail, w) {
+			t.Errorf("finding %d = %q / %q, want it to mention %q", i, got[i].Summary, got[i].Detail, w)
+		}
+	}
+}
+
+func TestCheckBindings(t *testing.T) {
+	ok := []plannedBinding{
+		{Field: known("PrincipalName"), UserProperty: known("userPrincipalName"), Priority: prio(1)},
+		{Field: known("RFC822Name"), UserProperty: known("onPremisesUserPrincipalName"), Priority: prio(2)},
+		{Field: known("SubjectKeyIdentifier"), UserProperty: known("certificateUserIds"), Priority: prio(0)},
+		{Field: value{}, UserProperty: known("userPrincipalName"), Priority: nil}, // unknown: skipped
+	}
+	wantFindings(t, checkBindings(ok))
+
+	got := checkBindings([]plannedBinding{
+		{Field: known("PrincipalName"), UserProperty: known("userPrincipalName"), Priority: prio(1)},
+		{Field: known("RFC822Name"), UserProperty: known("userPrincipalName"), Priority: prio(1)},
+		{Field: known("SHA1PublicKey"), UserProperty: known("userPrincipalName"), Priority: prio(-3)},
+		{Field: known("IssuerAndSerialNumber"), UserProperty: known("onPremisesUserPrincipalName"), Priority: prio(4)},
+	})
+	wantFindings(t, got, "Bindings 0 and 1 both have priority 1", "priorities must be 0 or more",
+		"SHA1PublicKey to userPrincipalName", "IssuerAndSerialNumber to onPremisesUserPrincipalName")
+	if got[0].Path.String() != path.Root("certificate_user_bindings").AtListIndex(1).AtName("priority").String() || !got[0].Error {
+		t.Errorf("duplicate priority finding at %s (error %v)", got[0].Path, got[0].Error)
+	}
+}
+
+func TestCheckRules(t *testing.T) {
+	wantFindings(t, checkRules([]plannedRule{{Type: known("issuerSubject"), Identifier: known("CN=A")}, {Type: known("policyOID"), Identifier: value{}}}))
+	got := checkRules([]plannedRule{{Type: known("issuerSubject"), Identifier: known("")}, {Type: known("policyOID"), Identifier: known("")}})
+	wantFindings(t, got, "Rule 0 has no identifier", "Rule 1 has no identifier")
+	if !strings.Contains(got[0].Detail, "issuer subject") || !strings.Contains(got[1].Detail, "policy OID") {
+		t.Errorf("rule findings do not say what the identifier is: %q, %q", got[0].Detail, got[1].Detail)
+	}
+}
+
+func TestCheckScopes(t *testing.T) {
+	scope := func(ski string, groups ...string) plannedScope {
+		s := plannedScope{SKI: known(ski)}
+		for _, g := range groups {
+			s.GroupIDs = append(s.GroupIDs, known(g))
+		}
+		return s
+	}
+	wantFindings(t, checkScopes([]plannedScope{scope("AA", "g1"), scope("aa", "g1"), scope("BB", "g2"), {SKI: value{}, GroupIDs: []value{known("g3")}}}))
+	wantFindings(t, checkScopes([]plannedScope{scope("AA", "g1"), scope("aa", "g2")}), "scoped to group g1 (scope 0) and to g2 (scope 1)")
+	wantFindings(t, checkScopes([]plannedScope{scope("AA", "g1", "g2")}), "one group per CA")
+	var many []plannedScope
+	for range 31 {
+		many = append(many, scope("AA", "g"))
+	}
+	wantFindings(t, checkScopes(many), "There are 31 certificate authority scopes; Graph allows at most 30")
+	wantFindings(t, checkScopes(many[:30]))
+}
+
+func TestCheckAllUsers(t *testing.T) {
+	all := []value{known("pilot"), known("ALL_USERS")}
+	got := checkAllUsers(plannedPolicy{State: known("enabled"), IncludeTargetIDs: all})
+	wantFindings(t, got, "Don't include All users for CBA")
+	if got[0].Error {
+		t.Error("the all-users finding is an error, want a warning")
+	}
+	wantFindings(t, checkAllUsers(plannedPolicy{State: known("disabled"), IncludeTargetIDs: all}))
+	wantFindings(t, checkAllUsers(plannedPolicy{State: value{}, IncludeTargetIDs: all}))
+	wantFindings(t, checkAllUsers(plannedPolicy{State: known("enabled"), IncludeTargetIDs: []value{known("pilot"), {}}}))
+}
+
+var testCAs = []trustedCA{
+	{PKIName: "Contoso PKI", DisplayName: "Contoso Root", SKI: "AA11", IssuerSKI: "", CRLURL: ""},
+	{PKIName: "Contoso PKI", DisplayName: "Contoso Issuing", SKI: "BB22", IssuerSKI: "AA11", CRLURL: "http://crl.contoso.example/i.crl"},
+	{PKIName: "Fabrikam PKI", DisplayName: "Fabrikam Root", SKI: "", IssuerSKI: "CC33", CRLURL: ""},
+}
+
+func TestCheckTrustStore_CRL(t *testing.T) {
+	p := plannedPolicy{CRLState: known("enabled"), Exempted: []value{}}
+	got := checkTrustStore(p, testCAs)
+	wantFindings(t, got, `"Contoso Root" (subject key identifier AA11) in PKI "Contoso PKI"; "Fabrikam Root" (subject key identifier CC33) in PKI "Fabrikam PKI"`)
+	if got[0].Path.String() != "crl_validation.state" {
+		t.Errorf("path %s", got[0].Path)
+	}
+	// Exempted case-insensitively, by the certificate's SKI or Graph's issuerSubjectKeyIdentifier.
+	p.Exempted = []value{known("aa11"), known("cc33")}
+	wantFindings(t, checkTrustStore(p, testCAs))
+	// An unknown exemption might exempt the rest: the CRL check is skipped, the known one is still checked.
+	p.Exempted = []value{known("aa11"), {}}
+	wantFindings(t, checkTrustStore(p, testCAs))
+	p.Exempted = nil
+	wantFindings(t, checkTrustStore(p, testCAs))
+	// Disabled: nothing to check.
+	wantFindings(t, checkTrustStore(plannedPolicy{CRLState: known("disabled"), Exempted: []value{}}, testCAs))
+}
+
+func TestCheckTrustStore_unknownSKIs(t *testing.T) {
+	p := plannedPolicy{CRLState: known("disabled"), Exempted: []value{known("AA11"), known("DEAD")},
+		Scopes: []plannedScope{{SKI: known("bb22")}, {SKI: known("BEEF")}, {SKI: value{}}}}
+	got := checkTrustStore(p, testCAs)
+	wantFindings(t, got, "subject key identifier DEAD", "subject key identifier BEEF")
+	if got[1].Path.String() != "certificate_authority_scopes[1].subject_key_identifier" {
+		t.Errorf("path %s", got[1].Path)
+	}
+}
+
+func TestNeedsTrustStore(t *testing.T) {
+	for _, tc := range []struct {
+		p    plannedPolicy
+		want bool
+	}{
+		{plannedPolicy{CRLState: known("disabled")}, false},
+		{plannedPolicy{CRLState: known("enabled")}, true},
+		{plannedPolicy{Exempted: []value{known("AA")}}, true},
+		{plannedPolicy{Exempted: []value{{}}}, false},
+		{plannedPolicy{Scopes: []plannedScope{{SKI: known("AA")}}}, true},
+		{plannedPolicy{Scopes: []plannedScope{{SKI: value{}}}}, false},
+	} {
+		if got := needsTrustStore(tc.p); got != tc.want {
+			t.Errorf("needsTrustStore(%+v) = %v, want %v", tc.p, got, tc.want)
+		}
+	}
+}
+
+func TestWithGraphValues(t *testing.T) {
+	cur := &graph.CBAPolicy{IncludeTargets: []graph.CBAIncludeTarget{{ID: "all_users"}},
+		CRLValidation: &graph.CBACRLValidation{State: "enabled", ExemptedCertificateAuthoritiesSubjectKeyIdentifiers: []string{"AA11"}}}
+	p := withGraphValues(plannedPolicy{State: known("enabled")}, leftOut{IncludeTargets: true, CRLState: true, Exempted: true}, cur)
+	if len(p.IncludeTargetIDs) != 1 || p.IncludeTargetIDs[0] != known("all_users") || p.CRLState != known("enabled") ||
+		len(p.Exempted) != 1 || p.Exempted[0] != known("AA11") {
+		t.Errorf("withGraphValues = %+v", p)
+	}
+	// What the configuration sets is not replaced.
+	p = withGraphValues(plannedPolicy{CRLState: known("disabled"), IncludeTargetIDs: []value{known("g")}}, leftOut{CRLState: true, IncludeTargets: true}, cur)
+	if p.CRLState != known("disabled") || p.IncludeTargetIDs[0] != known("g") {
+		t.Errorf("withGraphValues replaced planned values: %+v", p)
+	}
+}

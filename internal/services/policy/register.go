@@ -1,0 +1,18 @@
+// Package policy manages the tenant's certificate-based-authentication policy: the X.509 certificate
+// authentication method configuration, checked against the trust store before it can lock anyone out.
+package policy
+
+import (
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+)
+
+// Resources lists this area's resources for the provider.
+func Resources() []func() resource.Resource {
+	return []func() resource.Resource{NewPolicyResource}
+}
+
+// DataSources lists this area's data sources for the provider.
+func DataSources() []func() datasource.DataSource {
+	return []func() datasource.DataSource{NewPolicyDataSource}
+}
