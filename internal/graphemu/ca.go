@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/entracert/terraform-provider-entracert/internal/pkcs"
 	"github.com/smallstep/pkcs7"
@@ -192,6 +193,9 @@ func (e *Emulator) createCA(c *call, pkiID string) {
 		c.badRequest("The property 'certificate' is required.")
 		return
 	}
+	if !c.checkCreateCAIdentity(o, f.cert) {
+		return
+	}
 	e.mu.Lock()
 	now := e.clk.Now()
 	p := e.writablePKI(pkiID, now)
@@ -291,4 +295,35 @@ func (e *Emulator) deleteCA(c *call, pkiID, caID string) {
 	p.lastModified = now
 	e.mu.Unlock()
 	c.noContent()
+}
+
+// checkCreateCAIdentity enforces what Graph documents as required on a CA create besides the certificate:
+// thumbprint (which must be the certificate's) and expirationDateTime. It answers 400 itself.
+func (c *call) checkCreateCAIdentity(o jsonObject, cert *pkcs.CertificateAuthority) bool {
+	thumb, present, err := o.str("thumbprint")
+	switch {
+	case err != nil:
+		c.badRequest("%v", err)
+		return false
+	case !present || thumb == "":
+		c.badRequest("The property 'thumbprint' is required.")
+		return false
+	case !strings.EqualFold(thumb, cert.Thumbprint):
+		c.badRequest("The thumbprint '%s' does not match the certificate (%s).", thumb, cert.Thumbprint)
+		return false
+	}
+	exp, present, err := o.str("expirationDateTime")
+	switch {
+	case err != nil:
+		c.badRequest("%v", err)
+		return false
+	case !present || exp == "":
+		c.badRequest("The property 'expirationDateTime' is required.")
+		return false
+	}
+	if _, err := time.Parse(time.RFC3339, exp); err != nil {
+		c.badRequest("The property 'expirationDateTime' is not a valid DateTimeOffset.")
+		return false
+	}
+	return true
 }
