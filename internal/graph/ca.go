@@ -43,6 +43,8 @@ type CertificateAuthoritySettings struct {
 	CertificateRevocationListURL      *string
 	DeltaCertificateRevocationListURL *string
 	IsIssuerHintEnabled               *bool
+	// IsRoot, when set, changes certificateAuthorityType (root or intermediate).
+	IsRoot *bool
 }
 
 func (c *Client) ListCertificateAuthorities(ctx context.Context, pkiID string) ([]CertificateAuthority, error) {
@@ -147,6 +149,13 @@ func (c *Client) UpdateCertificateAuthority(ctx context.Context, pkiID, caID str
 	body.SetCertificateRevocationListUrl(in.CertificateRevocationListURL)
 	body.SetDeltaCertificateRevocationListUrl(in.DeltaCertificateRevocationListURL)
 	body.SetIsIssuerHintEnabled(in.IsIssuerHintEnabled)
+	if in.IsRoot != nil {
+		kind := models.INTERMEDIATE_CERTIFICATEAUTHORITYTYPE
+		if *in.IsRoot {
+			kind = models.ROOT_CERTIFICATEAUTHORITYTYPE
+		}
+		body.SetCertificateAuthorityType(&kind)
+	}
 	path := caPath(pkiID, caID)
 	c.pkiReads.invalidate(pkiID)
 	defer c.pkiReads.invalidate(pkiID)
