@@ -220,6 +220,8 @@ func addStandInFiles(t *testing.T, dir string) {
 				content = testfixtures.Bytes("client-aes.pfx")
 			case ".p7b", ".p7c":
 				content = testfixtures.Bytes("contoso-pki.p7b")
+			case ".pem", ".crt", ".cer":
+				content = testfixtures.Bytes("root-ca.pem")
 			}
 			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 				t.Fatal(err)
