@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
@@ -137,11 +138,13 @@ func newClient(ctx context.Context, s settings, version string, clk clock.Clock)
 	tflog.Debug(ctx, "configured Microsoft Graph client", map[string]any{
 		"environment": s.Cloud.Name, "graph_endpoint": s.GraphEndpoint,
 	})
+	loopback := isLoopbackEndpoint(s.GraphEndpoint) // the pre-flight download may reach the emulator's files
 	return &clients.Client{
-		Graph:       g,
-		Environment: s.Cloud.Name,
-		Clock:       clk,
-		Locks:       &clients.KeyedMutex{},
+		Graph:                  g,
+		Environment:            s.Cloud.Name,
+		Clock:                  clk,
+		Locks:                  &clients.KeyedMutex{},
+		AllowLoopbackDownloads: loopback,
 	}, diags
 }
 
@@ -168,4 +171,14 @@ func (p *entracertProvider) Resources(context.Context) []func() resource.Resourc
 
 func (p *entracertProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return append(apiconnector.DataSources(), pki.DataSources()...)
+}
+
+// isLoopbackEndpoint reports whether graph_endpoint is a loopback emulator, and lets downloads reach its address.
+func isLoopbackEndpoint(endpoint string) bool {
+	u, err := url.Parse(endpoint)
+	if err != nil || !isLoopbackHost(u.Hostname()) {
+		return false
+	}
+	pki.AllowLoopbackDownloadsFrom(u.Host)
+	return true
 }

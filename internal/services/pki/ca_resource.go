@@ -198,7 +198,7 @@ func caToModel(ca *graph.CertificateAuthority, pkiID string, m *caResourceModel)
 	if facts := parsedCertificate(m.Certificate); facts != nil {
 		ski = facts.SubjectKeyIdentifier
 	} else if len(ca.Certificate) > 0 {
-		if facts, err := pkcs.ParseCertificate(ca.Certificate); err == nil {
+		if facts, err := pkcs.ParseCertificate(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ca.Certificate})); err == nil {
 			ski = facts.SubjectKeyIdentifier
 		}
 	}
