@@ -3,6 +3,7 @@ package graphemu
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"net"
 	"net/http"
@@ -121,7 +122,7 @@ func (e *Emulator) batchItem(outer *http.Request, r batchRequestJSON) (batchResp
 	} else {
 		body = bytes.NewReader(nil)
 	}
-	req, err := http.NewRequestWithContext(outer.Context(), strings.ToUpper(r.Method), apiPrefix+u, body)
+	req, err := http.NewRequestWithContext(context.WithValue(outer.Context(), batchItemKey{}, true), strings.ToUpper(r.Method), apiPrefix+u, body)
 	if err != nil {
 		b, _ := json.Marshal(map[string]any{"error": map[string]any{"code": "BadRequest", "message": "Invalid request URL."}})
 		return batchResponseJSON{Status: http.StatusBadRequest, Body: b}, false
@@ -168,4 +169,12 @@ func headerOf(h map[string]string, name string) string {
 		}
 	}
 	return ""
+}
+
+type batchItemKey struct{}
+
+// isBatchItem reports whether a request is an item dispatched from a $batch.
+func isBatchItem(ctx context.Context) bool {
+	v, _ := ctx.Value(batchItemKey{}).(bool)
+	return v
 }
