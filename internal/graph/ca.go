@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -217,8 +218,12 @@ func (c *Client) CreateCertificateAuthorities(ctx context.Context, pkiID string,
 			continue
 		}
 		var m caJSON
-		if err := json.Unmarshal(o.Body, &m); err != nil || m.ID == "" {
-			out[i].Err = &outcomeUnknownError{Method: http.MethodPost, Path: path, err: fmt.Errorf("unreadable answer in the batch: %v", err)}
+		if err := json.Unmarshal(o.Body, &m); err != nil {
+			out[i].Err = &outcomeUnknownError{Method: http.MethodPost, Path: path, err: fmt.Errorf("unreadable answer in the batch: %w", err)}
+			continue
+		}
+		if m.ID == "" {
+			out[i].Err = &outcomeUnknownError{Method: http.MethodPost, Path: path, err: errors.New("the batch answer has no CA id")}
 			continue
 		}
 		out[i].CA = m.toCertificateAuthority()

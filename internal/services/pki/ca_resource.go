@@ -280,7 +280,7 @@ func (r *caResource) createOnce(ctx context.Context, pkiID string, in graph.NewC
 		return found, nil
 	}
 	if waitErr != nil && !graph.IsWaitTimeout(waitErr) {
-		return nil, fmt.Errorf("%w (after the answer to adding it was lost: %v)", waitErr, err)
+		return nil, fmt.Errorf("%w (after the answer to adding it was lost: %w)", waitErr, err)
 	}
 	tflog.Info(ctx, "The certificate authority did not show up after a lost answer; adding it again")
 	return g.CreateCertificateAuthority(ctx, pkiID, in)
@@ -359,7 +359,7 @@ func (r *caResource) Update(ctx context.Context, req resource.UpdateRequest, res
 		isRoot := plan.CertificateAuthorityType.ValueString() == caTypeRoot
 		set.IsRoot, changed = &isRoot, true
 	}
-	ca := &graph.CertificateAuthority{}
+	var ca *graph.CertificateAuthority
 	var err error
 	if changed {
 		unlock, lerr := r.lock(ctx, pkiID)

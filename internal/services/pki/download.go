@@ -71,8 +71,8 @@ func fetchBundle(ctx context.Context, rawURL, wantHash string) (*bundle, error) 
 		return nil, &inputError{urlAttr, cannot, fmt.Sprintf("%s: %v.", safeURLString(rawURL), err)}
 	}
 	policy := downloadPolicyFrom(ctx)
-	if err := policy.checkLiteral(req.URL); err != nil {
-		return nil, refusedInput(urlAttr, req.URL, err)
+	if refused := policy.checkLiteral(req.URL); refused != nil {
+		return nil, refusedInput(urlAttr, req.URL, refused)
 	}
 	resp, err := policy.client().Do(req)
 	if err != nil {

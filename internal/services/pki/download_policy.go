@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -116,8 +117,8 @@ func (e *refusedAddressError) Error() string {
 	return fmt.Sprintf("%s is %s, which Microsoft Graph cannot reach", e.Addr, e.Reason)
 }
 
-// allows reports whether the policy lets the download connect to addrPort (nil) or why not.
-func (p downloadPolicy) allows(addrPort netip.AddrPort) error {
+// allows reports whether the policy lets the download connect to addrPort: nil, or why not.
+func (p downloadPolicy) allows(addrPort netip.AddrPort) *refusedAddressError {
 	ip := addrPort.Addr().Unmap()
 	reason := refusedReason(ip)
 	if reason == "" {
@@ -129,24 +130,26 @@ func (p downloadPolicy) allows(addrPort netip.AddrPort) error {
 	return &refusedAddressError{Addr: ip, Reason: reason}
 }
 
-// checkLiteral refuses a URL whose host is an IP address the policy refuses, before anything is dialled.
-func (p downloadPolicy) checkLiteral(u *url.URL) error {
-	ip, err := netip.ParseAddr(strings.Trim(u.Hostname(), "[]"))
-	if err != nil {
-		return nil // a name: checked after resolution, at connect time
-	}
-	port := u.Port()
-	if port == "" {
-		port = "80"
-		if u.Scheme == "https" {
-			port = "443"
-		}
-	}
-	ap, err := netip.ParseAddrPort(net.JoinHostPort(ip.String(), port))
-	if err != nil {
+// checkLiteral refuses a URL whose host is an IP address the policy refuses, before anything is dialled. A host
+// name is checked after resolution, at connect time (control).
+func (p downloadPolicy) checkLiteral(u *url.URL) *refusedAddressError {
+	ip, ok := literalIP(u.Hostname())
+	if !ok {
 		return nil
 	}
-	return p.allows(ap)
+	port := uint16(80)
+	if u.Scheme == "https" {
+		port = 443
+	}
+	if n, err := strconv.ParseUint(u.Port(), 10, 16); err == nil {
+		port = uint16(n)
+	}
+	return p.allows(netip.AddrPortFrom(ip, port))
+}
+
+func literalIP(host string) (netip.Addr, bool) {
+	ip, err := netip.ParseAddr(strings.Trim(host, "[]"))
+	return ip, err == nil
 }
 
 // control runs after DNS resolution, before connect: the address actually dialled is checked.
@@ -155,7 +158,10 @@ func (p downloadPolicy) control(_, address string, _ syscall.RawConn) error {
 	if err != nil {
 		return fmt.Errorf("unexpected address %q", address)
 	}
-	return p.allows(ap)
+	if refused := p.allows(ap); refused != nil {
+		return refused
+	}
+	return nil
 }
 
 // client is an HTTP client that connects only where p allows, on every redirect hop too. It uses no proxy:
@@ -179,8 +185,8 @@ func (p downloadPolicy) client() *http.Client {
 			if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
 				return fmt.Errorf("redirected to %q, which is not http or https", safeURL(req.URL))
 			}
-			if err := p.checkLiteral(req.URL); err != nil {
-				return &redirectRefusedError{to: req.URL, err: err.(*refusedAddressError)}
+			if refused := p.checkLiteral(req.URL); refused != nil {
+				return &redirectRefusedError{to: req.URL, err: refused}
 			}
 			return nil
 		},
