@@ -254,6 +254,7 @@ func (r *caResource) Create(ctx context.Context, req resource.CreateRequest, res
 	caToModel(ca, pkiID, &plan)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, caIdentityModel{PKIID: plan.PKIID, Thumbprint: plan.Thumbprint})...)
+	resp.Diagnostics.Append(setCACreatedAt(ctx, resp.Private, r.client.Clock.Now())...)
 }
 
 // createOnce adds the CA so that it exists exactly once: after a lost answer it looks for the CA (waiting a bounded
@@ -310,7 +311,17 @@ func (r *caResource) Read(ctx context.Context, req resource.ReadRequest, resp *r
 	var ca *graph.CertificateAuthority
 	var err error
 	if known(state.CertificateAuthorityID) {
-		ca, err = g.GetCertificateAuthority(ctx, pkiID, state.CertificateAuthorityID.ValueString())
+		caID := state.CertificateAuthorityID.ValueString()
+		ca, err = g.GetCertificateAuthority(ctx, pkiID, caID)
+		if createdAt, ok := caCreatedAt(ctx, req.Private); ok {
+			if graph.IsNotFound(err) && r.client.Clock.Now().Before(createdAt.Add(caVisibleWait)) {
+				// Just added: Graph's reads may not show it yet.
+				ca, err = r.readAfterCreate(ctx, pkiID, caID, createdAt)
+			}
+			if err == nil && ca != nil {
+				resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCACreatedAt, nil)...)
+			}
+		}
 	} else {
 		// After an import only the thumbprint is known.
 		ca, err = findCAByThumbprint(ctx, g, pkiID, state.Thumbprint.ValueString())

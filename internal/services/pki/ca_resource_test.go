@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/entracert/terraform-provider-entracert/internal/acctest"
 	"github.com/entracert/terraform-provider-entracert/internal/graph"
@@ -343,5 +344,30 @@ func TestAccCA_outOfBandChanges(t *testing.T) {
 				},
 			},
 		},
+	})
+}
+
+// Graph's reads lagging behind writes (here: a PKI created just before, invisible to reads for 5 s): the read right
+// after the create waits for the CA to show up instead of dropping it, which would plan a second create.
+func TestAccCA_readAfterWriteLag(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, graphemu.Options{})
+	env.RequireEmulator(t)
+	env.Emulator.SetReadAfterWriteLag(5 * time.Second)
+	pki := env.CreatePKI(t, "acctest ca lag")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: caConfig(env, pki.ID, pemFixture("root-ca.pem"), ""),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(caAddr, tfjsonpath.New("certificate_authority_id"), knownvalue.NotNull()),
+			},
+			Check: func(*terraform.State) error {
+				if n := env.Emulator.Count("POST", caCreatePath); n != 1 {
+					return fmt.Errorf("%d CA creates, want 1", n)
+				}
+				return nil
+			},
+		}},
 	})
 }
