@@ -371,3 +371,39 @@ func TestAccCA_readAfterWriteLag(t *testing.T) {
 		}},
 	})
 }
+
+// Many CA resources of one PKI share one read of its CA list per terraform command for the duplicate check.
+func TestAccCA_manyCAsShareThePlanTimeList(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, graphemu.Options{})
+	env.RequireEmulator(t)
+	pki := env.CreatePKI(t, "acctest ca many")
+	config := env.ProviderConfig()
+	for i, name := range []string{"root-ca.pem", "intermediate-ca.pem", "other-root-ca.pem"} {
+		config += fmt.Sprintf(`
+resource "entracert_certificate_based_auth_certificate_authority" "ca%d" {
+  pki_id      = %q
+  certificate = %q
+}
+`, i, pki.ID, pemFixture(name))
+	}
+	listPath := "/directory/publicKeyInfrastructure/certificateBasedAuthConfigurations/" + pki.ID + "/certificateAuthorities"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.ProtoV6ProviderFactories,
+		CheckDestroy:             checkNoCAs(t, env, pki.ID),
+		Steps: []resource.TestStep{{
+			PreConfig: env.Emulator.ResetJournal,
+			Config:    config,
+			Check: func(*terraform.State) error {
+				if n := env.Emulator.Count("POST", caCreatePath); n != 3 {
+					return fmt.Errorf("%d CA creates, want 3", n)
+				}
+				// terraform plan, then apply (plan and apply phases): 3 resources without sharing would read 9 times.
+				if n := env.Emulator.Count("GET", listPath); n == 0 || n > 2 {
+					return fmt.Errorf("%d reads of the CA list for 3 CAs, want at most one per terraform command (2)", n)
+				}
+				return nil
+			},
+		}},
+	})
+}
