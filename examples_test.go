@@ -221,7 +221,11 @@ func addStandInFiles(t *testing.T, dir string) {
 			case ".p7b", ".p7c":
 				content = testfixtures.Bytes("contoso-pki.p7b")
 			case ".pem", ".crt", ".cer":
-				content = testfixtures.Bytes("client.pem")
+				// A CA certificate for the trust-store examples, a user certificate for the functions' examples.
+				content = testfixtures.Bytes("root-ca.pem")
+				if strings.Contains(rel, "functions") {
+					content = testfixtures.Bytes("client.pem")
+				}
 			}
 			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 				t.Fatal(err)

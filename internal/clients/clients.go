@@ -28,6 +28,9 @@ type Client struct {
 	Clock       clock.Clock
 	// Locks serializes writes that change one Graph object (an API connector's certificate list, a PKI).
 	Locks *KeyedMutex
+	// AllowLoopbackDownloads is set when graph_endpoint is a loopback emulator: only then may plan-time downloads
+	// (upload_url) connect to loopback addresses.
+	AllowLoopbackDownloads bool
 }
 
 // FromProviderData is what Configure does in every resource and data source: nil before the provider is

@@ -2,6 +2,9 @@ package graph
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -43,6 +46,8 @@ type CertificateAuthoritySettings struct {
 	CertificateRevocationListURL      *string
 	DeltaCertificateRevocationListURL *string
 	IsIssuerHintEnabled               *bool
+	// IsRoot, when set, changes certificateAuthorityType (root or intermediate).
+	IsRoot *bool
 }
 
 func (c *Client) ListCertificateAuthorities(ctx context.Context, pkiID string) ([]CertificateAuthority, error) {
@@ -147,6 +152,13 @@ func (c *Client) UpdateCertificateAuthority(ctx context.Context, pkiID, caID str
 	body.SetCertificateRevocationListUrl(in.CertificateRevocationListURL)
 	body.SetDeltaCertificateRevocationListUrl(in.DeltaCertificateRevocationListURL)
 	body.SetIsIssuerHintEnabled(in.IsIssuerHintEnabled)
+	if in.IsRoot != nil {
+		kind := models.INTERMEDIATE_CERTIFICATEAUTHORITYTYPE
+		if *in.IsRoot {
+			kind = models.ROOT_CERTIFICATEAUTHORITYTYPE
+		}
+		body.SetCertificateAuthorityType(&kind)
+	}
 	path := caPath(pkiID, caID)
 	c.pkiReads.invalidate(pkiID)
 	defer c.pkiReads.invalidate(pkiID)
@@ -181,26 +193,120 @@ type CACreateResult struct {
 	Err error
 }
 
-// CreateCertificateAuthorities adds many CAs and reports each outcome in the order given.
-// (Sequential for now; JSON batching, 20 per request, is meant to replace the loop without changing the contract.)
+// CreateCertificateAuthorities adds many CAs and reports each outcome in the order given. More than one CA goes
+// through JSON batching (20 per $batch request): an item answered 429 is sent again after its retry-after; an item
+// whose outcome is unknown (5xx, or the whole batch's answer lost) reports IsOutcomeUnknown, and the caller lists
+// the PKI's CAs before adding it again.
 func (c *Client) CreateCertificateAuthorities(ctx context.Context, pkiID string, in []NewCertificateAuthority) []CACreateResult {
 	out := make([]CACreateResult, len(in))
+	if len(in) <= 1 || pkiID == "" {
+		for i, ca := range in {
+			out[i].CA, out[i].Err = c.CreateCertificateAuthority(ctx, pkiID, ca)
+		}
+		return out
+	}
+	path := pkiPath(pkiID) + "/certificateAuthorities"
+	items := make([]batchItem, len(in))
 	for i, ca := range in {
-		out[i].CA, out[i].Err = c.CreateCertificateAuthority(ctx, pkiID, ca)
+		items[i] = batchItem{Method: http.MethodPost, URL: path, Body: newCertificateAuthorityJSON(ca)}
+	}
+	c.pkiReads.invalidate(pkiID)
+	defer c.pkiReads.invalidate(pkiID)
+	for i, o := range c.runBatch(ctx, items) {
+		if o.Err != nil {
+			out[i].Err = o.Err
+			continue
+		}
+		var m caJSON
+		if err := json.Unmarshal(o.Body, &m); err != nil {
+			out[i].Err = &outcomeUnknownError{Method: http.MethodPost, Path: path, err: fmt.Errorf("unreadable answer in the batch: %w", err)}
+			continue
+		}
+		if m.ID == "" {
+			out[i].Err = &outcomeUnknownError{Method: http.MethodPost, Path: path, err: errors.New("the batch answer has no CA id")}
+			continue
+		}
+		out[i].CA = m.toCertificateAuthority()
 	}
 	return out
 }
 
 // DeleteCertificateAuthorities deletes many CAs and returns each outcome (nil: deleted or already gone) by index.
-// (Sequential for now, like CreateCertificateAuthorities.)
+// More than one CA goes through JSON batching, like CreateCertificateAuthorities.
 func (c *Client) DeleteCertificateAuthorities(ctx context.Context, pkiID string, caIDs []string) []error {
 	out := make([]error, len(caIDs))
+	if len(caIDs) <= 1 || pkiID == "" {
+		for i, id := range caIDs {
+			if err := c.DeleteCertificateAuthority(ctx, pkiID, id); err != nil && !IsNotFound(err) {
+				out[i] = err
+			}
+		}
+		return out
+	}
+	items := make([]batchItem, len(caIDs))
 	for i, id := range caIDs {
-		if err := c.DeleteCertificateAuthority(ctx, pkiID, id); err != nil && !IsNotFound(err) {
-			out[i] = err
+		if id == "" {
+			out[i] = errEmptyID("certificate authority")
+		}
+		items[i] = batchItem{Method: http.MethodDelete, URL: caPath(pkiID, id)}
+	}
+	c.pkiReads.invalidate(pkiID)
+	defer c.pkiReads.invalidate(pkiID)
+	for i, o := range c.runBatch(ctx, items) {
+		if out[i] == nil && o.Err != nil && !IsNotFound(o.Err) {
+			out[i] = o.Err
 		}
 	}
 	return out
+}
+
+// caJSON is certificateAuthorityDetail on the wire, for batch bodies (encoding/json; []byte is base64).
+type caJSON struct {
+	ID                                string  `json:"id,omitempty"`
+	Certificate                       []byte  `json:"certificate,omitempty"`
+	Thumbprint                        string  `json:"thumbprint,omitempty"`
+	ExpirationDateTime                string  `json:"expirationDateTime,omitempty"`
+	CertificateAuthorityType          string  `json:"certificateAuthorityType,omitempty"`
+	CertificateRevocationListURL      *string `json:"certificateRevocationListUrl,omitempty"`
+	DeltaCertificateRevocationListURL *string `json:"deltaCertificateRevocationListUrl,omitempty"`
+	IsIssuerHintEnabled               *bool   `json:"isIssuerHintEnabled,omitempty"`
+	DisplayName                       *string `json:"displayName,omitempty"`
+	Issuer                            *string `json:"issuer,omitempty"`
+	IssuerSubjectKeyIdentifier        *string `json:"issuerSubjectKeyIdentifier,omitempty"`
+}
+
+func newCertificateAuthorityJSON(in NewCertificateAuthority) caJSON {
+	kind := "intermediate"
+	if in.IsRoot {
+		kind = "root"
+	}
+	return caJSON{
+		Certificate:                       in.Certificate,
+		Thumbprint:                        strings.ToUpper(in.Thumbprint),
+		ExpirationDateTime:                in.ExpirationDateTime.UTC().Format(time.RFC3339),
+		CertificateAuthorityType:          kind,
+		CertificateRevocationListURL:      in.CertificateRevocationListURL,
+		DeltaCertificateRevocationListURL: in.DeltaCertificateRevocationListURL,
+		IsIssuerHintEnabled:               in.IsIssuerHintEnabled,
+		DisplayName:                       in.DisplayName,
+	}
+}
+
+func (m caJSON) toCertificateAuthority() *CertificateAuthority {
+	exp, _ := time.Parse(time.RFC3339, m.ExpirationDateTime)
+	return &CertificateAuthority{
+		ID:                                m.ID,
+		Thumbprint:                        strings.ToUpper(m.Thumbprint),
+		Type:                              m.CertificateAuthorityType,
+		DisplayName:                       deref(m.DisplayName),
+		Issuer:                            deref(m.Issuer),
+		IssuerSubjectKeyIdentifier:        deref(m.IssuerSubjectKeyIdentifier),
+		CertificateRevocationListURL:      deref(m.CertificateRevocationListURL),
+		DeltaCertificateRevocationListURL: deref(m.DeltaCertificateRevocationListURL),
+		IsIssuerHintEnabled:               m.IsIssuerHintEnabled != nil && *m.IsIssuerHintEnabled,
+		ExpirationDateTime:                exp.UTC(),
+		Certificate:                       m.Certificate,
+	}
 }
 
 func toCertificateAuthority(m models.CertificateAuthorityDetailable) *CertificateAuthority {

@@ -24,6 +24,10 @@ const (
 // route dispatches a request below /v1.0. Fixed segments are case-insensitive, as in Graph.
 func (e *Emulator) route(c *call) {
 	s := c.segs
+	if len(s) == 1 && strings.EqualFold(s[0], "$batch") {
+		e.batch(c) // batch.go
+		return
+	}
 	known := [][]string{{segIdentity, segAPIConnectors}, {segDirectory, segPKIRoot, segPKIs}, cbaPolicyPrefix}
 	for i, prefix := range known {
 		if len(s) < len(prefix) || !segsEqual(s[:len(prefix)], prefix) {

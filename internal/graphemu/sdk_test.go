@@ -297,6 +297,8 @@ func TestMSGraphSDKRoundTrip(t *testing.T) {
 	other := pemCert(t, "other-root-ca.pem")
 	newCA := models.NewCertificateAuthorityDetail()
 	newCA.SetCertificate(other.Raw)
+	newCA.SetThumbprint(ptr(testfixtures.FabrikamRootThumbprint))
+	newCA.SetExpirationDateTime(ptr(other.NotAfter))
 	rootType := models.ROOT_CERTIFICATEAUTHORITYTYPE
 	newCA.SetCertificateAuthorityType(&rootType)
 	newCA.SetIsIssuerHintEnabled(ptr(true))

@@ -51,7 +51,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	e.mu.Lock()
 	latency := e.latency
 	e.mu.Unlock()
-	if latency > 0 {
+	if latency > 0 && !isBatchItem(r.Context()) { // a batch's latency is paid once, by the batch (batch.go)
 		// Real time on purpose: a fake clock would make the latency vanish or move the emulator's time.
 		sleepCtx(r.Context(), latency)
 	}

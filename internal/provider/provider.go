@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -164,11 +165,13 @@ func newClient(ctx context.Context, s settings, version string, clk clock.Clock)
 	tflog.Debug(ctx, "configured Microsoft Graph client", map[string]any{
 		"environment": s.Cloud.Name, "graph_endpoint": s.GraphEndpoint,
 	})
+	loopback := isLoopbackEndpoint(s.GraphEndpoint) // the pre-flight download may reach the emulator's files
 	return &clients.Client{
-		Graph:       g,
-		Environment: s.Cloud.Name,
-		Clock:       clk,
-		Locks:       &clients.KeyedMutex{},
+		Graph:                  g,
+		Environment:            s.Cloud.Name,
+		Clock:                  clk,
+		Locks:                  &clients.KeyedMutex{},
+		AllowLoopbackDownloads: loopback,
 	}, diags
 }
 
@@ -213,4 +216,14 @@ func (p *entracertProvider) DataSources(context.Context) []func() datasource.Dat
 // Functions are pure certificate computations; they need no provider configuration.
 func (p *entracertProvider) Functions(context.Context) []func() function.Function {
 	return functions.All()
+}
+
+// isLoopbackEndpoint reports whether graph_endpoint is a loopback emulator, and lets downloads reach its address.
+func isLoopbackEndpoint(endpoint string) bool {
+	u, err := url.Parse(endpoint)
+	if err != nil || !isLoopbackHost(u.Hostname()) {
+		return false
+	}
+	pki.AllowLoopbackDownloadsFrom(u.Host)
+	return true
 }

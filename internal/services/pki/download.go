@@ -17,20 +17,6 @@ import (
 // downloadTimeout bounds one download of upload_url.
 const downloadTimeout = 60 * time.Second
 
-// downloadClient fetches upload_url. Redirects may only lead to http or https.
-var downloadClient = &http.Client{
-	Timeout: downloadTimeout,
-	CheckRedirect: func(req *http.Request, via []*http.Request) error {
-		if len(via) >= 10 {
-			return errors.New("stopped after 10 redirects")
-		}
-		if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
-			return fmt.Errorf("redirected to %q, which is not http or https", safeURL(req.URL))
-		}
-		return nil
-	},
-}
-
 // bundle is a downloaded .p7b whose hash matched sha256_file_hash.
 type bundle struct {
 	SHA256 string // uppercase hex
@@ -84,8 +70,16 @@ func fetchBundle(ctx context.Context, rawURL, wantHash string) (*bundle, error) 
 	if err != nil {
 		return nil, &inputError{urlAttr, cannot, fmt.Sprintf("%s: %v.", safeURLString(rawURL), err)}
 	}
-	resp, err := downloadClient.Do(req)
+	policy := downloadPolicyFrom(ctx)
+	if refused := policy.checkLiteral(req.URL); refused != nil {
+		return nil, refusedInput(urlAttr, req.URL, refused)
+	}
+	resp, err := policy.client().Do(req)
 	if err != nil {
+		var refused *refusedAddressError
+		if errors.As(err, &refused) {
+			return nil, refusedInput(urlAttr, req.URL, err)
+		}
 		return nil, &inputError{urlAttr, cannot, fmt.Sprintf("GET %s failed: %v.\n\n%s", safeURL(req.URL), unwrapURLError(err), why)}
 	}
 	defer resp.Body.Close()

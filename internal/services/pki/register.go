@@ -8,7 +8,7 @@ import (
 
 // Resources lists this area's resources for the provider.
 func Resources() []func() resource.Resource {
-	return []func() resource.Resource{NewPKIResource, NewUploadResource}
+	return []func() resource.Resource{NewPKIResource, NewUploadResource, NewCAResource}
 }
 
 // DataSources lists this area's data sources for the provider.

@@ -1,0 +1,446 @@
+package pki
+
+import (
+	"context"
+	"encoding/pem"
+	"fmt"
+	"strings"
+
+	"github.com/entracert/terraform-provider-entracert/internal/clients"
+	"github.com/entracert/terraform-provider-entracert/internal/graph"
+	"github.com/entracert/terraform-provider-entracert/internal/pkcs"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+const (
+	caTypeRoot         = "root"
+	caTypeIntermediate = "intermediate"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*caResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*caResource)(nil)
+	_ resource.ResourceWithImportState = (*caResource)(nil)
+	_ resource.ResourceWithIdentity    = (*caResource)(nil)
+)
+
+// NewCAResource is entracert_certificate_based_auth_certificate_authority.
+func NewCAResource() resource.Resource { return &caResource{} }
+
+type caResource struct {
+	client *clients.Client
+}
+
+type caResourceModel struct {
+	ID                                types.String `tfsdk:"id"`
+	PKIID                             types.String `tfsdk:"pki_id"`
+	Certificate                       types.String `tfsdk:"certificate"`
+	CertificateAuthorityType          types.String `tfsdk:"certificate_authority_type"`
+	CertificateRevocationListURL      types.String `tfsdk:"certificate_revocation_list_url"`
+	DeltaCertificateRevocationListURL types.String `tfsdk:"delta_certificate_revocation_list_url"`
+	IsIssuerHintEnabled               types.Bool   `tfsdk:"is_issuer_hint_enabled"`
+	CertificateAuthorityID            types.String `tfsdk:"certificate_authority_id"`
+	Thumbprint                        types.String `tfsdk:"thumbprint"`
+	DisplayName                       types.String `tfsdk:"display_name"`
+	Issuer                            types.String `tfsdk:"issuer"`
+	IssuerSubjectKeyIdentifier        types.String `tfsdk:"issuer_subject_key_identifier"`
+	SubjectKeyIdentifier              types.String `tfsdk:"subject_key_identifier"`
+	ExpirationDateTime                types.String `tfsdk:"expiration_date_time"`
+}
+
+type caIdentityModel struct {
+	PKIID      types.String `tfsdk:"pki_id"`
+	Thumbprint types.String `tfsdk:"thumbprint"`
+}
+
+func caResourceID(pkiID, thumbprint string) string { return pkiID + "/" + strings.ToUpper(thumbprint) }
+
+func (r *caResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_certificate_based_auth_certificate_authority"
+}
+
+func (r *caResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			"pki_id":     identityschema.StringAttribute{RequiredForImport: true, Description: "ID of the PKI."},
+			"thumbprint": identityschema.StringAttribute{RequiredForImport: true, Description: "Uppercase SHA-1 thumbprint of the certificate."},
+		},
+	}
+}
+
+func (r *caResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	computed := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{MarkdownDescription: desc, Computed: true,
+			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "One trusted certificate authority of an Entra certificate-based-authentication PKI, added directly " +
+			"(`POST .../certificateAuthorities`) rather than through a `.p7b` upload: no public URL is needed, and tenants without " +
+			"Entra ID P1/P2 can add their CAs one by one this way.\n\n" +
+			"A certificate whose thumbprint is already in the PKI is refused at plan time; bring it under management with `terraform import` " +
+			"instead. The certificate is checked at plan time: a certificate that is not a CA, an expired one and one expiring within " +
+			"30 days are warned about. Destroying the resource deletes the CA from the PKI.",
+		Attributes: map[string]schema.Attribute{
+			"id": computed("`{pki_id}/{thumbprint}`."),
+			"pki_id": schema.StringAttribute{
+				MarkdownDescription: "ID of the PKI (`entracert_certificate_based_auth_pki`). Changing it moves the CA: it is added to the new PKI and deleted from the old one.",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"certificate": schema.StringAttribute{
+				MarkdownDescription: "The CA certificate: PEM (`file(\"root.pem\")`) or base64 of its DER (`filebase64(\"root.cer\")`), at most 8 KB. " +
+					"Changing it to another certificate replaces the CA; another encoding of the same certificate changes nothing in Graph.",
+				Required:   true,
+				Validators: []validator.String{certificateValidator{}},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIf(
+					func(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
+						resp.RequiresReplace = !sameCertificate(req.StateValue, req.PlanValue)
+					},
+					"Replaces the CA when the certificate (its thumbprint) changes.",
+					"Replaces the CA when the certificate (its thumbprint) changes.",
+				)},
+			},
+			"certificate_authority_type": schema.StringAttribute{
+				MarkdownDescription: "`root` or `intermediate`. Default: `root` for a self-signed certificate, else `intermediate`. Changed in place.",
+				Optional:            true,
+				Computed:            true,
+				Validators:          []validator.String{stringvalidator.OneOf(caTypeRoot, caTypeIntermediate)},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"certificate_revocation_list_url": schema.StringAttribute{
+				MarkdownDescription: "http URL of the CA's CRL (Entra checks only HTTP distribution points). Default: the certificate's first " +
+					"HTTP CRL distribution point, as Graph sets it. `\"\"` sets none. Changed in place.",
+				Optional:   true,
+				Computed:   true,
+				Validators: []validator.String{crlURLValidator{}},
+				// Not configured: whatever Graph keeps (its default, or an admin's edit) is not managed.
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"delta_certificate_revocation_list_url": schema.StringAttribute{
+				MarkdownDescription: "http URL of the CA's delta CRL. Default: none. `\"\"` removes it. Changed in place.",
+				Optional:            true,
+				Computed:            true,
+				Validators:          []validator.String{crlURLValidator{}},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"is_issuer_hint_enabled": schema.BoolAttribute{
+				MarkdownDescription: "Whether Entra sends this CA as an issuer hint when it asks for a certificate. Entra's CBA guide: enable it " +
+					"only for the CAs that issue user certificates. Default: `false`. Changed in place.",
+				Optional:      true,
+				Computed:      true,
+				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
+			},
+			"certificate_authority_id": computed("Graph's ID of the CA in the PKI."),
+			"thumbprint":               computed("Uppercase hex SHA-1 of the certificate (known at plan time)."),
+			"display_name":             computed("Graph's display name of the CA (the certificate's subject)."),
+			"issuer":                   computed("The certificate's issuer, as Graph reports it."),
+			"issuer_subject_key_identifier": computed("`issuerSubjectKeyIdentifier` as Graph reports it. Graph documents it as the CA's own " +
+				"subject key identifier while its name says the issuer's; do not make policies depend on it, use `subject_key_identifier`."),
+			"subject_key_identifier": computed("The CA's own subject key identifier, uppercase hex, read from the certificate (known at plan time); " +
+				"what CBA policies name a CA by. Empty when the certificate has none."),
+			"expiration_date_time": computed("When the certificate expires (RFC 3339, known at plan time)."),
+		},
+	}
+}
+
+func (r *caResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = clients.FromProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+// parsedCertificate is the certificate of v, or nil when v is unknown, null or unreadable.
+func parsedCertificate(v types.String) *pkcs.CertificateAuthority {
+	if !known(v) {
+		return nil
+	}
+	ca, err := pkcs.ParseCertificate([]byte(v.ValueString()))
+	if err != nil {
+		return nil
+	}
+	return &ca
+}
+
+// sameCertificate: both values name the same certificate (thumbprint), whatever their encoding.
+// A null state (after an import that could not recover the text) adopts the configured certificate in place.
+func sameCertificate(state, plan types.String) bool {
+	if state.IsNull() {
+		return true
+	}
+	a, b := parsedCertificate(state), parsedCertificate(plan)
+	return a != nil && b != nil && a.Thumbprint == b.Thumbprint
+}
+
+// caToModel copies what Graph reports into m; the subject key identifier comes from the certificate's DER.
+func caToModel(ca *graph.CertificateAuthority, pkiID string, m *caResourceModel) {
+	m.ID = types.StringValue(caResourceID(pkiID, ca.Thumbprint))
+	m.PKIID = types.StringValue(pkiID)
+	m.CertificateAuthorityID = types.StringValue(ca.ID)
+	m.Thumbprint = types.StringValue(ca.Thumbprint)
+	m.DisplayName = types.StringValue(ca.DisplayName)
+	m.Issuer = types.StringValue(ca.Issuer)
+	m.IssuerSubjectKeyIdentifier = types.StringValue(ca.IssuerSubjectKeyIdentifier)
+	m.ExpirationDateTime = timeString(ca.ExpirationDateTime)
+	m.CertificateRevocationListURL = types.StringValue(ca.CertificateRevocationListURL)
+	m.DeltaCertificateRevocationListURL = types.StringValue(ca.DeltaCertificateRevocationListURL)
+	m.IsIssuerHintEnabled = types.BoolValue(ca.IsIssuerHintEnabled)
+	m.CertificateAuthorityType = types.StringValue(ca.Type)
+	ski := ""
+	if facts := parsedCertificate(m.Certificate); facts != nil {
+		ski = facts.SubjectKeyIdentifier
+	} else if len(ca.Certificate) > 0 {
+		if facts, err := pkcs.ParseCertificate(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ca.Certificate})); err == nil {
+			ski = facts.SubjectKeyIdentifier
+		}
+	}
+	m.SubjectKeyIdentifier = types.StringValue(ski)
+}
+
+func (r *caResource) lock(ctx context.Context, pkiID string) (func(), error) {
+	return r.client.Locks.Lock(ctx, "pki/"+strings.ToLower(pkiID))
+}
+
+func (r *caResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan caResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	facts, err := pkcs.ParseCertificate([]byte(plan.Certificate.ValueString()))
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("certificate"), "Cannot add the certificate authority", certificateProblem(err))
+		return
+	}
+	pkiID := plan.PKIID.ValueString()
+	ctx = tflog.SetField(ctx, "pki_id", pkiID)
+	ctx = tflog.SetField(ctx, "thumbprint", facts.Thumbprint)
+	unlock, err := r.lock(ctx, pkiID)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot add the certificate authority", fmt.Sprintf("Waiting for other changes to PKI %s: %v", pkiID, err))
+		return
+	}
+	defer unlock()
+
+	in := graph.NewCertificateAuthority{
+		Certificate:        facts.DER,
+		Thumbprint:         facts.Thumbprint,
+		ExpirationDateTime: facts.NotAfter,
+		IsRoot:             plan.CertificateAuthorityType.ValueString() == caTypeRoot,
+	}
+	if known(plan.CertificateRevocationListURL) {
+		in.CertificateRevocationListURL = plan.CertificateRevocationListURL.ValueStringPointer()
+	}
+	if known(plan.DeltaCertificateRevocationListURL) {
+		in.DeltaCertificateRevocationListURL = plan.DeltaCertificateRevocationListURL.ValueStringPointer()
+	}
+	if !plan.IsIssuerHintEnabled.IsNull() && !plan.IsIssuerHintEnabled.IsUnknown() {
+		in.IsIssuerHintEnabled = plan.IsIssuerHintEnabled.ValueBoolPointer()
+	}
+	ca, err := r.createOnce(ctx, pkiID, in)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot add the certificate authority",
+			fmt.Sprintf("Adding certificate %s (%s) to PKI %s: %v", facts.Thumbprint, facts.Subject, pkiID, err))
+		return
+	}
+	caToModel(ca, pkiID, &plan)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, caIdentityModel{PKIID: plan.PKIID, Thumbprint: plan.Thumbprint})...)
+	resp.Diagnostics.Append(setCACreatedAt(ctx, resp.Private, r.client.Clock.Now())...)
+}
+
+// createOnce adds the CA so that it exists exactly once: after a lost answer it looks for the CA (waiting a bounded
+// window for the list to show it) and adopts it before sending the create again.
+func (r *caResource) createOnce(ctx context.Context, pkiID string, in graph.NewCertificateAuthority) (*graph.CertificateAuthority, error) {
+	g, clk := r.client.Graph, r.client.Clock
+	ca, err := g.CreateCertificateAuthority(ctx, pkiID, in)
+	if err == nil || !graph.IsOutcomeUnknown(err) {
+		return ca, err
+	}
+	tflog.Warn(ctx, "The answer to adding the certificate authority was lost; looking for it before adding it again",
+		map[string]any{"error": err.Error()})
+	var found *graph.CertificateAuthority
+	waitErr := graph.Wait(ctx, clk, graph.WaitOptions{
+		What:      "certificate authority " + in.Thumbprint + " in PKI " + pkiID,
+		Deadline:  clk.Now().Add(caVisibleWait),
+		LogFields: map[string]any{"pki_id": pkiID},
+	}, func(ctx context.Context) (bool, error) {
+		var err error
+		found, err = findCAByThumbprint(ctx, g, pkiID, in.Thumbprint)
+		return found != nil, err
+	})
+	if found != nil {
+		return found, nil
+	}
+	if waitErr != nil && !graph.IsWaitTimeout(waitErr) {
+		return nil, fmt.Errorf("%w (after the answer to adding it was lost: %w)", waitErr, err)
+	}
+	tflog.Info(ctx, "The certificate authority did not show up after a lost answer; adding it again")
+	return g.CreateCertificateAuthority(ctx, pkiID, in)
+}
+
+func findCAByThumbprint(ctx context.Context, g *graph.Client, pkiID, thumbprint string) (*graph.CertificateAuthority, error) {
+	cas, err := g.ListCertificateAuthorities(ctx, pkiID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range cas {
+		if strings.EqualFold(cas[i].Thumbprint, thumbprint) {
+			return &cas[i], nil
+		}
+	}
+	return nil, nil
+}
+
+func (r *caResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state caResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	pkiID := state.PKIID.ValueString()
+	g := r.client.Graph
+	var ca *graph.CertificateAuthority
+	var err error
+	if known(state.CertificateAuthorityID) {
+		caID := state.CertificateAuthorityID.ValueString()
+		ca, err = g.GetCertificateAuthority(ctx, pkiID, caID)
+		if createdAt, ok := caCreatedAt(ctx, req.Private); ok {
+			if graph.IsNotFound(err) && r.client.Clock.Now().Before(createdAt.Add(caVisibleWait)) {
+				// Just added: Graph's reads may not show it yet.
+				ca, err = r.readAfterCreate(ctx, pkiID, caID, createdAt)
+			}
+			if err == nil && ca != nil {
+				resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCACreatedAt, nil)...)
+			}
+		}
+	} else {
+		// After an import only the thumbprint is known.
+		ca, err = findCAByThumbprint(ctx, g, pkiID, state.Thumbprint.ValueString())
+	}
+	if graph.IsNotFound(err) || (err == nil && ca == nil) {
+		tflog.Warn(ctx, "Certificate authority no longer exists; removing it from the state",
+			map[string]any{"pki_id": pkiID, "thumbprint": state.Thumbprint.ValueString()})
+		resp.State.RemoveResource(ctx)
+		// The framework wants an identity after every Read, also when the object is gone (Terraform < 1.12 sends none).
+		resp.Diagnostics.Append(resp.Identity.Set(ctx, caIdentityModel{PKIID: state.PKIID, Thumbprint: state.Thumbprint})...)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot read the certificate authority",
+			fmt.Sprintf("Reading certificate authority %s of PKI %s: %v", state.Thumbprint.ValueString(), pkiID, err))
+		return
+	}
+	if state.Certificate.IsNull() && len(ca.Certificate) > 0 {
+		state.Certificate = types.StringValue(string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ca.Certificate})))
+	}
+	caToModel(ca, pkiID, &state)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, caIdentityModel{PKIID: state.PKIID, Thumbprint: state.Thumbprint})...)
+}
+
+func (r *caResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state caResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	pkiID, caID := state.PKIID.ValueString(), state.CertificateAuthorityID.ValueString()
+	var set graph.CertificateAuthoritySettings
+	changed := false
+	if known(plan.CertificateRevocationListURL) && !plan.CertificateRevocationListURL.Equal(state.CertificateRevocationListURL) {
+		set.CertificateRevocationListURL, changed = plan.CertificateRevocationListURL.ValueStringPointer(), true
+	}
+	if known(plan.DeltaCertificateRevocationListURL) && !plan.DeltaCertificateRevocationListURL.Equal(state.DeltaCertificateRevocationListURL) {
+		set.DeltaCertificateRevocationListURL, changed = plan.DeltaCertificateRevocationListURL.ValueStringPointer(), true
+	}
+	if !plan.IsIssuerHintEnabled.IsUnknown() && !plan.IsIssuerHintEnabled.IsNull() && !plan.IsIssuerHintEnabled.Equal(state.IsIssuerHintEnabled) {
+		set.IsIssuerHintEnabled, changed = plan.IsIssuerHintEnabled.ValueBoolPointer(), true
+	}
+	if known(plan.CertificateAuthorityType) && !plan.CertificateAuthorityType.Equal(state.CertificateAuthorityType) {
+		isRoot := plan.CertificateAuthorityType.ValueString() == caTypeRoot
+		set.IsRoot, changed = &isRoot, true
+	}
+	var ca *graph.CertificateAuthority
+	var err error
+	if changed {
+		unlock, lerr := r.lock(ctx, pkiID)
+		if lerr != nil {
+			resp.Diagnostics.AddError("Cannot update the certificate authority", fmt.Sprintf("Waiting for other changes to PKI %s: %v", pkiID, lerr))
+			return
+		}
+		ca, err = r.client.Graph.UpdateCertificateAuthority(ctx, pkiID, caID, set)
+		unlock()
+	} else {
+		// Only the certificate's text changed (same certificate): nothing to write.
+		ca, err = r.client.Graph.GetCertificateAuthority(ctx, pkiID, caID)
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot update the certificate authority",
+			fmt.Sprintf("Updating certificate authority %s of PKI %s: %v", state.Thumbprint.ValueString(), pkiID, err))
+		return
+	}
+	caToModel(ca, pkiID, &plan)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, caIdentityModel{PKIID: plan.PKIID, Thumbprint: plan.Thumbprint})...)
+}
+
+func (r *caResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state caResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	pkiID := state.PKIID.ValueString()
+	unlock, err := r.lock(ctx, pkiID)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot delete the certificate authority", fmt.Sprintf("Waiting for other changes to PKI %s: %v", pkiID, err))
+		return
+	}
+	defer unlock()
+	err = r.client.Graph.DeleteCertificateAuthority(ctx, pkiID, state.CertificateAuthorityID.ValueString())
+	if err != nil && !graph.IsNotFound(err) {
+		resp.Diagnostics.AddError("Cannot delete the certificate authority",
+			fmt.Sprintf("Deleting certificate authority %s from PKI %s: %v", state.Thumbprint.ValueString(), pkiID, err))
+	}
+}
+
+func (r *caResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	var pkiID, thumbprint string
+	if req.ID != "" {
+		i := strings.LastIndex(req.ID, "/")
+		if i <= 0 || !thumbprintPattern.MatchString(req.ID[i+1:]) {
+			resp.Diagnostics.AddError("Invalid import ID",
+				fmt.Sprintf("%q is not {pki_id}/{thumbprint}. Use the PKI's ID and the certificate's SHA-1 thumbprint (40 hex characters), "+
+					"e.g. 0d7a1cbe-3d34-4ab4-9a3a-6c4e1b2a7f10/97B4B3728E56D57F944FDE35056EF206612D21ED.", req.ID))
+			return
+		}
+		pkiID, thumbprint = req.ID[:i], req.ID[i+1:]
+	} else {
+		var id caIdentityModel
+		resp.Diagnostics.Append(req.Identity.Get(ctx, &id)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		pkiID, thumbprint = id.PKIID.ValueString(), id.Thumbprint.ValueString()
+		if pkiID == "" || !thumbprintPattern.MatchString(thumbprint) {
+			resp.Diagnostics.AddError("Invalid import identity",
+				"The identity needs pki_id (the PKI's ID) and thumbprint (the certificate's SHA-1 thumbprint, 40 hex characters).")
+			return
+		}
+	}
+	thumbprint = strings.ToUpper(thumbprint)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), caResourceID(pkiID, thumbprint))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("pki_id"), pkiID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("thumbprint"), thumbprint)...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, caIdentityModel{PKIID: types.StringValue(pkiID), Thumbprint: types.StringValue(thumbprint)})...)
+}

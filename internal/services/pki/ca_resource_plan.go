@@ -1,0 +1,232 @@
+package pki
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/entracert/terraform-provider-entracert/internal/clients"
+	"github.com/entracert/terraform-provider-entracert/internal/graph"
+	"github.com/entracert/terraform-provider-entracert/internal/pkcs"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// caExpiryWarning is how close to its expiry a CA is warned about.
+const caExpiryWarning = 30 * 24 * time.Hour
+
+var thumbprintPattern = regexp.MustCompile(`^[0-9A-Fa-f]{40}$`)
+
+func (r *caResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return // destroy
+	}
+	var plan caResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	facts := parsedCertificate(plan.Certificate)
+	if facts == nil {
+		return // unknown until apply, or already reported by the validator
+	}
+	creating := req.State.Raw.IsNull()
+	if !creating {
+		var state caResourceModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		// Terraform plans a replacement as a create of the new object; only the same certificate reaches here.
+		creating = !plan.PKIID.Equal(state.PKIID) || !sameCertificate(state.Certificate, plan.Certificate)
+	}
+	if creating {
+		// What the certificate says is known now, so the plan shows it.
+		plan.Thumbprint = types.StringValue(facts.Thumbprint)
+		plan.SubjectKeyIdentifier = types.StringValue(facts.SubjectKeyIdentifier)
+		plan.ExpirationDateTime = timeString(facts.NotAfter)
+		if known(plan.PKIID) {
+			plan.ID = types.StringValue(caResourceID(plan.PKIID.ValueString(), facts.Thumbprint))
+		}
+	}
+	if plan.CertificateAuthorityType.IsUnknown() && creating {
+		plan.CertificateAuthorityType = types.StringValue(defaultCAType(facts))
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+
+	now := time.Now()
+	if r.client != nil && r.client.Clock != nil {
+		now = r.client.Clock.Now()
+	}
+	resp.Diagnostics.Append(certificateWarnings(facts, now)...)
+
+	if creating && r.client != nil && known(plan.PKIID) {
+		pkiID := plan.PKIID.ValueString()
+		existing, err := planLists.find(ctx, r.client, pkiID, facts.Thumbprint)
+		switch {
+		case err != nil:
+			// A PKI created in this apply is unknown here; a PKI that cannot be read is reported by the apply.
+			resp.Diagnostics.AddWarning("Cannot check the PKI's certificate authorities",
+				fmt.Sprintf("Reading the certificate authorities of PKI %s to check that %s is not there yet: %v", pkiID, facts.Thumbprint, err))
+		case existing != nil:
+			resp.Diagnostics.AddAttributeError(path.Root("certificate"), "The certificate authority is already in the PKI",
+				fmt.Sprintf("PKI %s already trusts certificate %s (%s, Graph ID %s). Adding it again would fail. Bring it under "+
+					"management instead: terraform import <this resource's address> %s, or an import block with id = %q.",
+					pkiID, facts.Thumbprint, facts.Subject, existing.ID, caResourceID(pkiID, facts.Thumbprint), caResourceID(pkiID, facts.Thumbprint)))
+		}
+	}
+}
+
+func defaultCAType(facts *pkcs.CertificateAuthority) string {
+	if facts.IsRoot {
+		return caTypeRoot
+	}
+	return caTypeIntermediate
+}
+
+// certificateWarnings are the plan-time warnings about a CA certificate: not a CA, expired, expiring soon.
+func certificateWarnings(facts *pkcs.CertificateAuthority, now time.Time) diag.Diagnostics {
+	var diags diag.Diagnostics
+	at := path.Root("certificate")
+	if !facts.IsCA {
+		diags.AddAttributeWarning(at, "The certificate is not a certificate authority",
+			fmt.Sprintf("Certificate %s (%s) has no BasicConstraints extension with CA:TRUE, so it is a leaf certificate. Entra "+
+				"would trust it as a CA all the same. Give the certificate of the CA that issues your users' certificates.",
+				facts.Thumbprint, facts.Subject))
+	}
+	switch {
+	case !now.Before(facts.NotAfter):
+		diags.AddAttributeWarning(at, "The certificate authority has expired",
+			fmt.Sprintf("Certificate %s (%s) expired on %s; certificates it issued no longer sign anyone in. Replace it with its renewed certificate.",
+				facts.Thumbprint, facts.Subject, facts.NotAfter.UTC().Format(time.RFC3339)))
+	case facts.NotAfter.Sub(now) < caExpiryWarning:
+		diags.AddAttributeWarning(at, "The certificate authority expires soon",
+			fmt.Sprintf("Certificate %s (%s) expires on %s, in less than 30 days. Add its renewed certificate before then.",
+				facts.Thumbprint, facts.Subject, facts.NotAfter.UTC().Format(time.RFC3339)))
+	}
+	return diags
+}
+
+func certificateProblem(err error) string {
+	msg := err.Error()
+	if errors.Is(err, pkcs.ErrCATooLarge) {
+		return msg + ". Graph accepts CA certificates of at most 8 KB."
+	}
+	return msg + `. Give one certificate as PEM (file("root.pem")) or as base64 of its DER (filebase64("root.cer")).`
+}
+
+// certificateValidator checks that certificate holds one readable X.509 certificate.
+type certificateValidator struct{}
+
+func (certificateValidator) Description(context.Context) string {
+	return "must be one X.509 certificate, PEM or base64 of its DER"
+}
+func (v certificateValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (certificateValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := pkcs.ParseCertificate([]byte(req.ConfigValue.ValueString())); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "certificate is not a usable certificate", certificateProblem(err))
+	}
+}
+
+// crlURLValidator accepts "" (none) or an absolute http URL: Entra checks only HTTP CRL distribution points.
+type crlURLValidator struct{}
+
+func (crlURLValidator) Description(context.Context) string {
+	return `must be an http URL, or "" for none`
+}
+func (v crlURLValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (crlURLValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || req.ConfigValue.ValueString() == "" {
+		return
+	}
+	if msg := checkCRLURL(req.ConfigValue.ValueString()); msg != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid certificate revocation list URL", msg)
+	}
+}
+
+func checkCRLURL(raw string) string {
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil || u.Host == "":
+		return "The value is not an absolute URL. Give the http URL of the CRL, e.g. http://crl.contoso.com/root.crl."
+	case strings.EqualFold(u.Scheme, "https"):
+		return "The URL uses https, but Entra checks only HTTP CRL distribution points. Publish the CRL over http " +
+			"(CRLs are signed, so http is safe), e.g. http://crl.contoso.com/root.crl."
+	case !strings.EqualFold(u.Scheme, "http"):
+		return fmt.Sprintf("The URL's scheme is %q; Entra checks only HTTP CRL distribution points. Use an http URL, e.g. http://crl.contoso.com/root.crl.", u.Scheme)
+	}
+	return ""
+}
+
+// planLists shares one read of a PKI's CA list among the plans of all CA resources of one provider instance (250
+// CAs of one PKI would otherwise read the list 250 times per plan). A provider instance serves one terraform
+// command, so the next plan sees out-of-band changes; within one plan a CA added meanwhile is caught by Graph's
+// duplicate refusal at apply.
+var planLists = &caListCache{entries: map[caListKey]*caListEntry{}}
+
+type caListKey struct {
+	client *clients.Client
+	pkiID  string
+}
+
+type caListEntry struct {
+	done chan struct{}
+	cas  []graph.CertificateAuthority
+	err  error
+}
+
+type caListCache struct {
+	mu      sync.Mutex
+	entries map[caListKey]*caListEntry
+}
+
+// find is findCAByThumbprint on the shared list. A failed read is not kept.
+func (c *caListCache) find(ctx context.Context, client *clients.Client, pkiID, thumbprint string) (*graph.CertificateAuthority, error) {
+	key := caListKey{client, strings.ToLower(pkiID)}
+	c.mu.Lock()
+	e, ok := c.entries[key]
+	if !ok {
+		e = &caListEntry{done: make(chan struct{})}
+		c.entries[key] = e
+		c.mu.Unlock()
+		e.cas, e.err = client.Graph.ListCertificateAuthorities(ctx, pkiID)
+		if e.err != nil {
+			c.mu.Lock()
+			delete(c.entries, key)
+			c.mu.Unlock()
+		}
+		close(e.done)
+	} else {
+		c.mu.Unlock()
+		select {
+		case <-e.done:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	if e.err != nil {
+		return nil, e.err
+	}
+	for i := range e.cas {
+		if strings.EqualFold(e.cas[i].Thumbprint, thumbprint) {
+			ca := e.cas[i]
+			return &ca, nil
+		}
+	}
+	return nil, nil
+}
