@@ -158,9 +158,3 @@ func TestInputFromConfig(t *testing.T) {
 		t.Errorf("nothing configured: %+v", in)
 	}
 }
-
-func TestBackoff(t *testing.T) {
-	if backoff(0) != pollInterval || backoff(1) != 2*pollInterval || backoff(50) != pollIntervalMax {
-		t.Errorf("backoff: %v %v %v", backoff(0), backoff(1), backoff(50))
-	}
-}

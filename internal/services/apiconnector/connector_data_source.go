@@ -114,8 +114,7 @@ func (d *connectorDataSource) Read(ctx context.Context, req datasource.ReadReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if d.client == nil {
-		resp.Diagnostics.AddError("Provider not configured", "The provider has no Microsoft Graph client. This is a bug in the provider; please report it.")
+	if !clients.Require(d.client, &resp.Diagnostics) {
 		return
 	}
 	if summary, detail, bad := unsupportedCloud(d.client); bad {
@@ -133,7 +132,7 @@ func (d *connectorDataSource) Read(ctx context.Context, req datasource.ReadReque
 	var conn *graph.APIConnector
 	if !m.ID.IsNull() {
 		id := m.ID.ValueString()
-		c, err := getConnector(ctx, d.client, id)
+		c, err := d.client.Graph.GetAPIConnectorCached(ctx, id)
 		switch {
 		case graph.IsNotFound(err):
 			resp.Diagnostics.AddAttributeError(path.Root("id"), "API connector not found",
@@ -146,7 +145,7 @@ func (d *connectorDataSource) Read(ctx context.Context, req datasource.ReadReque
 		conn = c
 	} else {
 		name := m.DisplayName.ValueString()
-		list, err := listConnectors(ctx, d.client, name)
+		list, err := d.client.Graph.ListAPIConnectors(ctx, name)
 		if err != nil {
 			resp.Diagnostics.AddError("Listing API connectors failed", fmt.Sprintf("Listing API connectors named %q failed: %v", name, err))
 			return
