@@ -157,3 +157,29 @@ func TestAccCertificate_expiryOnTheFakeClock(t *testing.T) {
 		t.Errorf("%d uploads of an expired certificate", n)
 	}
 }
+
+// graph_endpoint with user info fails while planning, on the attribute, without repeating the password; nothing
+// reaches Graph.
+func TestAccProvider_graphEndpointWithUserInfo(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, graphemu.Options{})
+	env.RequireEmulator(t)
+	const secret = "Endpoint-Secret-9"
+	withUser := strings.Replace(env.ProviderConfig(), "://", "://user:"+secret+"@", 1)
+	if withUser == env.ProviderConfig() {
+		t.Fatal("could not add user info to graph_endpoint")
+	}
+	cfg := withUser + fmt.Sprintf("resource %q \"test\" {\n  api_connector_id = \"c1\"\n%s}\n", resourceType,
+		fixturePFX("client-aes.pfx", ptr(testfixtures.Password), true).body())
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      cfg,
+			PlanOnly:    true,
+			ExpectError: errorPattern(`Invalid graph_endpoint .* user information`),
+		}},
+	})
+	for _, e := range env.Emulator.Journal() {
+		t.Errorf("request to Graph with a refused endpoint: %s %s", e.Method, e.Path)
+	}
+}
