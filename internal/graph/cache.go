@@ -2,13 +2,11 @@ package graph
 
 import (
 	"context"
-	"errors"
 	"strconv"
 	"sync"
 	"time"
 
 	"github.com/entracert/terraform-provider-entracert/internal/clock"
-	"golang.org/x/sync/singleflight"
 )
 
 // The read cache lives as long as the client, which is one Terraform operation (Terraform starts the provider
@@ -18,7 +16,7 @@ import (
 // the fresh reads (GetAPIConnector, GetPKI), so only out-of-band changes made during the operation go unseen,
 // as they would between any two reads.
 
-// readCache coalesces reads of one object: concurrent callers share one request (singleflight) and, for ttl,
+// readCache coalesces reads of one object: concurrent callers share one request (a flight) and, for ttl,
 // later callers get its answer. Writes call invalidate, which also stops callers arriving afterwards from joining a
 // request that started before the write, and stops that request from filling the cache.
 type readCache[T any] struct {
@@ -26,10 +24,20 @@ type readCache[T any] struct {
 	clock clock.Clock
 	clone func(T) T
 
-	group   singleflight.Group
 	mu      sync.Mutex
 	gen     map[string]uint64 // bumped by every invalidation of the key
 	entries map[string]cacheEntry[T]
+	flights map[string]*flight[T] // shared requests in progress, by key and generation
+}
+
+// flight is one shared request. It runs on a context of its own (the first caller's values, not its cancellation),
+// so a caller that gives up does not end it for the others; it is cancelled when every caller has left.
+type flight[T any] struct {
+	done    chan struct{}
+	val     T
+	err     error
+	waiters int
+	cancel  context.CancelFunc
 }
 
 type cacheEntry[T any] struct {
@@ -38,7 +46,8 @@ type cacheEntry[T any] struct {
 }
 
 func newReadCache[T any](ttl time.Duration, clk clock.Clock, clone func(T) T) *readCache[T] {
-	return &readCache[T]{ttl: ttl, clock: clk, clone: clone, gen: map[string]uint64{}, entries: map[string]cacheEntry[T]{}}
+	return &readCache[T]{ttl: ttl, clock: clk, clone: clone, gen: map[string]uint64{}, entries: map[string]cacheEntry[T]{},
+		flights: map[string]*flight[T]{}}
 }
 
 // get answers from the cache (unless fresh) or fetches; a fresh read never joins a request already in flight.
@@ -64,35 +73,52 @@ func (rc *readCache[T]) get(ctx context.Context, key string, fresh bool, fetch f
 		return rc.clone(v), nil
 	}
 
-	flight := key + "\x00" + strconv.FormatUint(gen, 10)
-	for {
-		ch := rc.group.DoChan(flight, func() (any, error) {
-			v, err := fetch(ctx)
-			if err != nil {
-				if ctx.Err() != nil {
-					return v, &abandonedError{err}
-				}
-				return v, err
+	name := key + "\x00" + strconv.FormatUint(gen, 10)
+	rc.mu.Lock()
+	f := rc.flights[name]
+	if f == nil {
+		fctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+		f = &flight[T]{done: make(chan struct{}), cancel: cancel}
+		rc.flights[name] = f
+		go func() {
+			defer cancel()
+			v, err := fetch(fctx)
+			if err == nil {
+				rc.store(key, gen, v)
 			}
-			rc.store(key, gen, v)
-			return v, nil
-		})
-		select {
-		case <-ctx.Done():
-			return zero, ctx.Err()
-		case r := <-ch:
-			if r.Err != nil {
-				var ab *abandonedError
-				if errors.As(r.Err, &ab) {
-					if ctx.Err() == nil {
-						continue // the caller that started the shared request gave up; we have not, so ask again
-					}
-					return zero, ab.err
-				}
-				return zero, r.Err
+			rc.mu.Lock()
+			f.val, f.err = v, err
+			if rc.flights[name] == f {
+				delete(rc.flights, name)
 			}
-			return rc.clone(r.Val.(T)), nil
+			rc.mu.Unlock()
+			close(f.done)
+		}()
+	}
+	f.waiters++
+	rc.mu.Unlock()
+
+	select {
+	case <-ctx.Done():
+		rc.mu.Lock()
+		f.waiters--
+		if f.waiters == 0 {
+			// Nobody waits for the answer any more: end the request, and let later callers start their own.
+			f.cancel()
+			if rc.flights[name] == f {
+				delete(rc.flights, name)
+			}
 		}
+		rc.mu.Unlock()
+		return zero, ctx.Err()
+	case <-f.done:
+		rc.mu.Lock()
+		f.waiters--
+		rc.mu.Unlock()
+		if f.err != nil {
+			return zero, f.err
+		}
+		return rc.clone(f.val), nil
 	}
 }
 
@@ -129,9 +155,3 @@ func (rc *readCache[T]) invalidate(key string) {
 	rc.gen[key]++
 	delete(rc.entries, key)
 }
-
-// abandonedError is a shared read that failed because the context of the caller who started it ended.
-type abandonedError struct{ err error }
-
-func (e *abandonedError) Error() string { return e.err.Error() }
-func (e *abandonedError) Unwrap() error { return e.err }

@@ -282,4 +282,8 @@ func TestSharedReadSurvivesLeaderCancellation(t *testing.T) {
 	if err := <-leaderErr; !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("leader: %v, want its own deadline", err)
 	}
+	// The joiner got the leader's answer: one GET for both, not a second request after the leader gave up.
+	if n := v.count(http.MethodGet, "/identity/apiConnectors/*"); n != 1 {
+		t.Errorf("%d GETs of the connector, want the leader's one, shared", n)
+	}
 }
