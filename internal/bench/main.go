@@ -1,7 +1,7 @@
 // Command bench measures Graph requests and time per plan and apply: it runs the real terraform binary against
 // the in-process Graph emulator with latency injected, and reports from the emulator's journal and the clock.
 //
-//	go run ./internal/bench [-latency 50ms] [-scenarios 1,2,3,4,5]
+//	go run ./internal/bench [-latency 50ms] [-scenarios 1,2,3,4,5,6]
 package main
 
 import (
@@ -32,7 +32,7 @@ type result struct {
 
 func main() {
 	latency := flag.Duration("latency", 50*time.Millisecond, "latency the emulator adds to every request")
-	scenarios := flag.String("scenarios", "1,2,3,4,5", "which scenarios to run")
+	scenarios := flag.String("scenarios", "1,2,3,4,5,6", "which scenarios to run")
 	verbose := flag.Bool("v", false, "show the in-process provider's logs")
 	flag.Parse()
 	progress := os.Stderr
@@ -69,6 +69,7 @@ func main() {
 	run("3", b.pkiUpload)
 	run("4", b.applyUnderThrottling)
 	run("5", b.startup)
+	run("6", b.refreshLarge)
 	printTable(results)
 	for _, r := range results {
 		if !r.OK {

@@ -257,7 +257,7 @@ func (r *certificateResource) ModifyPlan(ctx context.Context, req resource.Modif
 	default:
 		plan.IsActive = types.BoolUnknown()
 	}
-	if creating := !(sameCertificate && sameConnector); creating && !plan.APIConnectorID.IsUnknown() {
+	if creating := !sameCertificate || !sameConnector; creating && !plan.APIConnectorID.IsUnknown() {
 		resp.Diagnostics.Append(r.connectorWarnings(ctx, plan.APIConnectorID.ValueString(), cert.Thumbprint, in.PKCS12Attr)...)
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
