@@ -77,7 +77,10 @@ func (r *certificateResource) Schema(ctx context.Context, _ resource.SchemaReque
 			"The provider decodes the PFX while planning, so `thumbprint`, `subject`, `not_before` and `not_after` are " +
 			"known in the plan, and a bad file, a wrong password or an expired certificate fails the plan before anything " +
 			"is uploaded. The thumbprint is the resource's identity: a PFX holding another certificate replaces the " +
-			"resource; the same certificate exported again (another password or encryption) changes nothing in Graph.\n\n" +
+			"resource; the same certificate exported again (another password or encryption) changes nothing in Graph. " +
+			"Before uploading, the provider re-encodes the PFX as TripleDES with a SHA-1 MAC (same key, chain, password and " +
+			"thumbprint), because Azure AD B2C refuses AES-encrypted (PBES2) files; a connector on basic authentication " +
+			"is switched to certificate authentication, and the plan says so.\n\n" +
 			"Microsoft Graph cannot remove a single certificate from a connector: destroying this resource only removes it " +
 			"from the Terraform state. To rotate, give the new certificate with `lifecycle { create_before_destroy = true }`: " +
 			"Graph makes the most recently uploaded valid certificate the active one.\n\n" +
