@@ -416,8 +416,8 @@ func (r *certificateResource) Read(ctx context.Context, req resource.ReadRequest
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Reading the API connector failed",
-			fmt.Sprintf("Reading API connector %s failed: %v", connectorID, err))
+		resp.Diagnostics.AddError("Cannot read the API connector",
+			fmt.Sprintf("Reading API connector %s failed: %v. The state is kept as it was; run terraform again once Graph answers.", connectorID, err))
 		return
 	}
 	info := findCertificate(conn, thumbprint)
@@ -434,8 +434,8 @@ func (r *certificateResource) Read(ctx context.Context, req resource.ReadRequest
 				}
 				info, err = awaitCertificate(ctx, r.client, connectorID, thumbprint, until)
 				if err != nil && !graph.IsWaitTimeout(err) {
-					resp.Diagnostics.AddError("Reading the API connector failed",
-						fmt.Sprintf("Reading API connector %s failed: %v", connectorID, err))
+					resp.Diagnostics.AddError("Cannot read the API connector",
+						fmt.Sprintf("Reading API connector %s failed: %v. The state is kept as it was; run terraform again once Graph answers.", connectorID, err))
 					return
 				}
 			}

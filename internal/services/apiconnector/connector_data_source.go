@@ -139,7 +139,7 @@ func (d *connectorDataSource) Read(ctx context.Context, req datasource.ReadReque
 				fmt.Sprintf("No API connector with ID %q exists. Check the ID, or look the connector up by display_name.", id))
 			return
 		case err != nil:
-			resp.Diagnostics.AddError("Reading the API connector failed", fmt.Sprintf("Reading API connector %s failed: %v", id, err))
+			resp.Diagnostics.AddError("Cannot read the API connector", fmt.Sprintf("Reading API connector %s failed: %v.", id, err))
 			return
 		}
 		conn = c
@@ -147,7 +147,7 @@ func (d *connectorDataSource) Read(ctx context.Context, req datasource.ReadReque
 		name := m.DisplayName.ValueString()
 		list, err := d.client.Graph.ListAPIConnectors(ctx, name)
 		if err != nil {
-			resp.Diagnostics.AddError("Listing API connectors failed", fmt.Sprintf("Listing API connectors named %q failed: %v", name, err))
+			resp.Diagnostics.AddError("Cannot list the API connectors", fmt.Sprintf("Listing API connectors named %q failed: %v.", name, err))
 			return
 		}
 		// Graph's filter is case-insensitive; the attribute promises an exact match.
