@@ -242,3 +242,33 @@ func contains(s string, subs ...string) bool {
 	}
 	return true
 }
+
+// Each kind of upload failure gets its own diagnostic; only 401/403 talk about permissions.
+func TestUploadErrorClassifies(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		err      error
+		timedOut bool
+		want     []string
+	}{
+		{"bad request", &graph.Error{StatusCode: 400, Code: "BadRequest", Message: "Invalid id"}, false, []string{"refused", "as bad input", "Invalid id"}},
+		{"unauthenticated", &graph.Error{StatusCode: 401, Code: "InvalidAuthenticationToken"}, false, []string{"APIConnectors.ReadWrite.All", "External ID User Flow Administrator"}},
+		{"forbidden", &graph.Error{StatusCode: 403, Code: "Authorization_RequestDenied"}, false, []string{"APIConnectors.ReadWrite.All", "External ID User Flow Administrator"}},
+		{"not found", &graph.Error{StatusCode: 404, Code: "ResourceNotFound"}, false, []string{`No API connector with ID "c1" exists`}},
+		{"throttled", &graph.Error{StatusCode: 429, Code: "TooManyRequests"}, false, []string{"throttled the upload", "beyond the deadline"}},
+		{"outcome unknown", &graph.Error{StatusCode: 500, Code: "InternalServerError"}, false, []string{"outcome of the upload", "is unknown", "not uploaded twice"}},
+		{"timed out", context.DeadlineExceeded, true, []string{"did not show up", "adopts it without uploading it again"}},
+	} {
+		d := uploadError("c1", testfixtures.ClientThumbprint, time.Minute, tc.timedOut, tc.err)
+		detail := d.Detail()
+		for _, w := range tc.want {
+			if !strings.Contains(detail, w) {
+				t.Errorf("%s: %q lacks %q", tc.name, detail, w)
+			}
+		}
+		permission := strings.Contains(detail, "APIConnectors.ReadWrite.All")
+		if wantPermission := tc.name == "unauthenticated" || tc.name == "forbidden"; permission != wantPermission {
+			t.Errorf("%s: talks about the permission: %v", tc.name, permission)
+		}
+	}
+}
