@@ -174,10 +174,10 @@ func (c *Client) UploadClientCertificate(ctx context.Context, id, pkcs12Base64, 
 	body := identity.NewApiConnectorsItemUploadClientCertificatePostRequestBody()
 	body.SetPkcs12Value(&pkcs12Base64)
 	body.SetPassword(&password)
-	// Invalidate before, so reads racing the upload are not cached. Graph answers with the whole connector as the
-	// upload left it: that answer becomes the cached state, so the next upload's look at the certificate list
-	// (serialized per connector) costs no request. Any failure invalidates again.
-	c.connectorReads.invalidate(id)
+	// Graph answers with the whole connector as the upload left it: that answer becomes the cached state, so the
+	// next upload's look at the certificate list (serialized per connector) costs no request, and cached reads made
+	// while the upload runs wait for it rather than asking Graph. Any failure invalidates.
+	finish := c.connectorReads.beginWrite(id)
 	m, err := call(ctx, http.MethodPost, path, func(ctx context.Context) (models.IdentityApiConnectorable, error) {
 		return c.apiConnectors().ByIdentityApiConnectorId(id).UploadClientCertificate().Post(ctx, body, nil)
 	})
@@ -189,10 +189,10 @@ func (c *Client) UploadClientCertificate(ctx context.Context, id, pkcs12Base64, 
 		conn, err = toAPIConnector(m, http.MethodPost, path)
 	}
 	if err != nil {
-		c.connectorReads.invalidate(id)
+		finish(nil, false)
 		return nil, err
 	}
-	c.connectorReads.replace(id, conn)
+	finish(conn, true)
 	return conn, nil
 }
 

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"sync"
 	"time"
@@ -38,7 +39,13 @@ type flight[T any] struct {
 	err     error
 	waiters int
 	cancel  context.CancelFunc
+	// write marks the flight of a write of this client (beginWrite): readers wait for its answer, and it is not
+	// abandoned when they leave.
+	write bool
 }
+
+// errWriteFailed ends a write's flight without an answer: its readers fetch for themselves.
+var errWriteFailed = errors.New("graph: the write failed; read again")
 
 type cacheEntry[T any] struct {
 	val     T
@@ -55,13 +62,6 @@ func (rc *readCache[T]) get(ctx context.Context, key string, fresh bool, fetch f
 	var zero T
 	rc.mu.Lock()
 	gen := rc.gen[key]
-	if e, ok := rc.entries[key]; ok && !fresh {
-		if e.expires.IsZero() || rc.clock.Now().Before(e.expires) {
-			rc.mu.Unlock()
-			return rc.clone(e.val), nil
-		}
-		delete(rc.entries, key)
-	}
 	rc.mu.Unlock()
 
 	if fresh {
@@ -73,52 +73,102 @@ func (rc *readCache[T]) get(ctx context.Context, key string, fresh bool, fetch f
 		return rc.clone(v), nil
 	}
 
-	name := key + "\x00" + strconv.FormatUint(gen, 10)
-	rc.mu.Lock()
-	f := rc.flights[name]
-	if f == nil {
-		fctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-		f = &flight[T]{done: make(chan struct{}), cancel: cancel}
-		rc.flights[name] = f
-		go func() {
-			defer cancel()
-			v, err := fetch(fctx)
-			if err == nil {
-				rc.store(key, gen, v)
-			}
+	for {
+		rc.mu.Lock()
+		gen = rc.gen[key]
+		if e, ok := rc.entries[key]; ok && (e.expires.IsZero() || rc.clock.Now().Before(e.expires)) {
+			rc.mu.Unlock()
+			return rc.clone(e.val), nil
+		}
+		name := flightName(key, gen)
+		f := rc.flights[name]
+		if f == nil {
+			f = rc.startFetch(ctx, key, gen, name, fetch)
+		}
+		f.waiters++
+		rc.mu.Unlock()
+
+		select {
+		case <-ctx.Done():
 			rc.mu.Lock()
-			f.val, f.err = v, err
-			if rc.flights[name] == f {
-				delete(rc.flights, name)
+			f.waiters--
+			if f.waiters == 0 && !f.write {
+				// Nobody waits for the answer any more: end the request, and let later callers start their own.
+				f.cancel()
+				if rc.flights[name] == f {
+					delete(rc.flights, name)
+				}
 			}
 			rc.mu.Unlock()
-			close(f.done)
-		}()
-	}
-	f.waiters++
-	rc.mu.Unlock()
-
-	select {
-	case <-ctx.Done():
-		rc.mu.Lock()
-		f.waiters--
-		if f.waiters == 0 {
-			// Nobody waits for the answer any more: end the request, and let later callers start their own.
-			f.cancel()
-			if rc.flights[name] == f {
-				delete(rc.flights, name)
+			return zero, ctx.Err()
+		case <-f.done:
+			rc.mu.Lock()
+			f.waiters--
+			rc.mu.Unlock()
+			if errors.Is(f.err, errWriteFailed) {
+				continue // the write this read waited for failed: read for ourselves
 			}
+			if f.err != nil {
+				return zero, f.err
+			}
+			return rc.clone(f.val), nil
 		}
-		rc.mu.Unlock()
-		return zero, ctx.Err()
-	case <-f.done:
+	}
+}
+
+func flightName(key string, gen uint64) string { return key + "\x00" + strconv.FormatUint(gen, 10) }
+
+// startFetch starts the shared request of one generation of key. Callers hold rc.mu.
+func (rc *readCache[T]) startFetch(ctx context.Context, key string, gen uint64, name string, fetch func(context.Context) (T, error)) *flight[T] {
+	fctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	f := &flight[T]{done: make(chan struct{}), cancel: cancel}
+	rc.flights[name] = f
+	go func() {
+		defer cancel()
+		v, err := fetch(fctx)
+		if err == nil {
+			rc.store(key, gen, v)
+		}
 		rc.mu.Lock()
-		f.waiters--
-		rc.mu.Unlock()
-		if f.err != nil {
-			return zero, f.err
+		f.val, f.err = v, err
+		if rc.flights[name] == f {
+			delete(rc.flights, name)
 		}
-		return rc.clone(f.val), nil
+		rc.mu.Unlock()
+		close(f.done)
+	}()
+	return f
+}
+
+// beginWrite is called before a write of this client that answers with the object (an upload): the cache forgets
+// the object, and cached reads from now until finish wait for the write's answer instead of asking Graph for a
+// state the write is about to change. finish(v, true) records v as the latest state (as replace does);
+// finish(_, false) invalidates, and the waiting readers fetch for themselves. Call finish exactly once.
+func (rc *readCache[T]) beginWrite(key string) (finish func(v T, ok bool)) {
+	rc.mu.Lock()
+	rc.gen[key]++
+	delete(rc.entries, key)
+	name := flightName(key, rc.gen[key])
+	f := &flight[T]{done: make(chan struct{}), cancel: func() {}, write: true}
+	rc.flights[name] = f
+	rc.mu.Unlock()
+	return func(v T, ok bool) {
+		if ok {
+			rc.replace(key, v) // a new generation: a read that started before the write cannot overwrite v
+		} else {
+			rc.invalidate(key)
+		}
+		rc.mu.Lock()
+		if ok {
+			f.val = rc.clone(v)
+		} else {
+			f.err = errWriteFailed
+		}
+		if rc.flights[name] == f {
+			delete(rc.flights, name)
+		}
+		rc.mu.Unlock()
+		close(f.done)
 	}
 }
 
