@@ -62,7 +62,7 @@ func TestConcurrentReadsShareOneRequestWithoutCache(t *testing.T) {
 	v.emu.SetLatency(300 * time.Millisecond)
 	concurrentGets(t, v, a.ID, 10)
 	if n := v.count(http.MethodGet, connectorPattern); n != 1 {
-		t.Errorf("GETs = %d, want 1 (singleflight)", n)
+		t.Errorf("GETs = %d, want 1 (one shared request)", n)
 	}
 	v.emu.SetLatency(0)
 	if _, err := v.client.GetAPIConnectorCached(ctxTimeout(t, 5*time.Second), a.ID); err != nil {
