@@ -2,6 +2,7 @@
 // and for users' own CI:
 //
 //	go run ./cmd/graphemu -listen 127.0.0.1:8080 -token TOKEN [-seed] [-files DIR] [-upload-duration 3s]
+//	    [-reject-pbes2] [-refuse-uploads-on-basic-auth] [-read-after-write-lag 5s] [-fault 429,retry-after=2,count=2 ...]
 //
 // It prints, one per line, key=value facts for scripts:
 //
@@ -52,6 +53,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	uploadDuration := fs.Duration("upload-duration", graphemu.DefaultUploadDuration, "how long a PKI upload job stays running")
 	allowRemote := fs.Bool("allow-remote-downloads", false, "let PKI uploads download from non-loopback hosts")
 	deferValidation := fs.Bool("defer-upload-validation", false, "accept every PKI upload with 204 and report bad files as a failed job")
+	connectorSwitches := addConnectorFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -78,7 +80,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		opts.Files = http.Dir(*files)
 	}
+	connectorSwitches.options(&opts)
 	emu := graphemu.New(opts)
+	if err := connectorSwitches.apply(emu); err != nil {
+		return err
+	}
 	// Options treats 0 as "default"; on the command line 0 means jobs finish at once.
 	emu.SetUploadDuration(*uploadDuration)
 

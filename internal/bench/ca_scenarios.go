@@ -16,7 +16,7 @@ import (
 	"github.com/entracert/terraform-provider-entracert/internal/pkcs"
 )
 
-// benchCAs is how many CAs scenario 6 deletes and adds again: Graph's maximum per upload.
+// benchCAs is how many CAs scenario 7 deletes and adds again: Graph's maximum per upload.
 const benchCAs = 250
 
 // Scenario 6: delete 250 CAs of a PKI and add them again, through the Graph layer the provider uses, once with
@@ -24,7 +24,7 @@ const benchCAs = 250
 // per CA, with the same latency per HTTP request. Batch items pay no latency of their own: Graph runs the items of
 // a batch without dependsOn concurrently.
 func (b *bench) caBatching() result {
-	r := result{Scenario: "6 delete and re-add 250 CAs (batched vs one by one)"}
+	r := result{Scenario: "7 delete and re-add 250 CAs (batched vs one by one)"}
 	e, err := newEnv(graphemu.Options{})
 	if err != nil {
 		r.Error = err.Error()

@@ -42,6 +42,11 @@ const requiredProviders = `terraform {
 // manyCertificates seeds connectors, writes 50 distinct PFX files and a configuration spreading them over the
 // connectors; it returns the workspace (initialised) and the env.
 func (b *bench) manyCertificates(opts graphemu.Options) (*env, *workspace, error) {
+	return b.certificatesOnConnectors(opts, connectors, certificates)
+}
+
+// certificatesOnConnectors is manyCertificates for any number of connectors and certificates.
+func (b *bench) certificatesOnConnectors(opts graphemu.Options, connectors, certificates int) (*env, *workspace, error) {
 	e, err := newEnv(opts)
 	if err != nil {
 		return nil, nil, err
@@ -65,9 +70,9 @@ func (b *bench) manyCertificates(opts graphemu.Options) (*env, *workspace, error
 		if err != nil {
 			return nil, nil, err
 		}
-		name := fmt.Sprintf("certs/c%02d.pfx", i)
+		name := fmt.Sprintf("certs/c%04d.pfx", i)
 		files[name] = pfx
-		fmt.Fprintf(&cfg, "    c%02d = { connector = %q, file = %q }\n", i, ids[i%connectors], name)
+		fmt.Fprintf(&cfg, "    c%04d = { connector = %q, file = %q }\n", i, ids[i%connectors], name)
 	}
 	cfg.WriteString(`  }
 }

@@ -112,3 +112,17 @@ func (k *KeyedMutex) Held() int {
 	defer k.mu.Unlock()
 	return len(k.locks)
 }
+
+// Require is the one guard of every operation that calls Graph: it reports whether c is configured, and adds the
+// one "provider not configured" error to diags when it is not (Terraform configures the provider before any
+// read, create, update or delete, so this is a bug or a provider configuration that was unknown while planning).
+func Require(c *Client, diags *diag.Diagnostics) bool {
+	if c != nil && c.Graph != nil {
+		return true
+	}
+	diags.AddError("Provider not configured",
+		"The provider has no Microsoft Graph client: its configuration was not known yet (it depends on values known "+
+			"only after apply) or was not applied. Make the provider block depend only on values known while planning; "+
+			"if it does, this is a bug in the provider, please report it.")
+	return false
+}

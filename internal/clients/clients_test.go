@@ -3,11 +3,13 @@ package clients
 import (
 	"context"
 	"errors"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/entracert/terraform-provider-entracert/internal/graph"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 )
 
 func TestKeyedMutexSerializesOneKeyOnly(t *testing.T) {
@@ -114,5 +116,20 @@ func TestFromProviderData(t *testing.T) {
 	}
 	if c := FromProviderData("not a client", &diags); c != nil || !diags.HasError() {
 		t.Errorf("wrong type: %v, %v", c, diags)
+	}
+}
+
+func TestRequireOneGuardOneMessage(t *testing.T) {
+	var diags diag.Diagnostics
+	if Require(nil, &diags) || !diags.HasError() || diags.Errors()[0].Summary() != "Provider not configured" {
+		t.Errorf("nil client: %v", diags)
+	}
+	diags = nil
+	if Require(&Client{}, &diags) || len(diags) != 1 {
+		t.Errorf("client without Graph: %v", diags)
+	}
+	diags = nil
+	if !Require(&Client{Graph: &graph.Client{}}, &diags) || len(diags) != 0 {
+		t.Errorf("configured client: %v", diags)
 	}
 }

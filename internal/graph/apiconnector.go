@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -21,7 +22,8 @@ type APIConnector struct {
 	ID          string
 	DisplayName string
 	TargetURL   string
-	// AuthenticationType is AuthenticationBasic, AuthenticationCertificate, or "" when Graph returns something else.
+	// AuthenticationType is AuthenticationBasic, AuthenticationCertificate, or "" when the connector has no
+	// authenticationConfiguration at all. Any other configuration type is an error of the read, never "".
 	AuthenticationType string
 	BasicUsername      string
 	Certificates       []ClientCertificateInfo
@@ -67,7 +69,10 @@ func (c *Client) ListAPIConnectors(ctx context.Context, displayName string) ([]A
 			return nil, errEmptyAnswer(http.MethodGet, path)
 		}
 		for _, m := range resp.GetValue() {
-			a := toAPIConnector(m)
+			a, err := toAPIConnector(m, http.MethodGet, path)
+			if err != nil {
+				return nil, err
+			}
 			// Graph's eq may match other letter cases; callers asked for this exact name.
 			if displayName == "" || a.DisplayName == displayName {
 				out = append(out, *a)
@@ -109,7 +114,7 @@ func (c *Client) getAPIConnector(ctx context.Context, id string, fresh bool) (*A
 		if m == nil {
 			return nil, errEmptyAnswer(http.MethodGet, path)
 		}
-		return toAPIConnector(m), nil
+		return toAPIConnector(m, http.MethodGet, path)
 	})
 }
 
@@ -129,7 +134,7 @@ func (c *Client) CreateAPIConnector(ctx context.Context, in NewAPIConnector) (*A
 	if m == nil {
 		return nil, errEmptyAnswer(http.MethodPost, path)
 	}
-	return toAPIConnector(m), nil
+	return toAPIConnector(m, http.MethodPost, path)
 }
 
 // SetAPIConnectorBasicAuthentication PATCHes the connector to basic authentication, which removes every certificate.
@@ -169,23 +174,47 @@ func (c *Client) UploadClientCertificate(ctx context.Context, id, pkcs12Base64, 
 	body := identity.NewApiConnectorsItemUploadClientCertificatePostRequestBody()
 	body.SetPkcs12Value(&pkcs12Base64)
 	body.SetPassword(&password)
-	// Invalidate before, so reads racing the upload are not cached. Graph answers with the whole connector as the
-	// upload left it: that answer becomes the cached state, so the next upload's look at the certificate list
-	// (serialized per connector) costs no request. Any failure invalidates again.
-	c.connectorReads.invalidate(id)
+	// Graph answers with the whole connector as the upload left it: that answer becomes the cached state, so the
+	// next upload's look at the certificate list (serialized per connector) costs no request, and cached reads made
+	// while the upload runs wait for it rather than asking Graph. Any failure invalidates.
+	finish := c.connectorReads.beginWrite(id)
 	m, err := call(ctx, http.MethodPost, path, func(ctx context.Context) (models.IdentityApiConnectorable, error) {
 		return c.apiConnectors().ByIdentityApiConnectorId(id).UploadClientCertificate().Post(ctx, body, nil)
 	})
 	if err == nil && m == nil {
 		err = errEmptyAnswer(http.MethodPost, path)
 	}
+	var conn *APIConnector
+	if err == nil {
+		conn, err = toAPIConnector(m, http.MethodPost, path)
+	}
 	if err != nil {
-		c.connectorReads.invalidate(id)
+		finish(nil, false)
 		return nil, err
 	}
-	conn := toAPIConnector(m)
-	c.connectorReads.replace(id, conn)
+	finish(conn, true)
 	return conn, nil
+}
+
+// SetAPIConnectorCertificateAuthentication PATCHes the connector's authenticationConfiguration to a
+// #microsoft.graph.pkcs12Certificate with this PFX: Graph's documented way to move a connector from basic
+// authentication to a client certificate. It replaces the whole configuration (basic credentials included).
+// The password is always sent, "" when the PFX has none.
+func (c *Client) SetAPIConnectorCertificateAuthentication(ctx context.Context, id, pkcs12Base64, password string) error {
+	if id == "" {
+		return errEmptyID("API connector")
+	}
+	cert := models.NewPkcs12Certificate() // sets @odata.type #microsoft.graph.pkcs12Certificate
+	cert.SetPkcs12Value(&pkcs12Base64)
+	cert.SetPassword(&password)
+	body := models.NewIdentityApiConnector()
+	body.SetAuthenticationConfiguration(cert)
+	c.connectorReads.invalidate(id)
+	defer c.connectorReads.invalidate(id)
+	_, err := call(ctx, http.MethodPatch, connectorPath(id), func(ctx context.Context) (models.IdentityApiConnectorable, error) {
+		return c.apiConnectors().ByIdentityApiConnectorId(id).Patch(ctx, body, nil)
+	})
+	return err
 }
 
 func connectorPath(id string) string { return "/identity/apiConnectors/" + id }
@@ -197,32 +226,76 @@ func basicAuthentication(username, password string) *models.BasicAuthentication 
 	return b
 }
 
-func toAPIConnector(m models.IdentityApiConnectorable) *APIConnector {
+// UnexpectedAnswerError is an answer that parsed but cannot be what Graph documents (no id, an authentication
+// type this provider does not know): reading it as "nothing there" would drop objects from state.
+type UnexpectedAnswerError struct {
+	Method, Path, Problem string
+}
+
+func (e *UnexpectedAnswerError) Error() string {
+	return fmt.Sprintf("graph: %s %s: unexpected answer: %s", e.Method, e.Path, e.Problem)
+}
+
+func toAPIConnector(m models.IdentityApiConnectorable, method, path string) (*APIConnector, error) {
 	a := &APIConnector{
 		ID:          deref(m.GetId()),
 		DisplayName: deref(m.GetDisplayName()),
 		TargetURL:   deref(m.GetTargetUrl()),
 	}
-	// The SDK picks the concrete type from @odata.type.
+	if a.ID == "" {
+		return nil, &UnexpectedAnswerError{Method: method, Path: path, Problem: "an API connector without id"}
+	}
+	// The SDK picks the concrete type from @odata.type, and falls back to the base type for one it does not know.
 	switch cfg := m.GetAuthenticationConfiguration().(type) {
+	case nil:
+		// No configuration at all: nothing to report.
 	case *models.BasicAuthentication:
 		a.AuthenticationType = AuthenticationBasic
 		a.BasicUsername = deref(cfg.GetUsername())
 	case *models.ClientCertificateAuthentication:
 		a.AuthenticationType = AuthenticationCertificate
-		for _, ci := range cfg.GetCertificateList() {
-			if ci == nil {
-				continue
-			}
-			a.Certificates = append(a.Certificates, ClientCertificateInfo{
-				Thumbprint: strings.ToUpper(deref(ci.GetThumbprint())),
-				NotBefore:  unixUTC(ci.GetNotBefore()),
-				NotAfter:   unixUTC(ci.GetNotAfter()),
-				IsActive:   deref(ci.GetIsActive()),
-			})
-		}
+		a.Certificates = certificateList(cfg.GetCertificateList())
+	default:
+		return nil, &UnexpectedAnswerError{Method: method, Path: path, Problem: fmt.Sprintf(
+			"API connector %s has an authenticationConfiguration of type %q, which this provider does not know",
+			a.ID, authenticationTypeName(cfg))}
 	}
-	return a
+	return a, nil
+}
+
+// authenticationTypeName is the @odata.type Graph sent for an authentication configuration.
+func authenticationTypeName(cfg models.ApiAuthenticationConfigurationBaseable) string {
+	if t := deref(cfg.GetOdataType()); t != "" {
+		return t
+	}
+	return fmt.Sprintf("%T", cfg)
+}
+
+// certificateList converts Graph's certificateList. A thumbprint listed twice is one certificate: the active
+// entry wins (Graph uses it), else the first.
+func certificateList(list []models.Pkcs12CertificateInformationable) []ClientCertificateInfo {
+	var out []ClientCertificateInfo
+	index := map[string]int{}
+	for _, ci := range list {
+		if ci == nil {
+			continue
+		}
+		info := ClientCertificateInfo{
+			Thumbprint: strings.ToUpper(deref(ci.GetThumbprint())),
+			NotBefore:  unixUTC(ci.GetNotBefore()),
+			NotAfter:   unixUTC(ci.GetNotAfter()),
+			IsActive:   deref(ci.GetIsActive()),
+		}
+		if i, seen := index[info.Thumbprint]; seen {
+			if info.IsActive && !out[i].IsActive {
+				out[i] = info
+			}
+			continue
+		}
+		index[info.Thumbprint] = len(out)
+		out = append(out, info)
+	}
+	return out
 }
 
 func cloneAPIConnector(a *APIConnector) *APIConnector {

@@ -89,3 +89,6 @@ func isLoopback(host string) bool {
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
 }
+
+// IsLoopbackHost is isLoopback for the provider's own checks (sign-in authorities, downloads next to an emulator).
+func IsLoopbackHost(host string) bool { return isLoopback(host) }

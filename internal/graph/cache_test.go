@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/entracert/terraform-provider-entracert/internal/graph"
+	"github.com/entracert/terraform-provider-entracert/internal/graphemu"
 	"github.com/entracert/terraform-provider-entracert/internal/testfixtures"
 )
 
@@ -61,7 +62,7 @@ func TestConcurrentReadsShareOneRequestWithoutCache(t *testing.T) {
 	v.emu.SetLatency(300 * time.Millisecond)
 	concurrentGets(t, v, a.ID, 10)
 	if n := v.count(http.MethodGet, connectorPattern); n != 1 {
-		t.Errorf("GETs = %d, want 1 (singleflight)", n)
+		t.Errorf("GETs = %d, want 1 (one shared request)", n)
 	}
 	v.emu.SetLatency(0)
 	if _, err := v.client.GetAPIConnectorCached(ctxTimeout(t, 5*time.Second), a.ID); err != nil {
@@ -281,5 +282,51 @@ func TestSharedReadSurvivesLeaderCancellation(t *testing.T) {
 	}
 	if err := <-leaderErr; !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("leader: %v, want its own deadline", err)
+	}
+	// The joiner got the leader's answer: one GET for both, not a second request after the leader gave up.
+	if n := v.count(http.MethodGet, "/identity/apiConnectors/*"); n != 1 {
+		t.Errorf("%d GETs of the connector, want the leader's one, shared", n)
+	}
+}
+
+// A cached read made while an upload runs waits for the upload's answer instead of asking Graph (the plan-time
+// look of one certificate and the upload of another on the same connector cost no extra GET).
+func TestCachedReadDuringUploadTakesItsAnswer(t *testing.T) {
+	v := newEnv(t)
+	a := v.createConnector(t, "read-during-upload")
+	v.emu.SetLatency(300 * time.Millisecond)
+	uploaded := make(chan error, 1)
+	go func() {
+		_, err := v.client.UploadClientCertificate(ctxTimeout(t, 10*time.Second), a.ID, testfixtures.Base64("client-legacy-3des.pfx"), testfixtures.Password)
+		uploaded <- err
+	}()
+	time.Sleep(100 * time.Millisecond) // let the upload start
+	got, err := v.client.GetAPIConnectorCached(ctxTimeout(t, 10*time.Second), a.ID)
+	if err != nil || len(got.Certificates) != 1 {
+		t.Fatalf("read during the upload: %+v, %v; want the upload's answer", got, err)
+	}
+	if err := <-uploaded; err != nil {
+		t.Fatal(err)
+	}
+	if n := v.count(http.MethodGet, "/identity/apiConnectors/*"); n != 0 {
+		t.Errorf("%d GETs, want 0", n)
+	}
+
+	// A failed upload lets the waiting reader fetch for itself.
+	v.emu.AddFault(graphemu.Fault{Method: http.MethodPost, Path: "/identity/apiConnectors/*/uploadClientCertificate", Status: 400})
+	go func() {
+		_, err := v.client.UploadClientCertificate(ctxTimeout(t, 10*time.Second), a.ID, testfixtures.Base64("client-ec.pfx"), testfixtures.Password)
+		uploaded <- err
+	}()
+	time.Sleep(100 * time.Millisecond)
+	got, err = v.client.GetAPIConnectorCached(ctxTimeout(t, 10*time.Second), a.ID)
+	if err != nil || len(got.Certificates) != 1 {
+		t.Fatalf("read during a failed upload: %+v, %v", got, err)
+	}
+	if err := <-uploaded; !graph.IsBadRequest(err) {
+		t.Fatalf("upload: %v, want the scripted 400", err)
+	}
+	if n := v.count(http.MethodGet, "/identity/apiConnectors/*"); n != 1 {
+		t.Errorf("%d GETs after the failed upload, want the reader's own 1", n)
 	}
 }

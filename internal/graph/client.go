@@ -61,13 +61,13 @@ func New(opts Options) (*Client, error) {
 	if opts.Credential == nil {
 		return nil, errors.New("graph: no credential")
 	}
-	u, err := url.Parse(strings.TrimRight(opts.Endpoint, "/"))
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil ||
-		u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("graph: endpoint %q is not an http(s) URL such as https://graph.microsoft.com", opts.Endpoint)
+	root, err := CheckEndpoint(opts.Endpoint)
+	if err != nil {
+		return nil, fmt.Errorf("graph: the endpoint is not usable: %w", err)
 	}
-	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
-		return nil, fmt.Errorf("graph: endpoint %q uses plain http, which is allowed only for loopback hosts", opts.Endpoint)
+	u, err := url.Parse(root)
+	if err != nil {
+		return nil, fmt.Errorf("graph: the endpoint is not usable: %w", err)
 	}
 	scopes := opts.Scopes
 	if len(scopes) == 0 {

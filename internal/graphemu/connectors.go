@@ -1,6 +1,7 @@
 package graphemu
 
 import (
+	"encoding/base64"
 	"errors"
 	"net/http"
 	"strings"
@@ -238,6 +239,12 @@ func (c *call) decodePFX(o jsonObject) (*pkcs.ClientCertificate, bool) {
 		c.badRequest("The parameter 'password' is required; send \"\" when the PFX has no password.")
 		return nil, false
 	}
+	if c.rejectPBES2 {
+		if der, err := base64.StdEncoding.DecodeString(strings.TrimSpace(v)); err == nil && usesPBES2(der) {
+			c.errorf(http.StatusBadRequest, CodePBES2Rejected, "%s", MessagePBES2Rejected)
+			return nil, false
+		}
+	}
 	cert, err := pkcs.DecodeClientCertificate(v, pw)
 	if err != nil {
 		// pkcs's messages never contain the PFX or the password.
@@ -431,6 +438,12 @@ func (e *Emulator) uploadClientCertificate(c *call, id string) {
 	if con == nil {
 		e.mu.Unlock()
 		c.connectorNotFound(id)
+		return
+	}
+	if e.refuseBasic && con.auth != authCert {
+		e.mu.Unlock()
+		c.badRequest("The API connector %s does not use client certificate authentication. Set its authenticationConfiguration "+
+			"to a #microsoft.graph.pkcs12Certificate first; uploadClientCertificate adds certificates to one that does.", id)
 		return
 	}
 	now := e.clk.Now()

@@ -312,3 +312,47 @@ func TestConcurrentUploads(t *testing.T) {
 		t.Errorf("PKI upload statuses %v", statuses)
 	}
 }
+
+// RejectPBES2 answers an AES (PBES2) PFX in B2C's words, on the upload and in a pkcs12Certificate; a TripleDES
+// one goes through. Off (the default), AES is accepted.
+func TestRejectPBES2(t *testing.T) {
+	v := newEnv(t, graphemu.Options{RejectPBES2: true})
+	id := v.createConnector("pbes2")
+	wantError(t, v.uploadPFX(id, "client-aes.pfx", testfixtures.Password), 400, graphemu.CodePBES2Rejected, graphemu.MessagePBES2Rejected)
+	wantError(t, v.do("PATCH", connectorsPath+"/"+id, map[string]any{"authenticationConfiguration": map[string]any{
+		"@odata.type": graphemu.TypePkcs12Certificate, "pkcs12Value": testfixtures.Base64("client-aes.pfx"), "password": testfixtures.Password,
+	}}), 400, graphemu.CodePBES2Rejected, graphemu.MessagePBES2Rejected)
+	wantStatus(t, v.uploadPFX(id, "client-legacy-3des.pfx", testfixtures.Password), 200)
+
+	v.emu.SetRejectPBES2(false)
+	wantStatus(t, v.uploadPFX(id, "client-aes.pfx", testfixtures.Password), 200)
+}
+
+// RefuseUploadsOnBasicAuth refuses an upload onto a basic-auth connector without changing it; PATCH with a
+// pkcs12Certificate switches it, after which uploads are accepted.
+func TestRefuseUploadsOnBasicAuth(t *testing.T) {
+	v := newEnv(t, graphemu.Options{})
+	v.emu.SetRefuseUploadsOnBasicAuth(true)
+	id := v.createConnector("basic")
+	wantError(t, v.uploadPFX(id, "client-aes.pfx", testfixtures.Password), 400, "BadRequest", "")
+	ac := v.do("GET", connectorsPath+"/"+id, nil).obj(t)["authenticationConfiguration"].(map[string]any)
+	if ac["@odata.type"] != graphemu.TypeBasicAuthentication {
+		t.Fatalf("a refused upload changed the connector: %v", ac)
+	}
+	wantStatus(t, v.do("PATCH", connectorsPath+"/"+id, map[string]any{"authenticationConfiguration": map[string]any{
+		"@odata.type": graphemu.TypePkcs12Certificate, "pkcs12Value": testfixtures.Base64("client-aes.pfx"), "password": testfixtures.Password,
+	}}), 204)
+	wantStatus(t, v.uploadPFX(id, "client-ec.pfx", testfixtures.Password), 200)
+	if got := thumbprints(certList(t, v.do("GET", connectorsPath+"/"+id, nil).obj(t))); len(got) != 2 {
+		t.Errorf("certificateList %v, want the PATCHed and the uploaded certificate", got)
+	}
+}
+
+// A fault without Path matches every route.
+func TestFaultOnAnyRoute(t *testing.T) {
+	v := newEnv(t, graphemu.Options{})
+	v.emu.AddFault(graphemu.Fault{Status: 429, RetryAfter: "2", Count: 2})
+	wantError(t, v.do("GET", connectorsPath, nil), 429, "TooManyRequests", "")
+	wantError(t, v.do("GET", pkisPath, nil), 429, "TooManyRequests", "")
+	wantStatus(t, v.do("GET", connectorsPath, nil), 200)
+}

@@ -6,7 +6,8 @@
 //     Connectors carry no top-level @odata.type (as in the documented examples); PKIs and CAs do.
 //   - Uploading a client certificate whose thumbprint is already in certificateList keeps one entry and
 //     moves it to most recently uploaded. Expired and not-yet-valid certificates are accepted, listed, inactive.
-//     Uploading onto a basic-auth connector switches it to clientCertificateAuthentication.
+//     Uploading onto a basic-auth connector switches it to clientCertificateAuthentication (RefuseUploadsOnBasicAuth
+//     refuses it instead). PBES2 (AES) PFX files are accepted unless RejectPBES2 is set.
 //   - A new PKI reports status "succeeded" and statusDetails null before any upload; a failed job ends "failed".
 //   - Deleting a PKI is immediate (no delete job), even while an upload job runs.
 //   - 404 codes: Request_ResourceNotFound for PKIs and CAs (directory objects), ResourceNotFound for connectors.
@@ -50,6 +51,13 @@ type Options struct {
 	HTTPClient *http.Client
 	// FaultSeed seeds the random source behind Fault.Probability (0 = 1), so storms are reproducible.
 	FaultSeed int64
+	// RejectPBES2 answers a PFX encrypted with PBES2 (AES, OpenSSL 3's default) on uploadClientCertificate and in a
+	// pkcs12Certificate as Azure AD B2C does: 400 AADB2C90213 "The certificate password provided in request is
+	// incorrect." (default: accepted, as before).
+	RejectPBES2 bool
+	// RefuseUploadsOnBasicAuth answers uploadClientCertificate onto a connector on basic authentication with 400,
+	// so only PATCH authenticationConfiguration (pkcs12Certificate) switches it (default: the upload switches it).
+	RefuseUploadsOnBasicAuth bool
 }
 
 // DefaultUploadDuration is how long a PKI upload job runs when Options.UploadDuration is 0.
@@ -74,6 +82,8 @@ type Emulator struct {
 	latency        time.Duration
 	lag            time.Duration
 	uploadDuration time.Duration
+	rejectPBES2    bool
+	refuseBasic    bool
 	journal        []JournalEntry
 	certSeq        uint64
 }
@@ -88,6 +98,8 @@ func New(opts Options) *Emulator {
 		connectors:     map[string]*connector{},
 		pkis:           map[string]*pki{},
 		uploadDuration: opts.UploadDuration,
+		rejectPBES2:    opts.RejectPBES2,
+		refuseBasic:    opts.RefuseUploadsOnBasicAuth,
 	}
 	if e.clk == nil {
 		e.clk = clock.Real{}

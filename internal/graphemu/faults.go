@@ -8,7 +8,7 @@ import (
 // Fault scripts an answer for matching requests.
 type Fault struct {
 	// Method ("" = any) and Path, a pattern below /v1.0 where * matches one path segment,
-	// e.g. "/identity/apiConnectors/*/uploadClientCertificate".
+	// e.g. "/identity/apiConnectors/*/uploadClientCertificate" ("" = any route).
 	Method, Path string
 	// Count is how many matching requests get the fault (0 = 1).
 	Count int
@@ -60,6 +60,9 @@ func methodMatches(pattern, method string) bool {
 // pathMatches applies path.Match case-insensitively, because Graph's path segments are case-insensitive
 // (the docs themselves write /identity/apiconnectors); a trailing slash is ignored on both sides.
 func pathMatches(pattern, p string) bool {
+	if pattern == "" {
+		return true
+	}
 	pattern = strings.TrimSuffix(strings.ToLower(pattern), "/")
 	p = strings.TrimSuffix(strings.ToLower(p), "/")
 	ok, err := path.Match(pattern, p)

@@ -38,6 +38,8 @@ type call struct {
 	segs []string
 	// now is the emulator's clock, for innerError.date.
 	now func() time.Time
+	// rejectPBES2 answers PFX files encrypted with PBES2 (AES) as Azure AD B2C does (Options.RejectPBES2).
+	rejectPBES2 bool
 }
 
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -56,7 +58,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		sleepCtx(r.Context(), latency)
 	}
 
-	c := &call{w: w, r: r, requestID: newGUID(), base: requestBase(r), now: e.clk.Now}
+	c := &call{w: w, r: r, requestID: newGUID(), base: requestBase(r), now: e.clk.Now, rejectPBES2: e.rejectsPBES2()}
 	w.Header().Set("request-id", c.requestID)
 	if cid := r.Header.Get("client-request-id"); cid != "" {
 		w.Header().Set("client-request-id", cid)

@@ -60,17 +60,6 @@ type ClientCertificate struct {
 	Certificate *x509.Certificate
 }
 
-// Expired reports whether the certificate is past its NotAfter at now.
-func (c *ClientCertificate) Expired(now time.Time) bool {
-	return now.After(c.NotAfter)
-}
-
-// ExpiresWithin reports whether the certificate's NotAfter falls at or before now+d
-// (an already expired certificate counts).
-func (c *ClientCertificate) ExpiresWithin(now time.Time, d time.Duration) bool {
-	return !c.NotAfter.After(now.Add(d))
-}
-
 // DecodeClientCertificate decodes a base64 PFX (standard encoding; surrounding whitespace tolerated)
 // with password ("" means no password, in either of PKCS#12's two encodings).
 func DecodeClientCertificate(pkcs12Base64, password string) (*ClientCertificate, error) {

@@ -285,37 +285,6 @@ func TestDecodeClientCertificateBase64Whitespace(t *testing.T) {
 	}
 }
 
-func TestClientCertificateExpiry(t *testing.T) {
-	c := &pkcs.ClientCertificate{NotAfter: date(2030, 6, 1)}
-	tests := []struct {
-		now           time.Time
-		within        time.Duration
-		expired, soon bool
-	}{
-		{date(2030, 1, 1), 30 * 24 * time.Hour, false, false},
-		{date(2030, 5, 10), 30 * 24 * time.Hour, false, true},
-		{date(2030, 5, 2), 30 * 24 * time.Hour, false, true}, // exactly at the edge
-		{date(2030, 6, 1), 0, false, true},
-		{date(2030, 6, 2), 0, true, true},
-	}
-	for _, tt := range tests {
-		if got := c.Expired(tt.now); got != tt.expired {
-			t.Errorf("Expired(%v) = %v, want %v", tt.now, got, tt.expired)
-		}
-		if got := c.ExpiresWithin(tt.now, tt.within); got != tt.soon {
-			t.Errorf("ExpiresWithin(%v, %v) = %v, want %v", tt.now, tt.within, got, tt.soon)
-		}
-	}
-
-	expired, err := pkcs.DecodeClientCertificate(testfixtures.Base64("client-expired.pfx"), testfixtures.Password)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !expired.Expired(date(2021, 1, 2)) || expired.Expired(date(2020, 1, 1)) {
-		t.Errorf("client-expired.pfx: Expired wrong around its NotAfter %v", expired.NotAfter)
-	}
-}
-
 func TestThumbprintAndSHA256Hex(t *testing.T) {
 	if got, want := pkcs.SHA256Hex(nil), "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855"; got != want {
 		t.Errorf("SHA256Hex(nil) = %s, want %s", got, want)

@@ -4,12 +4,11 @@ import (
 	"bytes"
 	"encoding/base64"
 	"fmt"
-	"net"
-	"net/url"
 	"os"
 	"strconv"
 	"strings"
 
+	"github.com/entracert/terraform-provider-entracert/internal/graph"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -139,7 +138,7 @@ func resolveSettings(m providerModel, env environ) (settings, diag.Diagnostics) 
 	if ep := str(m.GraphEndpoint, "ARM_GRAPH_ENDPOINT"); ep != "" {
 		root, err := checkGraphEndpoint(ep)
 		if err != nil {
-			diags.AddAttributeError(path.Root("graph_endpoint"), "Invalid graph_endpoint", err.Error())
+			diags.AddAttributeError(path.Root("graph_endpoint"), "Invalid graph_endpoint", "The graph_endpoint value (or ARM_GRAPH_ENDPOINT) is not usable: "+err.Error()+".")
 		} else {
 			s.GraphEndpoint = root
 		}
@@ -209,31 +208,11 @@ func resolveSettings(m providerModel, env environ) (settings, diag.Diagnostics) 
 	return s, diags
 }
 
-// checkGraphEndpoint validates a graph_endpoint override and returns it without a trailing slash.
-// Plain http is allowed only to loopback hosts, so a bearer token never crosses a network in clear text.
+// checkGraphEndpoint validates a graph_endpoint override (graph.CheckEndpoint, the one check) and returns it
+// without a trailing slash. Its errors never echo the value, which may hold a password.
 func checkGraphEndpoint(raw string) (string, error) {
-	u, err := url.Parse(strings.TrimSpace(raw))
-	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return "", fmt.Errorf("%q is not an absolute http(s) URL: give the Graph root, e.g. https://graph.microsoft.com or http://127.0.0.1:8080", raw)
-	}
-	if u.RawQuery != "" || u.Fragment != "" {
-		return "", fmt.Errorf("%q has a query or fragment: give only the Graph root, e.g. https://graph.microsoft.com", raw)
-	}
-	p := strings.TrimRight(u.Path, "/")
-	if strings.HasSuffix(strings.ToLower(p), "/v1.0") || strings.HasSuffix(strings.ToLower(p), "/beta") {
-		return "", fmt.Errorf("%q includes the API version: give the Graph root without /v1.0 (the provider adds it)", raw)
-	}
-	if u.Scheme == "http" && !isLoopbackHost(u.Hostname()) {
-		return "", fmt.Errorf("%q uses plain http to a host that is not loopback: use https, or http only with 127.0.0.0/8, ::1 or localhost", raw)
-	}
-	u.Path = p
-	return u.String(), nil
+	return graph.CheckEndpoint(raw)
 }
 
-func isLoopbackHost(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
+// isLoopbackHost: 127.0.0.0/8, ::1 or localhost, the one definition of the Graph layer.
+func isLoopbackHost(host string) bool { return graph.IsLoopbackHost(host) }

@@ -3,6 +3,7 @@ package provider
 import (
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -207,5 +208,20 @@ func TestGraphEndpoint(t *testing.T) {
 	_, diags := resolveSettings(providerModel{GraphEndpoint: types.StringValue("http://graph.contoso.com")}, fakeEnviron(nil, nil))
 	if !diags.HasError() || diags.Errors()[0].Summary() != "Invalid graph_endpoint" {
 		t.Errorf("expected a graph_endpoint error, got %v", diags)
+	}
+}
+
+// An endpoint with user info is refused, and no check repeats the value (it may hold a password).
+func TestGraphEndpointUserInfoNeverEchoed(t *testing.T) {
+	const secret = "Sup3r-secret"
+	for _, in := range []string{"https://user:" + secret + "@graph.contoso.com", "ftp://u:" + secret + "@h", "https://u:" + secret + "@h/v1.0"} {
+		_, err := checkGraphEndpoint(in)
+		if err == nil || strings.Contains(err.Error(), secret) {
+			t.Errorf("%s: err %v, want an error without the password", in, err)
+		}
+	}
+	_, diags := resolveSettings(providerModel{GraphEndpoint: types.StringValue("https://user:" + secret + "@graph.contoso.com")}, fakeEnviron(nil, nil))
+	if !diags.HasError() || strings.Contains(fmt.Sprint(diags), secret) || !strings.Contains(diags.Errors()[0].Detail(), "user information") {
+		t.Errorf("diagnostics %v", diags)
 	}
 }

@@ -159,8 +159,34 @@ func TestInputFromConfig(t *testing.T) {
 	}
 }
 
-func TestBackoff(t *testing.T) {
-	if backoff(0) != pollInterval || backoff(1) != 2*pollInterval || backoff(50) != pollIntervalMax {
-		t.Errorf("backoff: %v %v %v", backoff(0), backoff(1), backoff(50))
+// The boundaries of the one expiry check (pkcs no longer has its own): a certificate is expired from its notAfter
+// on (Graph never makes it active then), "expires soon" starts strictly inside 30 days, and it is valid from its
+// notBefore on.
+func TestDecodeCertificate_expiryBoundaries(t *testing.T) {
+	in := woInput(testfixtures.Base64("client-aes.pfx"), ptr(testfixtures.Password))
+	cert, diags := decodeCertificate(in, fixtureNotAfter.Add(-40*24*time.Hour))
+	if cert == nil || len(diags) != 0 {
+		t.Fatalf("decoding: %v", diags)
+	}
+	notBefore := cert.NotBefore
+	for _, tc := range []struct {
+		name    string
+		now     time.Time
+		summary string // "" for no diagnostic
+	}{
+		{"at notAfter", fixtureNotAfter, "Certificate has expired"},
+		{"just before notAfter", fixtureNotAfter.Add(-time.Second), "Certificate expires soon"},
+		{"exactly 30 days before", fixtureNotAfter.Add(-expiryWarningWindow), ""},
+		{"just inside 30 days", fixtureNotAfter.Add(-expiryWarningWindow + time.Second), "Certificate expires soon"},
+		{"at notBefore", notBefore, ""},
+		{"just before notBefore", notBefore.Add(-time.Second), "Certificate not valid yet"},
+	} {
+		_, diags := decodeCertificate(in, tc.now)
+		switch {
+		case tc.summary == "" && len(diags) != 0:
+			t.Errorf("%s: %v, want nothing", tc.name, diags)
+		case tc.summary != "" && (len(diags) != 1 || diags[0].Summary() != tc.summary):
+			t.Errorf("%s: %v, want %q", tc.name, diags, tc.summary)
+		}
 	}
 }

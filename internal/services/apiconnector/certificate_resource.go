@@ -10,6 +10,7 @@ import (
 
 	"github.com/entracert/terraform-provider-entracert/internal/clients"
 	"github.com/entracert/terraform-provider-entracert/internal/graph"
+	"github.com/entracert/terraform-provider-entracert/internal/pkcs"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -76,7 +77,10 @@ func (r *certificateResource) Schema(ctx context.Context, _ resource.SchemaReque
 			"The provider decodes the PFX while planning, so `thumbprint`, `subject`, `not_before` and `not_after` are " +
 			"known in the plan, and a bad file, a wrong password or an expired certificate fails the plan before anything " +
 			"is uploaded. The thumbprint is the resource's identity: a PFX holding another certificate replaces the " +
-			"resource; the same certificate exported again (another password or encryption) changes nothing in Graph.\n\n" +
+			"resource; the same certificate exported again (another password or encryption) changes nothing in Graph. " +
+			"Before uploading, the provider re-encodes the PFX as TripleDES with a SHA-1 MAC (same key, chain, password and " +
+			"thumbprint), because Azure AD B2C refuses AES-encrypted (PBES2) files; a connector on basic authentication " +
+			"is switched to certificate authentication, and the plan says so.\n\n" +
 			"Microsoft Graph cannot remove a single certificate from a connector: destroying this resource only removes it " +
 			"from the Terraform state. To rotate, give the new certificate with `lifecycle { create_before_destroy = true }`: " +
 			"Graph makes the most recently uploaded valid certificate the active one.\n\n" +
@@ -168,7 +172,13 @@ func unsupportedCloud(c *clients.Client) (summary, detail string, bad bool) {
 
 func (r *certificateResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
-		return // destroy: Delete says what it means for Graph
+		// Destroy: say at plan time what it means for Graph (Delete says it again after apply).
+		var state certificateModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if !resp.Diagnostics.HasError() {
+			resp.Diagnostics.AddWarning("The certificate stays on the API connector", destroyDetail(state))
+		}
+		return
 	}
 	if summary, detail, bad := unsupportedCloud(r.client); bad {
 		resp.Diagnostics.AddError(summary, detail)
@@ -250,6 +260,9 @@ func (r *certificateResource) ModifyPlan(ctx context.Context, req resource.Modif
 	default:
 		plan.IsActive = types.BoolUnknown()
 	}
+	if creating := !sameCertificate || !sameConnector; creating && !plan.APIConnectorID.IsUnknown() {
+		resp.Diagnostics.Append(r.connectorWarnings(ctx, plan.APIConnectorID.ValueString(), cert.Thumbprint, in.PKCS12Attr)...)
+	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
 
@@ -260,8 +273,7 @@ func (r *certificateResource) Create(ctx context.Context, req resource.CreateReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if r.client == nil {
-		resp.Diagnostics.AddError("Provider not configured", "The provider has no Microsoft Graph client. This is a bug in the provider; please report it.")
+	if !clients.Require(r.client, &resp.Diagnostics) {
 		return
 	}
 	if summary, detail, bad := unsupportedCloud(r.client); bad {
@@ -293,17 +305,32 @@ func (r *certificateResource) Create(ctx context.Context, req resource.CreateReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// The deadline is in the provider's clock (the waits' time); the context's timeout backs it up in real time.
+	deadline := r.now().Add(timeout)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
+	// Graph (Azure AD B2C) refuses AES-encrypted PFX files: upload the same key and chain as TripleDES-SHA1.
+	pfx, err := pkcs.ReencodeForGraph(in.PKCS12Base64, in.Password)
+	if err != nil {
+		// The PFX decoded a moment ago; pkcs's messages never contain the PFX or the password.
+		resp.Diagnostics.AddAttributeError(path.Root(in.PKCS12Attr), "Cannot prepare the PFX for Graph",
+			fmt.Sprintf("Re-encoding the PFX in %s with TripleDES (the encryption Graph accepts) failed: %v. Export the "+
+				"certificate and its private key again as .pfx.", in.PKCS12Attr, err))
+		return
+	}
+
 	connectorID := plan.APIConnectorID.ValueString()
-	info, outcome, err := ensureCertificate(ctx, r.client, connectorID, in.PKCS12Base64, in.Password, cert.Thumbprint)
+	info, outcome, err := ensureCertificate(ctx, r.client, upload{
+		ConnectorID: connectorID, PKCS12Base64: pfx, Password: in.Password, Thumbprint: cert.Thumbprint, Deadline: deadline,
+	})
 	if err != nil {
 		resp.Diagnostics.Append(uploadError(connectorID, cert.Thumbprint, timeout, ctx.Err() != nil, err))
 		return
 	}
 	tflog.Info(ctx, "client certificate is on the API connector", map[string]any{
 		"api_connector_id": connectorID, "thumbprint": cert.Thumbprint, "adopted": outcome == outcomeAdopted,
+		"switched_from_basic_authentication": outcome == outcomeSwitched,
 	})
 
 	plan.ID = types.StringValue(certificateID(connectorID, cert.Thumbprint))
@@ -319,26 +346,45 @@ func (r *certificateResource) Create(ctx context.Context, req resource.CreateReq
 	plan.PKCS12ValueWO = types.StringNull()
 	plan.PasswordWO = types.StringNull()
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	if outcome == outcomeUploaded {
+	if outcome != outcomeAdopted {
 		resp.Diagnostics.Append(setUploadedAt(ctx, resp.Private, r.now())...)
 	}
 }
 
-// uploadError turns a failed upload into a diagnostic that says what to do.
+// uploadError turns a failed upload into a diagnostic that says what happened and what to do. It classifies the
+// failure by what Graph's answer means; Graph's messages carry neither the PFX nor the password.
 func uploadError(connectorID, thumbprint string, timeout time.Duration, timedOut bool, err error) diag.Diagnostic {
-	switch {
-	case graph.IsNotFound(err):
+	const summary = "Cannot upload the client certificate"
+	what := fmt.Sprintf("the certificate %s to API connector %s", thumbprint, connectorID)
+	switch kind := graph.KindOf(err); {
+	case kind == graph.KindNotFound:
 		return diag.NewAttributeErrorDiagnostic(path.Root(attrAPIConnectorID), "API connector not found",
 			fmt.Sprintf("No API connector with ID %q exists (Graph: %v). Check api_connector_id; the entracert_api_connector "+
 				"data source can look a connector up by display_name.", connectorID, err))
-	case timedOut:
+	case kind == graph.KindThrottled:
+		return diag.NewErrorDiagnostic(summary,
+			fmt.Sprintf("Graph throttled the upload of %s beyond the deadline (%s): it kept answering 429 Too Many Requests, "+
+				"and the provider sent the upload again after each Retry-After until the time ran out (%v). Nothing was "+
+				"uploaded. Apply again later, or raise timeouts.create.", what, timeout, err))
+	case timedOut || graph.IsWaitTimeout(err):
 		return diag.NewErrorDiagnostic("Timed out uploading the client certificate",
 			fmt.Sprintf("The certificate %s did not show up on API connector %s within %s (%v). If it was uploaded, the next "+
 				"apply adopts it without uploading it again. Raise timeouts.create if Graph is slow.", thumbprint, connectorID, timeout, err))
+	case kind == graph.KindBadRequest:
+		return diag.NewErrorDiagnostic(summary,
+			fmt.Sprintf("Graph refused %s as bad input: %v. Check api_connector_id (an API connector's ID) and the PFX: "+
+				"it must hold the client certificate with its private key, and Graph accepts only certificates it can parse.", what, err))
+	case kind == graph.KindUnauthenticated || kind == graph.KindForbidden:
+		return diag.NewErrorDiagnostic(summary,
+			fmt.Sprintf("Graph refused the provider's identity when uploading %s: %v. The identity needs the Microsoft Graph "+
+				"application permission APIConnectors.ReadWrite.All (with admin consent), or, signed in as a user, the External "+
+				"ID User Flow Administrator role; check also the provider's tenant and credentials.", what, err))
+	case kind == graph.KindOutcomeUnknown || errors.Is(err, errUploadsLost):
+		return diag.NewErrorDiagnostic(summary,
+			fmt.Sprintf("The outcome of the upload of %s is unknown: Graph's answer was lost or it failed (%v). The next "+
+				"apply reads the connector first and adopts the certificate if it arrived, so it is not uploaded twice.", what, err))
 	default:
-		return diag.NewErrorDiagnostic("Uploading the client certificate failed",
-			fmt.Sprintf("Uploading the certificate %s to API connector %s failed: %v. The account needs the "+
-				"APIConnectors.ReadWrite.All permission (or the External ID User Flow Administrator role).", thumbprint, connectorID, err))
+		return diag.NewErrorDiagnostic(summary, fmt.Sprintf("Uploading %s failed: %v.", what, err))
 	}
 }
 
@@ -348,7 +394,7 @@ func (r *certificateResource) Read(ctx context.Context, req resource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if r.client == nil {
+	if !clients.Require(r.client, &resp.Diagnostics) {
 		return
 	}
 	timeout, d := state.Timeouts.Read(ctx, defaultReadTimeout)
@@ -356,21 +402,22 @@ func (r *certificateResource) Read(ctx context.Context, req resource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	deadline := r.now().Add(timeout)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	connectorID := state.APIConnectorID.ValueString()
 	thumbprint := strings.ToUpper(state.Thumbprint.ValueString())
 	fields := map[string]any{"api_connector_id": connectorID, "thumbprint": thumbprint}
-	conn, err := getConnector(ctx, r.client, connectorID)
+	conn, err := r.client.Graph.GetAPIConnectorCached(ctx, connectorID)
 	if graph.IsNotFound(err) {
 		tflog.Warn(ctx, "API connector no longer exists; removing the certificate from state", fields)
 		resp.State.RemoveResource(ctx)
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Reading the API connector failed",
-			fmt.Sprintf("Reading API connector %s failed: %v", connectorID, err))
+		resp.Diagnostics.AddError("Cannot read the API connector",
+			fmt.Sprintf("Reading API connector %s failed: %v. The state is kept as it was; run terraform again once Graph answers.", connectorID, err))
 		return
 	}
 	info := findCertificate(conn, thumbprint)
@@ -381,10 +428,14 @@ func (r *certificateResource) Read(ctx context.Context, req resource.ReadRequest
 			if remaining := visibilityGrace - r.now().Sub(uploadedAt); remaining > 0 {
 				// Uploaded moments ago by this resource: Graph's readers may not show it yet.
 				tflog.Info(ctx, "certificate uploaded recently and not listed yet; waiting for Graph's readers", fields)
-				info, err = awaitCertificate(ctx, r.client, connectorID, thumbprint, remaining)
-				if err != nil && !errors.Is(err, errCertificateNotVisible) {
-					resp.Diagnostics.AddError("Reading the API connector failed",
-						fmt.Sprintf("Reading API connector %s failed: %v", connectorID, err))
+				until := r.now().Add(remaining)
+				if until.After(deadline) {
+					until = deadline
+				}
+				info, err = awaitCertificate(ctx, r.client, connectorID, thumbprint, until)
+				if err != nil && !graph.IsWaitTimeout(err) {
+					resp.Diagnostics.AddError("Cannot read the API connector",
+						fmt.Sprintf("Reading API connector %s failed: %v. The state is kept as it was; run terraform again once Graph answers.", connectorID, err))
 					return
 				}
 			}

@@ -71,7 +71,7 @@ func TestAccCertificate_fixtures(t *testing.T) {
 							statecheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("password_wo"), knownvalue.Null()),
 						},
 						Check: resource.ComposeTestCheckFunc(
-							checkUploads(env, 1),
+							checkUploads(t, env, 1),
 							checkConnectorThumbprints(t, env, conn.ID, tc.thumbprint),
 						),
 					},
@@ -80,7 +80,7 @@ func TestAccCertificate_fixtures(t *testing.T) {
 						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 							plancheck.ExpectEmptyPlan(),
 						}},
-						Check: checkUploads(env, 1),
+						Check: checkUploads(t, env, 1),
 					},
 					{
 						ResourceName:            resourceAddr,
@@ -105,7 +105,7 @@ func TestAccCertificate_import(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
-			{Config: cfg, Check: checkUploads(env, 1)},
+			{Config: cfg, Check: checkUploads(t, env, 1)},
 			{
 				ResourceName:            resourceAddr,
 				ImportState:             true,
@@ -166,7 +166,7 @@ import {
 				statecheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("is_active"), knownvalue.Bool(true)),
 			},
 			Check: resource.ComposeTestCheckFunc(
-				checkUploads(env, 1), // the out-of-band one
+				checkUploads(t, env, 1), // the out-of-band one
 				checkConnectorThumbprints(t, env, conn.ID, testfixtures.ClientThumbprint),
 			),
 		}},
@@ -187,7 +187,7 @@ func TestAccCertificate_adoptsExisting(t *testing.T) {
 				plancheck.ExpectResourceAction(resourceAddr, plancheck.ResourceActionCreate),
 			}},
 			Check: resource.ComposeTestCheckFunc(
-				checkUploads(env, 1),
+				checkUploads(t, env, 1),
 				checkConnectorThumbprints(t, env, conn.ID, testfixtures.ClientThumbprint),
 			),
 		}},
@@ -208,7 +208,7 @@ func TestAccCertificate_identityIsTheThumbprint(t *testing.T) {
 				plancheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("thumbprint"), knownvalue.StringExact(thumbprints[len(thumbprints)-1])),
 			}},
 			Check: resource.ComposeTestCheckFunc(
-				checkUploads(env, uploads),
+				checkUploads(t, env, uploads),
 				checkConnectorThumbprints(t, env, conn.ID, thumbprints...),
 			),
 		}
@@ -256,7 +256,7 @@ func TestAccCertificate_rotation(t *testing.T) {
 					statecheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("is_active"), knownvalue.Bool(true)),
 				},
 				Check: resource.ComposeTestCheckFunc(
-					checkUploads(env, 2),
+					checkUploads(t, env, 2),
 					checkConnectorThumbprints(t, env, conn.ID, testfixtures.ClientThumbprint, testfixtures.ClientECThumbprint),
 				),
 			},
@@ -286,7 +286,7 @@ func TestAccCertificate_outOfBandChanges(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
-			{Config: cfg, Check: checkUploads(env, 1)},
+			{Config: cfg, Check: checkUploads(t, env, 1)},
 			{
 				PreConfig: func() {
 					if err := env.Graph.SetAPIConnectorBasicAuthentication(ctxFor(t), conn.ID, "user", "pass-"+conn.ID); err != nil {
@@ -298,7 +298,7 @@ func TestAccCertificate_outOfBandChanges(t *testing.T) {
 					plancheck.ExpectResourceAction(resourceAddr, plancheck.ResourceActionCreate),
 				}},
 				Check: resource.ComposeTestCheckFunc(
-					checkUploads(env, 2),
+					checkUploads(t, env, 2),
 					checkConnectorThumbprints(t, env, conn.ID, testfixtures.ClientThumbprint),
 				),
 			},
@@ -389,7 +389,7 @@ func TestAccCertificate_lostUploadResponse(t *testing.T) {
 				statecheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("is_active"), knownvalue.Bool(true)),
 			},
 			Check: resource.ComposeTestCheckFunc(
-				checkUploads(env, 1),
+				checkUploads(t, env, 1),
 				checkConnectorThumbprints(t, env, conn.ID, testfixtures.ClientThumbprint),
 			),
 		}},
@@ -418,7 +418,7 @@ func TestAccCertificate_uploadRetries(t *testing.T) {
 				Steps: []resource.TestStep{{
 					Config: certConfig(env, conn.ID, fixturePFX("client-aes.pfx", ptr(testfixtures.Password), true)),
 					Check: resource.ComposeTestCheckFunc(
-						checkUploads(env, tc.uploads),
+						checkUploads(t, env, tc.uploads),
 						checkConnectorThumbprints(t, env, conn.ID, testfixtures.ClientThumbprint),
 					),
 				}},
@@ -439,7 +439,7 @@ func TestAccCertificate_throttledReads(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
-			{Config: cfg, Check: checkUploads(env, 1)},
+			{Config: cfg, Check: checkUploads(t, env, 1)},
 			{Config: cfg, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
 		},
 	})
@@ -473,7 +473,7 @@ func TestAccCertificate_readAfterWriteLag(t *testing.T) {
 				statecheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("is_active"), knownvalue.Bool(true)),
 			},
 			Check: resource.ComposeTestCheckFunc(
-				checkUploads(env, 1),
+				checkUploads(t, env, 1),
 				func(*terraform.State) error {
 					// The apply must not have waited for the readers: the wait belongs to the next refresh.
 					if d := env.Clock.Now().Sub(start); d >= lag {
@@ -508,10 +508,10 @@ func TestAccCertificate_createTimeoutThenAdopt(t *testing.T) {
 				ExpectError: errorPattern(`Timed out uploading the client certificate .* the next apply adopts it without uploading it again`),
 			},
 			{
-				PreConfig: func() { time.Sleep(lag) }, // let the read side catch up
+				PreConfig: func() { env.Clock.Advance(lag) }, // let the read side catch up, on the emulator's clock
 				Config:    cfg,
 				Check: resource.ComposeTestCheckFunc(
-					checkUploads(env, 1),
+					checkUploads(t, env, 1),
 					checkConnectorThumbprints(t, env, conn.ID, testfixtures.ClientThumbprint),
 				),
 			},
@@ -580,7 +580,7 @@ resource %q "test" {
 					statecheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("thumbprint"), knownvalue.StringExact(testfixtures.ClientThumbprint)),
 					statecheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("subject"), knownvalue.StringRegexp(regexp.MustCompile("CN=api-connector-client"))),
 				},
-				Check: checkUploads(env, 1),
+				Check: checkUploads(t, env, 1),
 			},
 			{
 				Config: config("client-expired.pfx"),

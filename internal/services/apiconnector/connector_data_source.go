@@ -114,8 +114,7 @@ func (d *connectorDataSource) Read(ctx context.Context, req datasource.ReadReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if d.client == nil {
-		resp.Diagnostics.AddError("Provider not configured", "The provider has no Microsoft Graph client. This is a bug in the provider; please report it.")
+	if !clients.Require(d.client, &resp.Diagnostics) {
 		return
 	}
 	if summary, detail, bad := unsupportedCloud(d.client); bad {
@@ -133,22 +132,22 @@ func (d *connectorDataSource) Read(ctx context.Context, req datasource.ReadReque
 	var conn *graph.APIConnector
 	if !m.ID.IsNull() {
 		id := m.ID.ValueString()
-		c, err := getConnector(ctx, d.client, id)
+		c, err := d.client.Graph.GetAPIConnectorCached(ctx, id)
 		switch {
 		case graph.IsNotFound(err):
 			resp.Diagnostics.AddAttributeError(path.Root("id"), "API connector not found",
 				fmt.Sprintf("No API connector with ID %q exists. Check the ID, or look the connector up by display_name.", id))
 			return
 		case err != nil:
-			resp.Diagnostics.AddError("Reading the API connector failed", fmt.Sprintf("Reading API connector %s failed: %v", id, err))
+			resp.Diagnostics.AddError("Cannot read the API connector", fmt.Sprintf("Reading API connector %s failed: %v.", id, err))
 			return
 		}
 		conn = c
 	} else {
 		name := m.DisplayName.ValueString()
-		list, err := listConnectors(ctx, d.client, name)
+		list, err := d.client.Graph.ListAPIConnectors(ctx, name)
 		if err != nil {
-			resp.Diagnostics.AddError("Listing API connectors failed", fmt.Sprintf("Listing API connectors named %q failed: %v", name, err))
+			resp.Diagnostics.AddError("Cannot list the API connectors", fmt.Sprintf("Listing API connectors named %q failed: %v.", name, err))
 			return
 		}
 		// Graph's filter is case-insensitive; the attribute promises an exact match.

@@ -150,7 +150,7 @@ resource %q "test" {
 				"pfx":      config.StringVariable(pfxB64),
 				"password": config.StringVariable(testfixtures.Password),
 			},
-			Check: checkUploads(env, 1),
+			Check: checkUploads(t, env, 1),
 		}},
 	})
 
