@@ -52,6 +52,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	uploadDuration := fs.Duration("upload-duration", graphemu.DefaultUploadDuration, "how long a PKI upload job stays running")
 	allowRemote := fs.Bool("allow-remote-downloads", false, "let PKI uploads download from non-loopback hosts")
 	deferValidation := fs.Bool("defer-upload-validation", false, "accept every PKI upload with 204 and report bad files as a failed job")
+	applyPKIFlags := pkiFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -81,6 +82,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	emu := graphemu.New(opts)
 	// Options treats 0 as "default"; on the command line 0 means jobs finish at once.
 	emu.SetUploadDuration(*uploadDuration)
+	if err := applyPKIFlags(emu); err != nil {
+		return err
+	}
 
 	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", *listen)
 	if err != nil {

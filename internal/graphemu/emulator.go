@@ -74,6 +74,7 @@ type Emulator struct {
 	latency        time.Duration
 	lag            time.Duration
 	uploadDuration time.Duration
+	pkiSwitches    PKISwitches
 	journal        []JournalEntry
 	certSeq        uint64
 }

@@ -50,6 +50,11 @@ type pki struct {
 	// downloading reserves the PKI while an upload fetches its file outside the lock.
 	downloading bool
 	failNext    *jobOutcome
+	// replicatedAt ends the replica lag of a new PKI (PKISwitches.ReplicaLag); stale, until staleUntil, is what
+	// lagging replicas show after an upload (PKISwitches.StaleReads).
+	replicatedAt time.Time
+	stale        *pkiJSON
+	staleUntil   time.Time
 }
 
 type ca struct {
@@ -200,8 +205,7 @@ func (e *Emulator) listPKIs(c *call) {
 		if now.Before(p.visibleAt) || !match(p.displayName) {
 			continue
 		}
-		e.settle(p, now)
-		items = append(items, p.view())
+		items = append(items, e.readView(p, now))
 	}
 	e.mu.Unlock()
 	c.page(pkiContext, items, top, skip)
@@ -209,13 +213,14 @@ func (e *Emulator) listPKIs(c *call) {
 
 func (e *Emulator) getPKI(c *call, id string) {
 	e.mu.Lock()
-	p := e.visiblePKI(id, e.clk.Now())
+	now := e.clk.Now()
+	p := e.visiblePKI(id, now)
 	if p == nil {
 		e.mu.Unlock()
 		c.pkiNotFound(id)
 		return
 	}
-	v := p.view()
+	v := e.readView(p, now)
 	e.mu.Unlock()
 	v.Context = c.context(pkiContext + "/$entity")
 	c.json(http.StatusOK, v)
@@ -251,7 +256,8 @@ func (e *Emulator) createPKI(c *call) {
 	}
 	e.mu.Lock()
 	now := e.clk.Now()
-	p := e.newPKI(name, now, now.Add(e.lag))
+	p := e.newPKI(name, now, now.Add(max(e.lag, e.pkiSwitches.ReplicaLag)))
+	p.replicatedAt = now.Add(e.pkiSwitches.ReplicaLag)
 	v := p.view()
 	e.mu.Unlock()
 	v.Context = c.context(pkiContext + "/$entity")

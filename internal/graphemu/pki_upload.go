@@ -54,7 +54,7 @@ func (e *Emulator) uploadPKI(c *call, id string) {
 	e.mu.Lock()
 	p := e.writablePKI(id, e.clk.Now())
 	switch {
-	case p == nil:
+	case p == nil || p.replicating(e.clk.Now()):
 		e.mu.Unlock()
 		c.pkiNotFound(id)
 		return
@@ -96,15 +96,10 @@ func (e *Emulator) uploadPKI(c *call, id string) {
 		c.badRequest("%s", problem.msg)
 		return
 	}
-	j := &job{end: now.Add(e.uploadDuration), outcome: jobOutcome{status: StatusSucceeded}}
-	if problem != nil {
-		j.outcome = jobOutcome{status: StatusFailed, details: problem.msg}
-	} else {
-		j.pending = cas
-	}
-	if p.failNext != nil {
-		j.outcome = *p.failNext
-		p.failNext = nil
+	j := e.newUploadJob(p, now, cas, problem)
+	if d := e.pkiSwitches.StaleReads; d > 0 {
+		v := p.view()
+		p.stale, p.staleUntil = &v, now.Add(d)
 	}
 	p.job = j
 	p.status, p.statusDetails = StatusRunning, nil

@@ -2,7 +2,6 @@ package pki
 
 import (
 	"context"
-	"net/http"
 	"strings"
 	"time"
 
@@ -81,29 +80,4 @@ func caListModels(ctx context.Context, l types.List) ([]certificateAuthorityMode
 	}
 	diags := l.ElementsAs(ctx, &out, false)
 	return out, diags
-}
-
-// providerClient extracts the provider data handed to Configure.
-// transient reports whether a failed read is worth trying again: throttling, 5xx, or a lost answer.
-func transient(err error) bool {
-	switch graph.StatusCode(err) {
-	case http.StatusTooManyRequests, http.StatusServiceUnavailable, http.StatusGatewayTimeout,
-		http.StatusBadGateway, http.StatusInternalServerError:
-		return true
-	}
-	return graph.IsOutcomeUnknown(err)
-}
-
-// pkiStatusSource looks at a PKI's job status, bypassing the client's read cache.
-func pkiStatusSource(g *graph.Client, pkiID string) JobStatusSource {
-	return JobStatusFunc(func(ctx context.Context) (JobStatus, error) {
-		p, err := g.GetPKI(ctx, pkiID)
-		if err != nil {
-			if transient(err) {
-				return JobStatus{}, &TransientError{Err: err}
-			}
-			return JobStatus{}, err
-		}
-		return JobStatus{Status: p.Status, StatusDetails: p.StatusDetails}, nil
-	})
 }

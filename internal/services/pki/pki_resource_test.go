@@ -44,7 +44,17 @@ func TestAccPKI_createRenameImportDestroy(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      pkiConfig(env, strings.Repeat("x", 257)),
-				ExpectError: errRe("string length must be between 1 and 256"),
+				ExpectError: errRe("character count must be between 1 and 256"),
+			},
+			{
+				// Characters, not bytes: 200 "é" are 400 bytes and a valid name; blanks are not.
+				Config:      pkiConfig(env, "   "),
+				ExpectError: errRe("must not be empty or only blanks"),
+			},
+			{
+				Config:             pkiConfig(env, strings.Repeat("é", 200)),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
 			},
 			{
 				Config: pkiConfig(env, name),

@@ -166,6 +166,11 @@ func (r *uploadResource) Configure(_ context.Context, req resource.ConfigureRequ
 // authorities: after an import (no URL, nothing recorded) or an interrupted apply (nothing recorded yet).
 func needsWork(ctx context.Context, state uploadModel) bool {
 	recorded, _ := caListModels(ctx, state.CertificateAuthorities)
+	for _, m := range recorded {
+		if m.ID.ValueString() == "" {
+			return true // deleted out of band (see Read): add it again
+		}
+	}
 	return len(recorded) == 0 || state.UploadURL.IsNull()
 }
 
@@ -229,6 +234,7 @@ func (r *uploadResource) Create(ctx context.Context, req resource.CreateRequest,
 	resp.Diagnostics.Append(diags...)
 	if newState != nil {
 		// Also on error: an upload that is still running is kept in state, so the next apply waits for it.
+		resp.Diagnostics.Append(setWrittenAt(ctx, resp.Private, r.client.Clock.Now())...)
 		resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)
 	}
 }
@@ -255,6 +261,7 @@ func (r *uploadResource) Update(ctx context.Context, req resource.UpdateRequest,
 	newState, diags := r.apply(ctx, plan, timeout)
 	resp.Diagnostics.Append(diags...)
 	if newState != nil {
+		resp.Diagnostics.Append(setWrittenAt(ctx, resp.Private, r.client.Clock.Now())...)
 		resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)
 	}
 	// Otherwise the prior state stays, and the next plan tries again.
@@ -265,8 +272,7 @@ func (r *uploadResource) Update(ctx context.Context, req resource.UpdateRequest,
 // it sent was interrupted, nil when nothing should be saved.
 func (r *uploadResource) apply(ctx context.Context, plan uploadModel, timeout time.Duration) (*uploadModel, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	if r.client == nil {
-		diags.AddError("Provider not configured", "The entracert provider was not configured; this is a bug in the provider.")
+	if !configured(r.client, &diags) {
 		return nil, diags
 	}
 	clk := r.client.Clock
@@ -288,10 +294,14 @@ func (r *uploadResource) apply(ctx context.Context, plan uploadModel, timeout ti
 	})
 	plan.ID = types.StringValue(uploadID(pkiID, hash))
 	if err != nil {
-		var sre *StillRunningError
+		var sre *graph.PKIJobTimeoutError
 		if errors.As(err, &sre) && res.Uploaded {
+			details := ""
+			if sre.LastSeen != nil {
+				details = sre.LastSeen.StatusDetails
+			}
 			plan.Status = types.StringValue(graph.PKIStatusRunning)
-			plan.StatusDetails = types.StringValue(sre.Last.StatusDetails)
+			plan.StatusDetails = types.StringValue(details)
 			plan.CertificateAuthorities = types.ListValueMust(certificateAuthorityObjectType, nil)
 			diags.AddAttributeError(path.Root("timeouts"), "The PKI upload job is still running",
 				fmt.Sprintf("%s.\n\nThe upload was accepted and is saved in the state with status \"running\". "+
@@ -314,12 +324,14 @@ func (r *uploadResource) apply(ctx context.Context, plan uploadModel, timeout ti
 func (r *uploadResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state uploadModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || r.client == nil {
+	if resp.Diagnostics.HasError() || !configured(r.client, &resp.Diagnostics) {
 		return
 	}
+	ctx, cancel := context.WithTimeout(ctx, defaultPKIReadTimeout)
+	defer cancel()
 	g := r.client.Graph
 	pkiID := state.PKIID.ValueString()
-	p, err := g.GetPKICached(ctx, pkiID)
+	p, err := readPKIAfterWrite(ctx, r.client, req.Private, pkiID)
 	if graph.IsNotFound(err) {
 		tflog.Warn(ctx, "PKI no longer exists; removing the upload from the state", map[string]any{"pki_id": pkiID})
 		resp.State.RemoveResource(ctx)
@@ -345,23 +357,28 @@ func (r *uploadResource) Read(ctx context.Context, req resource.ReadRequest, res
 			byID[ca.ID] = ca
 			byThumb[strings.ToUpper(ca.Thumbprint)] = ca
 		}
-		refreshed := make([]graph.CertificateAuthority, 0, len(recorded))
+		refreshed := make([]certificateAuthorityModel, 0, len(recorded))
 		for _, m := range recorded {
 			ca, ok := byID[m.ID.ValueString()]
 			if !ok {
 				ca, ok = byThumb[strings.ToUpper(m.Thumbprint.ValueString())]
 			}
 			if !ok {
-				tflog.Warn(ctx, "A recorded certificate authority is no longer in the PKI; the upload will be planned again",
+				// Keep it with an empty id: the next plan shows an in-place update that adds it again.
+				tflog.Warn(ctx, "A recorded certificate authority is no longer in the PKI; the next apply adds it again",
 					map[string]any{"pki_id": pkiID, "thumbprint": m.Thumbprint.ValueString()})
-				resp.State.RemoveResource(ctx)
-				return
+				m.ID = types.StringValue("")
+				refreshed = append(refreshed, m)
+				continue
 			}
-			refreshed = append(refreshed, ca)
+			refreshed = append(refreshed, caModel(ca))
 		}
-		list, d := caListValue(ctx, refreshed)
+		list, d := types.ListValueFrom(ctx, certificateAuthorityObjectType, refreshed)
 		resp.Diagnostics.Append(d...)
 		state.CertificateAuthorities = list
+	}
+	if _, ok := writtenAt(ctx, req.Private); ok {
+		resp.Diagnostics.Append(clearWrittenAt(ctx, resp.Private)...)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
@@ -372,8 +389,7 @@ func (r *uploadResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if r.client == nil {
-		resp.Diagnostics.AddError("Provider not configured", "The entracert provider was not configured; this is a bug in the provider.")
+	if !configured(r.client, &resp.Diagnostics) {
 		return
 	}
 	timeout, diags := state.Timeouts.Delete(ctx, defaultUploadTimeout)
@@ -427,7 +443,7 @@ func addError(diags *diag.Diagnostics, err error) {
 		}
 		return
 	}
-	var sre *StillRunningError
+	var sre *graph.PKIJobTimeoutError
 	if errors.As(err, &sre) {
 		diags.AddError("Stopped waiting for a PKI job", sre.Error()+
 			".\n\nNothing was uploaded. Run terraform apply again; raise timeouts if the PKI's jobs take longer.")
