@@ -17,7 +17,9 @@ const PKIStatusFailed = "failed"
 const PKIVisibleWindow = 2 * time.Minute
 
 // PKIRunning reports whether status is the running state (Graph's strings compared case-insensitively).
-func PKIRunning(status string) bool { return strings.EqualFold(strings.TrimSpace(status), PKIStatusRunning) }
+func PKIRunning(status string) bool {
+	return strings.EqualFold(strings.TrimSpace(status), PKIStatusRunning)
+}
 
 // PKISucceeded reports whether status is the documented success state.
 func PKISucceeded(status string) bool {

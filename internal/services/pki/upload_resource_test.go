@@ -338,7 +338,7 @@ func TestAccPKIUpload_outOfBandDeletionAndDestroy(t *testing.T) {
 					deleteCAByThumbprint(t, env, pki.ID, testfixtures.ContosoRootThumbprint)
 					deleteCAByThumbprint(t, env, pki.ID, testfixtures.ContosoIntermediateThumb)
 				},
-				Config:    config,
+				Config: config,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(uploadAddr, tfjsonpath.New("certificate_authorities"), thumbprintsExact(contosoThumbprints...)),
 				},
