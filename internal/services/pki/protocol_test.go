@@ -22,10 +22,10 @@ import (
 // emulator on a fake clock, each fault counted in the emulator's journal. No test waits for real.
 
 const (
-	protoPKIs     = "/directory/publicKeyInfrastructure/certificateBasedAuthConfigurations"
-	protoUpload   = protoPKIs + "/*/upload"
-	protoCA       = protoPKIs + "/*/certificateAuthorities/*"
-	protoToken = "protocol-test"
+	protoPKIs   = "/directory/publicKeyInfrastructure/certificateBasedAuthConfigurations"
+	protoUpload = protoPKIs + "/*/upload"
+	protoCA     = protoPKIs + "/*/certificateAuthorities/*"
+	protoToken  = "protocol-test"
 )
 
 type protoEnv struct {
