@@ -11,6 +11,7 @@ import (
 	"github.com/entracert/terraform-provider-entracert/internal/clients"
 	"github.com/entracert/terraform-provider-entracert/internal/graph"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -41,7 +42,14 @@ var (
 	_ resource.ResourceWithConfigure   = (*uploadResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*uploadResource)(nil)
 	_ resource.ResourceWithImportState = (*uploadResource)(nil)
+	_ resource.ResourceWithConfigValidators = (*uploadResource)(nil)
 )
+
+func (r *uploadResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{
+		resourcevalidator.ExactlyOneOf(path.MatchRoot("upload_url"), path.MatchRoot("upload_url_wo")),
+	}
+}
 
 // NewUploadResource is entracert_certificate_based_auth_pki_upload.
 func NewUploadResource() resource.Resource { return &uploadResource{} }
@@ -54,6 +62,8 @@ type uploadModel struct {
 	ID                     types.String   `tfsdk:"id"`
 	PKIID                  types.String   `tfsdk:"pki_id"`
 	UploadURL              types.String   `tfsdk:"upload_url"`
+	UploadURLWO            types.String   `tfsdk:"upload_url_wo"`
+	ContentBase64          types.String   `tfsdk:"content_base64"`
 	SHA256FileHash         types.String   `tfsdk:"sha256_file_hash"`
 	Status                 types.String   `tfsdk:"status"`
 	StatusDetails          types.String   `tfsdk:"status_details"`
@@ -82,9 +92,8 @@ func (r *uploadResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 			"leaves whatever the job adds in the PKI.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
-				MarkdownDescription: "`{pki_id}/{SHA-256 of the file, uppercase}`.",
+				MarkdownDescription: "`{pki_id}/{SHA-256 of the file, uppercase}`: the upload is identified by its content.",
 				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"pki_id": schema.StringAttribute{
 				MarkdownDescription: "ID of the PKI (`entracert_certificate_based_auth_pki`) to add the certificate authorities to. Changing it uploads to the new PKI.",
@@ -94,32 +103,36 @@ func (r *uploadResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 			},
 			"upload_url": schema.StringAttribute{
 				MarkdownDescription: "http or https URL of the `.p7b` file (DER or PEM, at most 2 MB, 250 certificates, 8 KB each), " +
-					"reachable by Microsoft Graph. Changing it uploads again, except right after an import, when the URL is adopted in place.",
-				Required:   true,
+					"reachable by Microsoft Graph. Kept in the plan and state: use it for a URL without secrets. Changing only " +
+					"the URL (a moved blob, another host name for the same file) is an in-place update that writes nothing to " +
+					"Graph: the upload is identified by its content (`sha256_file_hash`). Exactly one of `upload_url` and `upload_url_wo`.",
+				Optional:   true,
 				Validators: []validator.String{uploadURLValidator{}},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIf(
-					func(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
-						// After an import the URL is unknown to the state: adopt the configured one in place.
-						resp.RequiresReplace = !req.StateValue.IsNull()
-					},
-					"Replaces the resource when the URL changes, except when the state has no URL (after an import).",
-					"Replaces the resource when the URL changes, except when the state has no URL (after an import).",
-				)},
+			},
+			"upload_url_wo": schema.StringAttribute{
+				MarkdownDescription: "Write-only form of `upload_url` (Terraform 1.11 or later): never stored in the plan or state. " +
+					"Use it for a URL that carries a secret, such as an Azure Storage SAS token in its query. Rotating the token " +
+					"needs no change here beyond the value; the file is identified by `sha256_file_hash`.",
+				Optional:   true,
+				WriteOnly:  true,
+				Sensitive:  true,
+				Validators: []validator.String{uploadURLValidator{}},
+			},
+			"content_base64": schema.StringAttribute{
+				MarkdownDescription: "Optional: the file's bytes in base64, e.g. `filebase64(\"contoso.p7b\")`. When set, the provider " +
+					"checks it against `sha256_file_hash` and reads its certificate authorities from it without downloading " +
+					"the URL (for runners without internet access). Graph still downloads the URL when it uploads.",
+				Optional: true,
 			},
 			"sha256_file_hash": schema.StringAttribute{
 				MarkdownDescription: "SHA-256 of the file at `upload_url`, 64 hex characters in either case, e.g. `filesha256(\"contoso.p7b\")` " +
-					"or PowerShell's `Get-FileHash`. Changing it (other than its case) uploads again.",
+					"or PowerShell's `Get-FileHash`. Changing it (to rotate the bundle) is an in-place update: the apply adds " +
+					"the certificate authorities of the new file that the PKI lacks (uploading the file when it holds none of " +
+					"them, else adding them one by one), then deletes those that left the file; the ones both files hold are " +
+					"never touched.",
 				Required: true,
 				Validators: []validator.String{stringvalidator.RegexMatches(sha256Pattern,
 					"must be the file's SHA-256 as 64 hexadecimal characters, e.g. filesha256(\"contoso.p7b\")")},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIf(
-					func(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
-						resp.RequiresReplace = req.PlanValue.IsUnknown() ||
-							!strings.EqualFold(req.PlanValue.ValueString(), req.StateValue.ValueString())
-					},
-					"Replaces the resource when the hash changes other than in case.",
-					"Replaces the resource when the hash changes other than in case.",
-				)},
 			},
 			"status": schema.StringAttribute{
 				MarkdownDescription: "Status of the PKI's job as last seen: `succeeded` after the upload, `running` while a job runs " +
@@ -133,8 +146,9 @@ func (r *uploadResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"certificate_authorities": schema.ListNestedAttribute{
-				MarkdownDescription: "The certificate authorities of the file, as the PKI holds them, in file order. If one is " +
-					"deleted outside Terraform, the next plan shows the upload to be made again.",
+				MarkdownDescription: "The certificate authorities of the file, as the PKI holds them, in file order. The plan " +
+					"already shows their thumbprints (read from the verified file). If one is deleted outside Terraform, the " +
+					"next plan shows an in-place update that adds it again.",
 				Computed:      true,
 				PlanModifiers: []planmodifier.List{listplanmodifier.UseStateForUnknown()},
 				NestedObject:  schema.NestedAttributeObject{Attributes: caResourceAttributes()},
@@ -171,155 +185,10 @@ func needsWork(ctx context.Context, state uploadModel) bool {
 			return true // deleted out of band (see Read): add it again
 		}
 	}
-	return len(recorded) == 0 || state.UploadURL.IsNull()
-}
-
-func (r *uploadResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() {
-		return // destroy
-	}
-	var plan uploadModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	creating := req.State.Raw.IsNull()
-	work := creating
-	if !creating {
-		var state uploadModel
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-		replacing := !plan.PKIID.Equal(state.PKIID) ||
-			(!state.UploadURL.IsNull() && !plan.UploadURL.Equal(state.UploadURL)) ||
-			plan.SHA256FileHash.IsUnknown() || !strings.EqualFold(plan.SHA256FileHash.ValueString(), state.SHA256FileHash.ValueString())
-		if replacing {
-			return // Terraform plans the new object as a create, which checks the file then
-		}
-		if needsWork(ctx, state) {
-			work = true
-			plan.Status = types.StringUnknown()
-			plan.StatusDetails = types.StringUnknown()
-			plan.CertificateAuthorities = types.ListUnknown(certificateAuthorityObjectType)
-		}
-	}
-	if known(plan.PKIID) && known(plan.SHA256FileHash) && sha256Pattern.MatchString(plan.SHA256FileHash.ValueString()) {
-		plan.ID = types.StringValue(uploadID(plan.PKIID.ValueString(), plan.SHA256FileHash.ValueString()))
-	}
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
-
-	// Check the file now, so a mistake shows in the plan and nothing is written to Graph.
-	if work && known(plan.UploadURL) && known(plan.SHA256FileHash) && sha256Pattern.MatchString(plan.SHA256FileHash.ValueString()) {
-		if _, err := fetchBundle(ctx, plan.UploadURL.ValueString(), plan.SHA256FileHash.ValueString()); err != nil {
-			addError(&resp.Diagnostics, err)
-		}
-	}
+	return len(recorded) == 0
 }
 
 func known(v types.String) bool { return !v.IsNull() && !v.IsUnknown() }
-
-func (r *uploadResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan uploadModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, diags := plan.Timeouts.Create(ctx, defaultUploadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	newState, diags := r.apply(ctx, plan, timeout)
-	resp.Diagnostics.Append(diags...)
-	if newState != nil {
-		// Also on error: an upload that is still running is kept in state, so the next apply waits for it.
-		resp.Diagnostics.Append(setWrittenAt(ctx, resp.Private, r.client.Clock.Now())...)
-		resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)
-	}
-}
-
-func (r *uploadResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state uploadModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if !needsWork(ctx, state) {
-		// Only the hash's case or the timeouts changed: nothing to do in Graph.
-		plan.ID = types.StringValue(uploadID(plan.PKIID.ValueString(), plan.SHA256FileHash.ValueString()))
-		plan.Status, plan.StatusDetails, plan.CertificateAuthorities = state.Status, state.StatusDetails, state.CertificateAuthorities
-		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-		return
-	}
-	timeout, diags := plan.Timeouts.Update(ctx, defaultUploadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	newState, diags := r.apply(ctx, plan, timeout)
-	resp.Diagnostics.Append(diags...)
-	if newState != nil {
-		resp.Diagnostics.Append(setWrittenAt(ctx, resp.Private, r.client.Clock.Now())...)
-		resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)
-	}
-	// Otherwise the prior state stays, and the next plan tries again.
-}
-
-// apply checks the file, makes sure its certificate authorities are in the PKI (uploading when none are)
-// and returns the state to save: complete on success, with status "running" when the wait for an upload
-// it sent was interrupted, nil when nothing should be saved.
-func (r *uploadResource) apply(ctx context.Context, plan uploadModel, timeout time.Duration) (*uploadModel, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	if !configured(r.client, &diags) {
-		return nil, diags
-	}
-	clk := r.client.Clock
-	deadline := clk.Now().Add(timeout)
-	ctx, cancel := context.WithTimeout(ctx, timeout+timeoutGrace)
-	defer cancel()
-
-	pkiID, hash := plan.PKIID.ValueString(), strings.ToUpper(plan.SHA256FileHash.ValueString())
-	ctx = tflog.SetField(ctx, "pki_id", pkiID)
-
-	// The file may have changed since the plan: check it again before writing anything.
-	b, err := fetchBundle(ctx, plan.UploadURL.ValueString(), hash)
-	if err != nil {
-		addError(&diags, err)
-		return nil, diags
-	}
-	res, err := r.ensure(ctx, ensureArgs{
-		PKIID: pkiID, UploadURL: plan.UploadURL.ValueString(), SHA256: hash, Expected: b.CAs, Deadline: deadline,
-	})
-	plan.ID = types.StringValue(uploadID(pkiID, hash))
-	if err != nil {
-		var sre *graph.PKIJobTimeoutError
-		if errors.As(err, &sre) && res.Uploaded {
-			details := ""
-			if sre.LastSeen != nil {
-				details = sre.LastSeen.StatusDetails
-			}
-			plan.Status = types.StringValue(graph.PKIStatusRunning)
-			plan.StatusDetails = types.StringValue(details)
-			plan.CertificateAuthorities = types.ListValueMust(certificateAuthorityObjectType, nil)
-			diags.AddAttributeError(path.Root("timeouts"), "The PKI upload job is still running",
-				fmt.Sprintf("%s.\n\nThe upload was accepted and is saved in the state with status \"running\". "+
-					"Run terraform apply again: it waits for this job instead of uploading again (if the resource is shown "+
-					"as tainted, the replacement waits for the job and adopts its certificate authorities without a second upload). "+
-					"A job can take up to 30 minutes; raise timeouts.create if it needs longer.", sre.Error()))
-			return &plan, diags
-		}
-		addError(&diags, err)
-		return nil, diags
-	}
-	plan.Status = types.StringValue(res.Status)
-	plan.StatusDetails = types.StringValue(res.StatusDetails)
-	list, d := caListValue(ctx, res.CAs)
-	diags.Append(d...)
-	plan.CertificateAuthorities = list
-	return &plan, diags
-}
 
 func (r *uploadResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state uploadModel
@@ -404,7 +273,19 @@ func (r *uploadResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	defer cancel()
 	pkiID := state.PKIID.ValueString()
 	ctx = tflog.SetField(ctx, "pki_id", pkiID)
-	if err := r.deleteCertificateAuthorities(ctx, pkiID, recorded, deadline); err != nil {
+	// Never delete a CA that an object created or updated in this run declares (create_before_destroy: the new
+	// object adopted the deposed one's CAs).
+	claims := claimsOf(r.client)
+	var doomed []certificateAuthorityModel
+	for _, m := range recorded {
+		if claims.claimed(pkiID, m.Thumbprint.ValueString()) {
+			tflog.Info(ctx, "Keeping a certificate authority that another upload object of this run declares",
+				map[string]any{"thumbprint": m.Thumbprint.ValueString()})
+			continue
+		}
+		doomed = append(doomed, m)
+	}
+	if err := r.deleteCertificateAuthorities(ctx, pkiID, doomed, deadline); err != nil {
 		resp.Diagnostics.AddError("Cannot delete the uploaded certificate authorities",
 			fmt.Sprintf("%v\n\nRun terraform destroy again once the cause is fixed; certificate authorities already deleted are skipped.", err))
 	}
@@ -423,7 +304,9 @@ func (r *uploadResource) ImportState(ctx context.Context, req resource.ImportSta
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("pki_id"), pkiID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("sha256_file_hash"), hash)...)
 	// upload_url stays null and nothing is recorded: the next plan adopts the configured URL in place,
-	// downloading the file to learn which certificate authorities are this upload's.
+	// downloading the file to learn which certificate authorities are this upload's, and refuses when they are
+	// not all in the PKI (the private mark).
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, []byte(`{"imported":true}`))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("certificate_authorities"),
 		types.ListValueMust(certificateAuthorityObjectType, nil))...)
 }

@@ -67,7 +67,12 @@ resource "entracert_certificate_based_auth_pki_upload" "test" {
 						Config: config,
 						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 							plancheck.ExpectResourceAction(uploadAddr, plancheck.ResourceActionCreate),
-							plancheck.ExpectUnknownValue(uploadAddr, tfjsonpath.New("certificate_authorities")),
+							// The plan shows what will be trusted: the verified file's thumbprints, before any Graph write.
+							plancheck.ExpectKnownValue(uploadAddr, tfjsonpath.New("certificate_authorities").AtSliceIndex(0).AtMapKey("thumbprint"),
+								knownvalue.StringExact(testfixtures.ContosoRootThumbprint)),
+							plancheck.ExpectKnownValue(uploadAddr, tfjsonpath.New("certificate_authorities").AtSliceIndex(1).AtMapKey("thumbprint"),
+								knownvalue.StringExact(testfixtures.ContosoIntermediateThumb)),
+							plancheck.ExpectUnknownValue(uploadAddr, tfjsonpath.New("certificate_authorities").AtSliceIndex(0).AtMapKey("id")),
 						}},
 						ConfigStateChecks: []statecheck.StateCheck{
 							statecheck.ExpectKnownValue(uploadAddr, tfjsonpath.New("status"), knownvalue.StringExact("succeeded")),
