@@ -39,9 +39,9 @@ const (
 var sha256Pattern = regexp.MustCompile(`^[0-9A-Fa-f]{64}$`)
 
 var (
-	_ resource.ResourceWithConfigure   = (*uploadResource)(nil)
-	_ resource.ResourceWithModifyPlan  = (*uploadResource)(nil)
-	_ resource.ResourceWithImportState = (*uploadResource)(nil)
+	_ resource.ResourceWithConfigure        = (*uploadResource)(nil)
+	_ resource.ResourceWithModifyPlan       = (*uploadResource)(nil)
+	_ resource.ResourceWithImportState      = (*uploadResource)(nil)
 	_ resource.ResourceWithConfigValidators = (*uploadResource)(nil)
 )
 
