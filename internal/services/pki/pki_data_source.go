@@ -45,6 +45,7 @@ func (d *pkiDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, re
 	for name, desc := range certificateAuthorityDescriptions {
 		caAttrs[name] = schema.StringAttribute{MarkdownDescription: desc, Computed: true}
 	}
+	caAttrs["is_issuer_hint_enabled"] = schema.BoolAttribute{MarkdownDescription: isIssuerHintDescription, Computed: true}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads an Entra certificate-based-authentication PKI and its trusted certificate authorities, by `id` or by `display_name`.",
 		Attributes: map[string]schema.Attribute{

@@ -90,7 +90,7 @@ resource "entracert_certificate_based_auth_pki_upload" "test" {
 		Steps: []resource.TestStep{
 			{
 				Config: cfg, ConfigVariables: vars,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{planClean{secret}}},
+				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{planClean{secret}}},
 				ConfigStateChecks: []statecheck.StateCheck{stateClean{secret}},
 				Check:             resource.ComposeTestCheckFunc(checkUploads(env, 1), rawFilesClean),
 			},

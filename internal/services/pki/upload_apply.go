@@ -45,7 +45,7 @@ func (r *uploadResource) Update(ctx context.Context, req resource.UpdateRequest,
 		return
 	}
 	hashChanged := !strings.EqualFold(plan.SHA256FileHash.ValueString(), state.SHA256FileHash.ValueString())
-	if !hashChanged && !needsWork(ctx, state) {
+	if !hashChanged && !needsWork(ctx, state) && plan.CASettings.Equal(state.CASettings) {
 		// Only the URL, the hash's case, content_base64 or the timeouts changed: nothing to do in Graph.
 		plan.ID = types.StringValue(uploadID(plan.PKIID.ValueString(), plan.SHA256FileHash.ValueString()))
 		plan.Status, plan.StatusDetails, plan.CertificateAuthorities = state.Status, state.StatusDetails, state.CertificateAuthorities
@@ -145,9 +145,15 @@ func (r *uploadResource) apply(ctx context.Context, plan, config uploadModel, pr
 			}
 		}
 	}
+	cas, err := r.applySettings(ctx, pkiID, res.CAs, plan.CASettings)
+	if err != nil {
+		diags.AddAttributeError(path.Root("certificate_authority_settings"), "Cannot apply the certificate authorities' settings",
+			fmt.Sprintf("The file's certificate authorities are in PKI %s, but: %v\n\nApply again once the cause is fixed.", pkiID, err))
+		return nil, diags
+	}
 	plan.Status = types.StringValue(res.Status)
 	plan.StatusDetails = types.StringValue(res.StatusDetails)
-	list, d := caListValue(ctx, res.CAs)
+	list, d := caListValue(ctx, cas)
 	diags.Append(d...)
 	plan.CertificateAuthorities = list
 	return &plan, diags

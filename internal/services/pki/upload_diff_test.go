@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/entracert/terraform-provider-entracert/internal/acctest"
+	"github.com/entracert/terraform-provider-entracert/internal/graph"
 	"github.com/entracert/terraform-provider-entracert/internal/graphemu"
 	"github.com/entracert/terraform-provider-entracert/internal/pkcs"
 	pkisvc "github.com/entracert/terraform-provider-entracert/internal/services/pki"
@@ -260,4 +261,91 @@ func TestAccPKIUpload_importOfMissingCAsFails(t *testing.T) {
 	if n := uploadCount(env); n != 0 {
 		t.Errorf("%d uploads after importing a missing upload, want none", n)
 	}
+}
+
+// Per-CA settings: applied once the CAs exist, a change out of band shows as an update back and the apply
+// restores it; a key that is not a CA of the file and a non-http CRL URL fail the plan.
+func TestAccPKIUpload_certificateAuthoritySettings(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, graphemu.Options{UploadDuration: time.Second})
+	env.RequireEmulator(t)
+	pki := env.CreatePKI(t, "acctest settings")
+	url := env.ServeFile(t, "contoso.p7b", pkisvc.Fixture(t, "contoso-pki.p7b"))
+	const crl = "http://crl.contoso.example/root.crl"
+	settings := func(key, crlURL string) string {
+		return fmt.Sprintf(`  certificate_authority_settings = {
+    %q = {
+      certificate_revocation_list_url = %q
+      is_issuer_hint_enabled          = true
+    }
+  }
+`, key, crlURL)
+	}
+	config := uploadConfig(env, pki.ID, url, testfixtures.ContosoSHA256, settings(testfixtures.ContosoRootThumbprint, crl))
+	rootInGraph := func(t *testing.T) (string, bool) {
+		cas, err := env.Graph.ListCertificateAuthorities(ctxMinute(t), pki.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ca := range cas {
+			if ca.Thumbprint == testfixtures.ContosoRootThumbprint {
+				return ca.CertificateRevocationListURL, ca.IsIssuerHintEnabled
+			}
+		}
+		t.Fatal("the root CA is not in the PKI")
+		return "", false
+	}
+	root := tfjsonpath.New("certificate_authorities").AtSliceIndex(0)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      uploadConfig(env, pki.ID, url, testfixtures.ContosoSHA256, settings("ABCDEF", crl)),
+				ExpectError: errRe("certificate_authority_settings names a CA that is not in the file"),
+			},
+			{
+				Config:      uploadConfig(env, pki.ID, url, testfixtures.ContosoSHA256, settings(testfixtures.ContosoRootThumbprint, "https://crl.contoso.example/root.crl")),
+				ExpectError: errRe("The CRL URL is not an http URL"),
+			},
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(uploadAddr, root.AtMapKey("certificate_revocation_list_url"), knownvalue.StringExact(crl)),
+					statecheck.ExpectKnownValue(uploadAddr, root.AtMapKey("is_issuer_hint_enabled"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(uploadAddr, tfjsonpath.New("certificate_authorities").AtSliceIndex(1).AtMapKey("is_issuer_hint_enabled"), knownvalue.Bool(false)),
+				},
+				Check: func(*terraform.State) error {
+					if got, hint := rootInGraph(t); got != crl || !hint {
+						return fmt.Errorf("Graph holds CRL %q and hint %v for the root, want %q and true", got, hint, crl)
+					}
+					return nil
+				},
+			},
+			{
+				PreConfig: func() {
+					off, other := false, "http://elsewhere.example/x.crl"
+					cas, _ := env.Graph.ListCertificateAuthorities(ctxMinute(t), pki.ID)
+					for _, ca := range cas {
+						if ca.Thumbprint == testfixtures.ContosoRootThumbprint {
+							if _, err := env.Graph.UpdateCertificateAuthority(ctxMinute(t), pki.ID, ca.ID, graph.CertificateAuthoritySettings{
+								CertificateRevocationListURL: &other, IsIssuerHintEnabled: &off,
+							}); err != nil {
+								t.Fatal(err)
+							}
+						}
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(uploadAddr, plancheck.ResourceActionUpdate),
+				}},
+				Check: func(*terraform.State) error {
+					if got, hint := rootInGraph(t); got != crl || !hint {
+						return fmt.Errorf("after the apply Graph holds CRL %q and hint %v, want them restored", got, hint)
+					}
+					return checkUploads(env, 1)(nil)
+				},
+			},
+		},
+	})
 }

@@ -92,7 +92,8 @@ func plannedCAs(ctx context.Context, cas []pkcs.CertificateAuthority, recorded [
 			ID: types.StringUnknown(), Thumbprint: types.StringValue(strings.ToUpper(ca.Thumbprint)),
 			CertificateAuthorityType: types.StringUnknown(), DisplayName: types.StringUnknown(), Issuer: types.StringUnknown(),
 			IssuerSubjectKeyIdentifier: types.StringUnknown(), ExpirationDateTime: types.StringUnknown(),
-			CertificateRevocationListURL: types.StringUnknown(),
+			CertificateRevocationListURL: types.StringUnknown(), DeltaCRLURL: types.StringUnknown(),
+			IsIssuerHintEnabled: types.BoolUnknown(),
 		}
 		if id, ok := idByThumb[strings.ToUpper(ca.Thumbprint)]; ok {
 			m.ID = id
@@ -141,7 +142,7 @@ func (r *uploadResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		}
 		recorded, _ = caListModels(ctx, state.CertificateAuthorities)
 		hashChanged := plan.SHA256FileHash.IsUnknown() || !strings.EqualFold(plan.SHA256FileHash.ValueString(), state.SHA256FileHash.ValueString())
-		work = hashChanged || needsWork(ctx, state)
+		work = hashChanged || needsWork(ctx, state) || !plan.CASettings.Equal(state.CASettings)
 		urlChanged := !plan.UploadURL.Equal(state.UploadURL) || !plan.ContentBase64.Equal(state.ContentBase64)
 		check = work || urlChanged
 		if b, _ := req.Private.GetKey(ctx, privateImported); len(b) > 0 {
@@ -169,6 +170,7 @@ func (r *uploadResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 			if r.client != nil {
 				resp.Diagnostics.Append(bundleWarnings(b.CAs, r.client.Clock.Now())...)
 			}
+			resp.Diagnostics.Append(checkSettings(ctx, plan.CASettings, b.CAs)...)
 			if work {
 				list, d := plannedCAs(ctx, b.CAs, recorded)
 				resp.Diagnostics.Append(d...)

@@ -68,6 +68,7 @@ type uploadModel struct {
 	Status                 types.String   `tfsdk:"status"`
 	StatusDetails          types.String   `tfsdk:"status_details"`
 	CertificateAuthorities types.List     `tfsdk:"certificate_authorities"`
+	CASettings             types.Map      `tfsdk:"certificate_authority_settings"`
 	Timeouts               timeouts.Value `tfsdk:"timeouts"`
 }
 
@@ -145,6 +146,7 @@ func (r *uploadResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 				Computed:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
+			"certificate_authority_settings": caSettingsAttribute(),
 			"certificate_authorities": schema.ListNestedAttribute{
 				MarkdownDescription: "The certificate authorities of the file, as the PKI holds them, in file order. The plan " +
 					"already shows their thumbprints (read from the verified file). If one is deleted outside Terraform, the " +
@@ -169,6 +171,7 @@ func caResourceAttributes() map[string]schema.Attribute {
 	for name, desc := range certificateAuthorityDescriptions {
 		attrs[name] = schema.StringAttribute{MarkdownDescription: desc, Computed: true}
 	}
+	attrs["is_issuer_hint_enabled"] = schema.BoolAttribute{MarkdownDescription: isIssuerHintDescription, Computed: true}
 	return attrs
 }
 
@@ -245,6 +248,9 @@ func (r *uploadResource) Read(ctx context.Context, req resource.ReadRequest, res
 		list, d := types.ListValueFrom(ctx, certificateAuthorityObjectType, refreshed)
 		resp.Diagnostics.Append(d...)
 		state.CertificateAuthorities = list
+		settings, d := refreshSettings(ctx, state.CASettings, cas)
+		resp.Diagnostics.Append(d...)
+		state.CASettings = settings
 	}
 	if _, ok := writtenAt(ctx, req.Private); ok {
 		resp.Diagnostics.Append(clearWrittenAt(ctx, resp.Private)...)
