@@ -67,14 +67,3 @@ func (r *claimRegistry) claimed(pkiID, thumbprint string) bool {
 	_, ok := r.owners[claimKey(pkiID, thumbprint)]
 	return ok
 }
-
-// release forgets owner's claims on the given CAs (the object no longer declares them).
-func (r *claimRegistry) release(pkiID, owner string, thumbprints []string) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	for _, t := range thumbprints {
-		if r.owners[claimKey(pkiID, t)] == owner {
-			delete(r.owners, claimKey(pkiID, t))
-		}
-	}
-}
