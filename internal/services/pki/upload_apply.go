@@ -32,6 +32,7 @@ func (r *uploadResource) Create(ctx context.Context, req resource.CreateRequest,
 	if newState != nil {
 		// Also on error: an upload that is still running is kept in state, so the next apply waits for it.
 		resp.Diagnostics.Append(setWrittenAt(ctx, resp.Private, r.client.Clock.Now())...)
+		resp.Diagnostics.Append(setUploadIdentity(ctx, resp.Identity, newState.PKIID.ValueString(), newState.SHA256FileHash.ValueString())...)
 		resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)
 	}
 }
@@ -49,6 +50,7 @@ func (r *uploadResource) Update(ctx context.Context, req resource.UpdateRequest,
 		// Only the URL, the hash's case, content_base64 or the timeouts changed: nothing to do in Graph.
 		plan.ID = types.StringValue(uploadID(plan.PKIID.ValueString(), plan.SHA256FileHash.ValueString()))
 		plan.Status, plan.StatusDetails, plan.CertificateAuthorities = state.Status, state.StatusDetails, state.CertificateAuthorities
+		resp.Diagnostics.Append(setUploadIdentity(ctx, resp.Identity, plan.PKIID.ValueString(), plan.SHA256FileHash.ValueString())...)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 		return
 	}
@@ -62,6 +64,7 @@ func (r *uploadResource) Update(ctx context.Context, req resource.UpdateRequest,
 	if newState != nil {
 		resp.Diagnostics.Append(setWrittenAt(ctx, resp.Private, r.client.Clock.Now())...)
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, nil)...)
+		resp.Diagnostics.Append(setUploadIdentity(ctx, resp.Identity, newState.PKIID.ValueString(), newState.SHA256FileHash.ValueString())...)
 		resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)
 	}
 	// Otherwise the prior state stays, and the next plan tries again.

@@ -255,6 +255,7 @@ func (r *uploadResource) Read(ctx context.Context, req resource.ReadRequest, res
 	if _, ok := writtenAt(ctx, req.Private); ok {
 		resp.Diagnostics.Append(clearWrittenAt(ctx, resp.Private)...)
 	}
+	resp.Diagnostics.Append(setUploadIdentity(ctx, resp.Identity, pkiID, state.SHA256FileHash.ValueString())...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -298,14 +299,22 @@ func (r *uploadResource) Delete(ctx context.Context, req resource.DeleteRequest,
 }
 
 func (r *uploadResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	i := strings.LastIndex(req.ID, "/")
-	if i <= 0 || !sha256Pattern.MatchString(req.ID[i+1:]) {
+	importID := req.ID
+	if pkiID, hash, diags := importIdentity(ctx, req); diags.HasError() {
+		resp.Diagnostics.Append(diags...)
+		return
+	} else if pkiID != "" || hash != "" {
+		importID = pkiID + "/" + hash
+	}
+	i := strings.LastIndex(importID, "/")
+	if i <= 0 || !sha256Pattern.MatchString(importID[i+1:]) {
 		resp.Diagnostics.AddError("Invalid import ID",
 			fmt.Sprintf("%q is not {pki_id}/{sha256_file_hash}. Use the PKI's ID and the file's SHA-256 (64 hex characters), "+
-				"e.g. 0d7a1cbe-3d34-4ab4-9a3a-6c4e1b2a7f10/14FF50E98B7263ECE04A094FF75E5DD3B9A051AD8AB801E8740E3D027E8480FA.", req.ID))
+				"e.g. 0d7a1cbe-3d34-4ab4-9a3a-6c4e1b2a7f10/14FF50E98B7263ECE04A094FF75E5DD3B9A051AD8AB801E8740E3D027E8480FA.", importID))
 		return
 	}
-	pkiID, hash := req.ID[:i], req.ID[i+1:]
+	pkiID, hash := importID[:i], importID[i+1:]
+	resp.Diagnostics.Append(setUploadIdentity(ctx, resp.Identity, pkiID, hash)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), uploadID(pkiID, hash))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("pki_id"), pkiID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("sha256_file_hash"), hash)...)
