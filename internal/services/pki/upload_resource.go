@@ -82,15 +82,18 @@ func (r *uploadResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Uploads a PKCS#7 bundle (`.p7b`) of trusted certificate authorities into an Entra " +
 			"certificate-based-authentication PKI (`certificateBasedAuthPki`) and records the certificate authorities it added.\n\n" +
-			"Microsoft Graph downloads the file itself from `upload_url`, so the URL must be reachable from the internet. " +
-			"Before asking Graph to, the provider downloads the file too, checks it against `sha256_file_hash` and reads its " +
-			"certificates, so a wrong hash, an unreachable URL or a file that is not a usable `.p7b` is reported at plan time " +
-			"and nothing is written. The upload is an asynchronous job of up to 30 minutes; the provider waits for it " +
-			"(see `timeouts`). If every certificate authority of the file is already in the PKI, they are adopted without an upload.\n\n" +
-			"Destroying this resource deletes the certificate authorities it recorded from the PKI. If an apply is interrupted " +
-			"(or times out) while the job runs, the upload stays in the state with `status = \"running\"` and the next apply " +
-			"waits for that job and adopts its certificate authorities instead of uploading again; destroying it before then " +
-			"leaves whatever the job adds in the PKI.",
+			"Microsoft Graph downloads the file itself from the URL, so the URL must be reachable from the internet. " +
+			"Before asking Graph to, the provider reads the file too (from `content_base64`, or by downloading it), checks it " +
+			"against `sha256_file_hash` and reads its certificates, so a wrong hash, an unreachable URL or a file that is not " +
+			"a usable `.p7b` is reported at plan time, nothing is written, and the plan lists the thumbprints to be trusted.\n\n" +
+			"The upload is identified by its content, `{pki_id}/{sha256}`: changing only the URL writes nothing, and a new " +
+			"hash is an in-place diff (the CAs the PKI lacks are added, those that left the file deleted, the others never " +
+			"touched). CAs already in the PKI are adopted; missing ones are added one by one when some are there. The upload " +
+			"job is asynchronous (up to 30 minutes); the provider waits for it (see `timeouts`). If an apply is interrupted " +
+			"while the job runs, the upload stays in the state with `status = \"running\"` and the next apply waits for that " +
+			"job instead of uploading again.\n\n" +
+			"Destroying this resource deletes the certificate authorities it recorded from the PKI, except those another " +
+			"upload object of the same run declares (`create_before_destroy`).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`{pki_id}/{SHA-256 of the file, uppercase}`: the upload is identified by its content.",
