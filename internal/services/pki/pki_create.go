@@ -40,7 +40,7 @@ func createPKIOnce(ctx context.Context, c *clients.Client, name string, deadline
 				return len(found) > 0, nil
 			})
 		if werr != nil && !graph.IsWaitTimeout(werr) {
-			return nil, fmt.Errorf("looking for PKI %q after its create answer was lost (%v): %w", name, err, werr)
+			return nil, fmt.Errorf("looking for PKI %q after its create answer was lost (%s): %w", name, err.Error(), werr)
 		}
 		switch len(matches) {
 		case 0:

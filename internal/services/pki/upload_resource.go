@@ -32,8 +32,6 @@ const (
 	// maxUploadAttempts bounds how often one apply sends the upload (only ever again when none of its
 	// certificate authorities reached the PKI).
 	maxUploadAttempts = 5
-	// caVisibleWait is how long CAs of a succeeded job may take to show up in the list.
-	caVisibleWait = 30 * time.Second
 )
 
 var sha256Pattern = regexp.MustCompile(`^[0-9A-Fa-f]{64}$`)
