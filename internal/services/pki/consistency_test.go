@@ -278,3 +278,34 @@ func statuses(es []graphemu.JournalEntry) []int {
 	}
 	return out
 }
+
+// A read that answers 404 right after this provider created the PKI (replica lag) waits instead of dropping the
+// PKI from state: the refresh after the apply keeps it and the next plan is empty (no second PKI).
+func TestAccPKIConsistency_readRightAfterCreateKeepsThePKI(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, graphemu.Options{UploadDuration: time.Second})
+	env.RequireEmulator(t)
+	env.Emulator.SetPKISwitches(graphemu.PKISwitches{ReplicaLag: time.Minute})
+	name := randomName("acctest read lag")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: pkiConfig(env, name),
+			Check: func(*terraform.State) error {
+				if n := env.Emulator.Count("POST", pkiCollectionPath); n != 1 {
+					return fmt.Errorf("%d PKI creates, want 1", n)
+				}
+				return nil
+			},
+		}},
+	})
+	var notFound int
+	for _, e := range env.Emulator.Journal() {
+		if e.Method == "GET" && pathMatch(pkiCollectionPath+"/*", e.Path) && e.Status == 404 {
+			notFound++
+		}
+	}
+	if notFound == 0 {
+		t.Error("no read of the PKI answered 404: the test does not test Read under replica lag")
+	}
+}
