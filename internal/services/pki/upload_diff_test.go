@@ -349,3 +349,48 @@ func TestAccPKIUpload_certificateAuthoritySettings(t *testing.T) {
 		},
 	})
 }
+
+// The ownership sequences in one walk, create_before_destroy throughout: an import, a URL change, a hash change
+// that gains a CA, a replacement (taint). The journal shows no CA deletion at any point, and the PKI holds every
+// declared CA at the end of each step. (Interrupted jobs: TestAccPKIConsistency_progressiveJobInterruptedThenResumed
+// and TestAccPKIUpload_interruptedApplyResumesWithoutUploadingAgain.)
+func TestAccPKIUpload_ownershipSequencesNeverEmptyTheStore(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, graphemu.Options{UploadDuration: time.Minute})
+	env.RequireEmulator(t)
+	pki := env.CreatePKI(t, "acctest ownership")
+	root, inter := pkisvc.PEMDER(t, "root-ca.pem"), pkisvc.PEMDER(t, "intermediate-ca.pem")
+	extra, _ := testfixtures.NewCA(t, "acctest ownership extra", time.Now().Add(-time.Hour), 0)
+	extraFacts, err := pkcs.ParseCertificate(extra)
+	if err != nil {
+		t.Fatal(err)
+	}
+	two, three := testfixtures.Bundle(t, root, inter), testfixtures.Bundle(t, root, inter, extra)
+	urlA, urlB, url3 := env.ServeFile(t, "a.p7b", two), env.ServeFile(t, "b.p7b", two), env.ServeFile(t, "three.p7b", three)
+	hash2, hash3 := pkcs.SHA256Hex(two), pkcs.SHA256Hex(three)
+	// The out-of-band upload that the first step imports.
+	if err := env.Graph.UploadPKI(ctxMinute(t), pki.ID, urlA, hash2); err != nil {
+		t.Fatal(err)
+	}
+	waitPKIIdle(t, env, pki.ID)
+	all := append(append([]string(nil), contosoThumbprints...), extraFacts.Thumbprint)
+	declared := func(ths ...string) func(*terraform.State) error { return neverLacked(t, env, pki.ID, 0, ths...) }
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: uploadConfig(env, pki.ID, urlA, hash2, cbd), ResourceName: uploadAddr,
+				ImportState: true, ImportStateId: pki.ID + "/" + hash2, ImportStatePersist: true,
+				ImportStateCheck: func([]*terraform.InstanceState) error { return nil },
+			},
+			{Config: uploadConfig(env, pki.ID, urlA, hash2, cbd), Check: declared(contosoThumbprints...)},
+			{Config: uploadConfig(env, pki.ID, urlB, hash2, cbd), Check: declared(contosoThumbprints...)},
+			// The third CA is added one by one (the other two are present); nothing is deleted.
+			{Config: uploadConfig(env, pki.ID, url3, hash3, cbd), Check: declared(all...)},
+			{Config: uploadConfig(env, pki.ID, url3, hash3, cbd), Taint: []string{uploadAddr}, Check: declared(all...)},
+		},
+	})
+	if n := uploadCount(env); n != 1 {
+		t.Errorf("%d uploads, want only the out-of-band one", n)
+	}
+}
