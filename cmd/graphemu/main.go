@@ -54,6 +54,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	allowRemote := fs.Bool("allow-remote-downloads", false, "let PKI uploads download from non-loopback hosts")
 	deferValidation := fs.Bool("defer-upload-validation", false, "accept every PKI upload with 204 and report bad files as a failed job")
 	connectorSwitches := addConnectorFlags(fs)
+	applyPKIFlags := pkiFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -87,6 +88,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	// Options treats 0 as "default"; on the command line 0 means jobs finish at once.
 	emu.SetUploadDuration(*uploadDuration)
+	if err := applyPKIFlags(emu); err != nil {
+		return err
+	}
 
 	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", *listen)
 	if err != nil {

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -9,7 +10,8 @@ import (
 	"github.com/microsoftgraph/msgraph-sdk-go/models"
 )
 
-// PKI job states. Any status other than running is final.
+// PKI job states (compare with PKIRunning and PKISucceeded: Graph's strings are matched case-insensitively).
+// Any status other than running is final.
 const (
 	PKIStatusRunning   = "running"
 	PKIStatusSucceeded = "succeeded"
@@ -51,7 +53,10 @@ func (c *Client) ListPKIs(ctx context.Context, displayName string) ([]PKI, error
 			return nil, errEmptyAnswer(http.MethodGet, path)
 		}
 		for _, m := range resp.GetValue() {
-			p := toPKI(m)
+			p, err := toPKI(m, http.MethodGet, path)
+			if err != nil {
+				return nil, err
+			}
 			if displayName == "" || p.DisplayName == displayName {
 				out = append(out, *p)
 			}
@@ -87,7 +92,7 @@ func (c *Client) getPKI(ctx context.Context, id string, fresh bool) (*PKI, error
 		if m == nil {
 			return nil, errEmptyAnswer(http.MethodGet, path)
 		}
-		return toPKI(m), nil
+		return toPKI(m, http.MethodGet, path)
 	})
 }
 
@@ -104,7 +109,7 @@ func (c *Client) CreatePKI(ctx context.Context, displayName string) (*PKI, error
 	if m == nil {
 		return nil, errEmptyAnswer(http.MethodPost, pkiPrefix)
 	}
-	return toPKI(m), nil
+	return toPKI(m, http.MethodPost, pkiPrefix)
 }
 
 func (c *Client) UpdatePKI(ctx context.Context, id, displayName string) error {
@@ -155,14 +160,19 @@ func pkiPath(id string) string { return pkiPrefix + "/" + id }
 
 func caPath(pkiID, caID string) string { return pkiPath(pkiID) + "/certificateAuthorities/" + caID }
 
-func toPKI(m models.CertificateBasedAuthPkiable) *PKI {
+// toPKI translates Graph's answer; one without an id is an error, never an empty PKI whose "" status reads as
+// finished.
+func toPKI(m models.CertificateBasedAuthPkiable, method, path string) (*PKI, error) {
+	if deref(m.GetId()) == "" {
+		return nil, fmt.Errorf("graph: %s %s: Graph answered with a PKI that has no id", method, path)
+	}
 	return &PKI{
 		ID:                   deref(m.GetId()),
 		DisplayName:          deref(m.GetDisplayName()),
 		Status:               deref(m.GetStatus()),
 		StatusDetails:        deref(m.GetStatusDetails()),
 		LastModifiedDateTime: timeUTC(m.GetLastModifiedDateTime()),
-	}
+	}, nil
 }
 
 func clonePKI(p *PKI) *PKI {

@@ -84,6 +84,7 @@ type Emulator struct {
 	uploadDuration time.Duration
 	rejectPBES2    bool
 	refuseBasic    bool
+	pkiSwitches    PKISwitches
 	journal        []JournalEntry
 	certSeq        uint64
 }

@@ -17,9 +17,9 @@ resource "entracert_certificate_based_auth_pki" "trust_store" {
 }
 
 # Uploads to one PKI run one at a time (Graph allows one job per PKI); the provider queues them.
-# Publishing a new version of a bundle means a new hash, which replaces that upload: its certificate
-# authorities are deleted, then the new file is uploaded. Graph refuses a file holding a certificate that is
-# already in the PKI, so a certificate authority belongs to exactly one bundle.
+# Publishing a new version of a bundle means a new hash: an in-place update that adds the certificate
+# authorities the PKI lacks and deletes those that left the file, never touching the ones both versions hold.
+# A certificate authority belongs to exactly one bundle.
 resource "entracert_certificate_based_auth_pki_upload" "bundle" {
   for_each = var.bundle_urls
 
@@ -27,10 +27,23 @@ resource "entracert_certificate_based_auth_pki_upload" "bundle" {
   upload_url       = each.value
   sha256_file_hash = filesha256("${path.module}/bundles/${each.key}.p7b")
 
+  # Issuer hints only for the CAs that issue user certificates; CRL URLs must be http.
+  certificate_authority_settings = lookup(var.ca_settings, each.key, {})
+
   timeouts {
     create = "45m"
     delete = "45m"
   }
+}
+
+# A bundle kept in a private storage container: the SAS URL goes to the write-only upload_url_wo, so the
+# token never reaches the plan or the state (an ephemeral variable keeps it out of saved plans too).
+resource "entracert_certificate_based_auth_pki_upload" "storage" {
+  count = var.storage_bundle_sha256 == null ? 0 : 1
+
+  pki_id           = entracert_certificate_based_auth_pki.trust_store.id
+  upload_url_wo    = var.storage_bundle_sas_url
+  sha256_file_hash = var.storage_bundle_sha256
 }
 
 locals {

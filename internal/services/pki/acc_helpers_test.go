@@ -18,6 +18,8 @@ import (
 
 const uploadPath = "/directory/publicKeyInfrastructure/certificateBasedAuthConfigurations/*/upload"
 
+const caCollectionPath = "/directory/publicKeyInfrastructure/certificateBasedAuthConfigurations/*/certificateAuthorities"
+
 const uploadAddr = "entracert_certificate_based_auth_pki_upload.test"
 
 // contosoThumbprints are the CAs of contoso-pki.p7b (and its PEM twin), in file order.

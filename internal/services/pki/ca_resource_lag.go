@@ -43,6 +43,10 @@ func caCreatedAt(ctx context.Context, p caPrivateState) (time.Time, bool) {
 	return v.At, true
 }
 
+
+// caVisibleWait is how long a CA just added may take to show up in Graph's reads (read-after-write lag).
+const caVisibleWait = 30 * time.Second
+
 // readAfterCreate reads the CA, waiting until createdAt+caVisibleWait for it to show up when Graph answers 404.
 func (r *caResource) readAfterCreate(ctx context.Context, pkiID, caID string, createdAt time.Time) (*graph.CertificateAuthority, error) {
 	g, clk := r.client.Graph, r.client.Clock

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 	"time"
 
@@ -28,9 +27,10 @@ type ensureResult struct {
 	CAs                   []graph.CertificateAuthority // in file order
 }
 
-// ensure makes the file's certificate authorities present in the PKI: it waits for a running job, adopts
-// them when all are there, refuses when only some are, and otherwise uploads once and waits for the job.
-// Uploads to one PKI are serialized within the provider.
+// ensure makes the file's certificate authorities present in the PKI. It waits out the replication lag of a PKI
+// created a moment ago and any job running in the PKI; adopts the CAs when all are there; adds the missing ones
+// one by one when some are (after a partial job, or a CA deleted out of band); and otherwise uploads the file once
+// and waits for the job. Uploads to one PKI are serialized within the provider.
 func (r *uploadResource) ensure(ctx context.Context, a ensureArgs) (ensureResult, error) {
 	var res ensureResult
 	g, clk := r.client.Graph, r.client.Clock
@@ -40,103 +40,226 @@ func (r *uploadResource) ensure(ctx context.Context, a ensureArgs) (ensureResult
 	}
 	defer unlock()
 
-	accepted := false   // Graph answered the upload with 204
-	var rejection error // Graph answered 400 while no job ran
+	visibleBy := minTime(clk.Now().Add(graph.PKIVisibleWindow), a.Deadline)
+	p, err := g.WaitForPKI(ctx, a.PKIID, visibleBy)
+	if graph.IsNotFound(err) {
+		return res, errPKINotFound(a.PKIID)
+	}
+	if err != nil {
+		return res, fmt.Errorf("reading PKI %s: %w", a.PKIID, err)
+	}
+	res.Status, res.StatusDetails = p.Status, p.StatusDetails
+	if graph.PKIRunning(p.Status) {
+		if err := r.waitForOthersJob(ctx, a, &res); err != nil {
+			return res, err
+		}
+	}
+
 	uploads := 0
 	for {
-		p, err := g.GetPKI(ctx, a.PKIID)
-		if graph.IsNotFound(err) {
-			return res, &detailedError{path.Root("pki_id"), "The PKI does not exist",
-				fmt.Sprintf("No certificate-based-authentication PKI has the ID %s (or it was deleted). Check pki_id.", a.PKIID)}
-		}
-		if err != nil {
-			return res, fmt.Errorf("reading PKI %s: %w", a.PKIID, err)
-		}
-		res.Status, res.StatusDetails = p.Status, p.StatusDetails
-		if p.Status == graph.PKIStatusRunning {
-			what := "job already running in PKI " + a.PKIID
-			if res.Uploaded {
-				what = "upload job of PKI " + a.PKIID
-			}
-			tflog.Info(ctx, "Waiting for the "+what)
-			st, err := WaitForJob(ctx, clk, pkiStatusSource(g, a.PKIID), PollOptions{What: what, Deadline: a.Deadline,
-				LogFields: map[string]any{"pki_id": a.PKIID}})
-			if err != nil {
-				return res, err
-			}
-			res.Status, res.StatusDetails = st.Status, st.StatusDetails
-		}
-		if accepted && res.Status != graph.PKIStatusSucceeded {
-			return res, &detailedError{path.Root("upload_url"), "The PKI upload job failed",
-				fmt.Sprintf("The upload job of PKI %s ended with status %q: %s\n\nNothing was recorded. Fix the cause "+
-					"(Microsoft Graph must be able to download upload_url, and the file must match sha256_file_hash) and apply again.",
-					a.PKIID, res.Status, orNone(res.StatusDetails))}
-		}
-
 		cas, err := g.ListCertificateAuthorities(ctx, a.PKIID)
 		if err != nil {
 			return res, fmt.Errorf("listing the certificate authorities of PKI %s: %w", a.PKIID, err)
 		}
 		present, missing := classify(a.Expected, cas)
-		if accepted && len(missing) > 0 {
-			// The job succeeded; its certificate authorities may take a moment to be listed.
-			present, missing, err = waitForCAs(ctx, r.client, a, caVisibleWait)
-			if err != nil {
-				return res, err
-			}
-			if len(missing) > 0 {
-				return res, &detailedError{path.Root("upload_url"), "Certificate authorities missing after the upload",
-					fmt.Sprintf("The upload job of PKI %s succeeded, but these certificate authorities of the file are not in the PKI: %s. "+
-						"Check the PKI in the Entra admin center, then apply again.", a.PKIID, describe(missingCAs(missing)))}
-			}
-		}
-		if len(missing) == 0 {
+		switch {
+		case len(missing) == 0:
 			if !res.Uploaded {
 				tflog.Info(ctx, "Every certificate authority of the file is already in the PKI; adopting them without an upload",
 					map[string]any{"count": len(present)})
 			}
 			res.CAs = present
 			return res, nil
+		case len(present) > 0:
+			// Graph refuses a .p7b with a certificate already present, so complete the set one CA at a time.
+			res.CAs, err = r.addMissing(ctx, a, present, missing)
+			return res, err
 		}
-		if len(present) > 0 {
-			return res, &detailedError{path.Root("upload_url"), "Some certificate authorities of the file are already in the PKI",
-				fmt.Sprintf("PKI %s already holds %s, but not %s. Graph refuses a .p7b with a certificate that is already "+
-					"present (\"Duplicate Certificate exists\"), so nothing was uploaded.\n\nEither delete the certificate "+
-					"authorities already present from the PKI (Entra admin center, Security > Public key infrastructure; or "+
-					"import them with their own entracert_certificate_based_auth_pki_upload) and apply again, or upload a .p7b "+
-					"that holds only the missing ones.", a.PKIID, describe(present), describe(missingCAs(missing)))}
-		}
-		if rejection != nil {
-			return res, &detailedError{path.Root("upload_url"), "Graph rejected the upload",
-				fmt.Sprintf("Uploading %s to PKI %s: %v", safeURLString(a.UploadURL), a.PKIID, rejection)}
-		}
+
 		if uploads >= maxUploadAttempts {
 			return res, fmt.Errorf("uploading to PKI %s: gave up after %d attempts (their answers were lost or another job kept the PKI busy)", a.PKIID, uploads)
 		}
-
 		uploads++
+		since := clk.Now()
 		tflog.Info(ctx, "Uploading the .p7b to the PKI", map[string]any{"upload_url": safeURLString(a.UploadURL), "sha256": a.SHA256})
 		err = g.UploadPKI(ctx, a.PKIID, a.UploadURL, a.SHA256)
 		switch {
 		case err == nil:
-			accepted, res.Uploaded = true, true
+			res.Uploaded = true
+			return r.finishUpload(ctx, a, since, res)
 		case graph.IsOutcomeUnknown(err):
 			// It may have started a job: look before deciding to send it again.
 			tflog.Warn(ctx, "The upload's answer was lost; checking the PKI before trying again", map[string]any{"error": err.Error()})
 			res.Uploaded = true
-		case graph.StatusCode(err) == http.StatusBadRequest:
-			// Either another actor's job is running ("in progress": wait and try again) or a certificate
-			// arrived meanwhile ("duplicate": the next look adopts or names them). Decide on state, not message.
 			p, gerr := g.GetPKI(ctx, a.PKIID)
-			if gerr == nil && p.Status == graph.PKIStatusRunning {
+			if gerr == nil && graph.PKIRunning(p.Status) {
+				return r.finishUpload(ctx, a, time.Time{}, res)
+			}
+		case graph.IsNotFound(err) && clk.Now().Before(visibleBy):
+			// A PKI created a moment ago may not have reached the replica that takes uploads yet.
+			tflog.Info(ctx, "The PKI is not visible to the upload yet; trying again shortly")
+			if err := clk.Sleep(ctx, graph.NextWaitInterval(clk.Now().Sub(since))+time.Second); err != nil {
+				return res, err
+			}
+		case graph.IsNotFound(err):
+			return res, errPKINotFound(a.PKIID)
+		case graph.IsBadRequest(err):
+			// Either another actor's job is running ("in progress": wait and try again) or a certificate arrived
+			// meanwhile ("duplicate": the next look adopts or completes). Decide on state, not message.
+			p, gerr := g.GetPKI(ctx, a.PKIID)
+			if gerr == nil && graph.PKIRunning(p.Status) {
 				tflog.Info(ctx, "Another upload to the PKI is in progress; waiting for it, then trying again", map[string]any{"error": err.Error()})
+				if err := r.waitForOthersJob(ctx, a, &res); err != nil {
+					return res, err
+				}
 				continue
 			}
-			rejection = err
+			if cas, lerr := g.ListCertificateAuthorities(ctx, a.PKIID); lerr == nil {
+				if present, _ := classify(a.Expected, cas); len(present) > 0 {
+					continue
+				}
+			}
+			return res, &detailedError{path.Root("upload_url"), "Graph rejected the upload",
+				fmt.Sprintf("Uploading %s to PKI %s: %v", safeURLString(a.UploadURL), a.PKIID, err)}
 		default:
 			return res, fmt.Errorf("uploading %s to PKI %s: %w", safeURLString(a.UploadURL), a.PKIID, err)
 		}
 	}
+}
+
+// finishUpload waits for the job of an accepted upload (since: when it was sent; zero when the job was seen
+// running already), then for its CAs, which keep appearing after the job's status until the deadline.
+func (r *uploadResource) finishUpload(ctx context.Context, a ensureArgs, since time.Time, res ensureResult) (ensureResult, error) {
+	g := r.client.Graph
+	tflog.Info(ctx, "Waiting for the upload job of the PKI")
+	p, err := g.WaitForPKIJob(ctx, a.PKIID, since, a.Deadline)
+	if err != nil {
+		return res, err
+	}
+	res.Status, res.StatusDetails = p.Status, p.StatusDetails
+	if !graph.PKISucceeded(p.Status) {
+		landed := "None of them reached the PKI."
+		if cas, lerr := g.ListCertificateAuthorities(ctx, a.PKIID); lerr == nil {
+			if present, _ := classify(a.Expected, cas); len(present) > 0 {
+				landed = fmt.Sprintf("These certificate authorities of the file reached the PKI before the job ended: %s. "+
+					"The next apply adopts them and adds the rest one by one.", describe(present))
+			}
+		}
+		what := fmt.Sprintf("ended with status %q", p.Status)
+		if !graph.PKIStatusKnown(p.Status) {
+			what = fmt.Sprintf("ended with a status this provider does not know, %q (it is treated as a failure)", p.Status)
+		}
+		return res, &detailedError{path.Root("upload_url"), "The PKI upload job failed",
+			fmt.Sprintf("The upload job of PKI %s %s: %s\n\n%s Fix the cause (Microsoft Graph must be able to "+
+				"download upload_url, and the file must match sha256_file_hash) and apply again.",
+				a.PKIID, what, orNone(p.StatusDetails), landed)}
+	}
+	var present []graph.CertificateAuthority
+	var missing []pkcs.CertificateAuthority
+	werr := graph.Wait(ctx, r.client.Clock, graph.WaitOptions{What: "certificate authorities of the upload to PKI " + a.PKIID,
+		Deadline: a.Deadline, LogFields: map[string]any{"pki_id": a.PKIID}}, func(ctx context.Context) (bool, error) {
+		cas, err := g.ListCertificateAuthorities(ctx, a.PKIID)
+		if err != nil {
+			return false, err
+		}
+		present, missing = classify(a.Expected, cas)
+		return len(missing) == 0, nil
+	})
+	if werr != nil && !graph.IsWaitTimeout(werr) {
+		return res, fmt.Errorf("listing the certificate authorities of PKI %s: %w", a.PKIID, werr)
+	}
+	if len(missing) > 0 {
+		return res, &detailedError{path.Root("upload_url"), "Certificate authorities missing after the upload",
+			fmt.Sprintf("The upload job of PKI %s succeeded, but these certificate authorities of the file are still not "+
+				"in the PKI: %s. Check the PKI in the Entra admin center, then apply again (the next apply adds the missing "+
+				"ones one by one).", a.PKIID, describe(missingCAs(missing)))}
+	}
+	res.CAs = present
+	return res, nil
+}
+
+// waitForOthersJob waits for a job this apply did not start and records the status it ended with.
+func (r *uploadResource) waitForOthersJob(ctx context.Context, a ensureArgs, res *ensureResult) error {
+	tflog.Info(ctx, "Waiting for the job already running in the PKI")
+	p, err := r.client.Graph.WaitForPKIJob(ctx, a.PKIID, time.Time{}, a.Deadline)
+	if err == nil {
+		res.Status, res.StatusDetails = p.Status, p.StatusDetails
+	}
+	var te *graph.PKIJobTimeoutError
+	if errors.As(err, &te) {
+		return &detailedError{path.Root("timeouts"), "Another job of the PKI is still running",
+			fmt.Sprintf("%v.\n\nNothing was uploaded. Run terraform apply again once the PKI's job ends; raise timeouts if "+
+				"its jobs take longer.", err)}
+	}
+	return err
+}
+
+// addMissing adds the file's missing CAs one by one (POST .../certificateAuthorities, with the certificate,
+// thumbprint and expiry Graph requires) and returns the file's CAs as the PKI then holds them, in file order. A
+// create whose answer was lost, or that a concurrent writer beat, is settled by listing again.
+func (r *uploadResource) addMissing(ctx context.Context, a ensureArgs, present []graph.CertificateAuthority, missing []pkcs.CertificateAuthority) ([]graph.CertificateAuthority, error) {
+	g := r.client.Graph
+	tflog.Info(ctx, "Some certificate authorities of the file are already in the PKI; adding the others one by one",
+		map[string]any{"present": len(present), "missing": len(missing)})
+	in := make([]graph.NewCertificateAuthority, 0, len(missing))
+	for _, m := range missing {
+		in = append(in, graph.NewCertificateAuthority{Certificate: m.DER, Thumbprint: strings.ToUpper(m.Thumbprint),
+			ExpirationDateTime: m.NotAfter, IsRoot: m.IsRoot})
+	}
+	failed := map[string]error{}
+	for i, res := range g.CreateCertificateAuthorities(ctx, a.PKIID, in) {
+		if res.Err != nil {
+			failed[strings.ToUpper(missing[i].Thumbprint)] = res.Err
+		}
+	}
+	var have []graph.CertificateAuthority
+	var still []pkcs.CertificateAuthority
+	werr := graph.Wait(ctx, r.client.Clock, graph.WaitOptions{What: "certificate authorities added to PKI " + a.PKIID,
+		Deadline: minTime(r.client.Clock.Now().Add(graph.PKIVisibleWindow), a.Deadline)}, func(ctx context.Context) (bool, error) {
+		cas, err := g.ListCertificateAuthorities(ctx, a.PKIID)
+		if err != nil {
+			return false, err
+		}
+		have, still = classify(a.Expected, cas)
+		// Stop early when every CA still missing is one whose create failed: waiting will not bring it.
+		waiting := 0
+		for _, m := range still {
+			if failed[strings.ToUpper(m.Thumbprint)] == nil {
+				waiting++
+			}
+		}
+		return waiting == 0, nil
+	})
+	if werr != nil && !graph.IsWaitTimeout(werr) {
+		return nil, fmt.Errorf("listing the certificate authorities of PKI %s: %w", a.PKIID, werr)
+	}
+	if len(still) > 0 {
+		var why []string
+		for _, m := range still {
+			reason := "not visible yet"
+			if err := failed[strings.ToUpper(m.Thumbprint)]; err != nil {
+				reason = err.Error()
+			}
+			why = append(why, fmt.Sprintf("%s (%s): %s", strings.ToUpper(m.Thumbprint), m.Subject, reason))
+		}
+		return nil, &detailedError{path.Root("upload_url"), "Cannot add the missing certificate authorities",
+			fmt.Sprintf("PKI %s holds %s of the file; adding the others failed:\n%s\n\nFix the cause and apply again: "+
+				"certificate authorities already in the PKI are kept.", a.PKIID, describe(have), strings.Join(why, "\n"))}
+	}
+	return have, nil
+}
+
+func errPKINotFound(id string) error {
+	return &detailedError{path.Root("pki_id"), "The PKI does not exist",
+		fmt.Sprintf("No certificate-based-authentication PKI has the ID %s (or it was deleted), also after waiting %s "+
+			"for Entra's replication. Check pki_id.", id, graph.PKIVisibleWindow)}
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.IsZero() || a.Before(b) {
+		return a
+	}
+	return b
 }
 
 // classify splits the expected certificate authorities into those the PKI holds (as Graph shows them,
@@ -158,28 +281,9 @@ func classify(expected []pkcs.CertificateAuthority, cas []graph.CertificateAutho
 	return present, missing
 }
 
-func waitForCAs(ctx context.Context, c *clients.Client, a ensureArgs, limit time.Duration) ([]graph.CertificateAuthority, []pkcs.CertificateAuthority, error) {
-	end := c.Clock.Now().Add(limit)
-	wait := time.Second
-	for {
-		if err := c.Clock.Sleep(ctx, wait); err != nil {
-			return nil, nil, err
-		}
-		cas, err := c.Graph.ListCertificateAuthorities(ctx, a.PKIID)
-		if err != nil {
-			return nil, nil, fmt.Errorf("listing the certificate authorities of PKI %s: %w", a.PKIID, err)
-		}
-		present, missing := classify(a.Expected, cas)
-		if len(missing) == 0 || !c.Clock.Now().Before(end) {
-			return present, missing, nil
-		}
-		wait = min(2*wait, 8*time.Second)
-	}
-}
-
-// deleteCertificateAuthorities deletes the recorded certificate authorities (missing ones ignored), then
-// waits until the PKI no longer runs a job.
-func (r *uploadResource) deleteCertificateAuthorities(ctx context.Context, pkiID string, recorded []certificateAuthorityModel, deadline time.Time) error {
+// deleteCertificateAuthorities deletes the given certificate authorities (missing ones ignored), after any
+// running job of the PKI (Graph runs one operation at a time per PKI), and waits until it runs no job.
+func (r *uploadResource) deleteCertificateAuthorities(ctx context.Context, pkiID string, doomed []certificateAuthorityModel, deadline time.Time) error {
 	g := r.client.Graph
 	unlock, err := lockPKI(ctx, r.client.Locks, pkiID)
 	if err != nil {
@@ -190,23 +294,34 @@ func (r *uploadResource) deleteCertificateAuthorities(ctx context.Context, pkiID
 	if gone, err := r.waitIdle(ctx, pkiID, deadline); gone || err != nil {
 		return err
 	}
-	for _, m := range recorded {
-		caID := m.ID.ValueString()
-		for attempt := 1; ; attempt++ {
-			err := g.DeleteCertificateAuthority(ctx, pkiID, caID)
-			if err == nil || graph.IsNotFound(err) {
-				break
-			}
-			if graph.StatusCode(err) == http.StatusBadRequest && attempt < 3 {
-				// Probably a job started meanwhile: wait for it and try again.
-				if gone, werr := r.waitIdle(ctx, pkiID, deadline); gone || werr != nil {
-					return werr
-				}
-				continue
-			}
-			return fmt.Errorf("deleting certificate authority %s (%s) from PKI %s: %w", caID, m.Thumbprint.ValueString(), pkiID, err)
+	var left []certificateAuthorityModel
+	for _, m := range doomed {
+		if m.ID.ValueString() != "" { // "" is a CA already deleted out of band
+			left = append(left, m)
 		}
-		tflog.Info(ctx, "Deleted certificate authority", map[string]any{"thumbprint": m.Thumbprint.ValueString()})
+	}
+	for attempt := 1; len(left) > 0; attempt++ {
+		ids := make([]string, 0, len(left))
+		for _, m := range left {
+			ids = append(ids, m.ID.ValueString())
+		}
+		var again []certificateAuthorityModel
+		for i, err := range g.DeleteCertificateAuthorities(ctx, pkiID, ids) {
+			switch {
+			case err == nil:
+				tflog.Info(ctx, "Deleted certificate authority", map[string]any{"thumbprint": left[i].Thumbprint.ValueString()})
+			case graph.IsBadRequest(err) && attempt < 3:
+				again = append(again, left[i]) // probably a job started meanwhile
+			default:
+				return fmt.Errorf("deleting certificate authority %s (%s) from PKI %s: %w", ids[i], left[i].Thumbprint.ValueString(), pkiID, err)
+			}
+		}
+		if len(again) > 0 {
+			if gone, werr := r.waitIdle(ctx, pkiID, deadline); gone || werr != nil {
+				return werr
+			}
+		}
+		left = again
 	}
 	_, err = r.waitIdle(ctx, pkiID, deadline)
 	return err
@@ -221,11 +336,10 @@ func (r *uploadResource) waitIdle(ctx context.Context, pkiID string, deadline ti
 	if err != nil {
 		return false, fmt.Errorf("reading PKI %s: %w", pkiID, err)
 	}
-	if p.Status != graph.PKIStatusRunning {
+	if !graph.PKIRunning(p.Status) {
 		return false, nil
 	}
-	_, err = WaitForJob(ctx, r.client.Clock, pkiStatusSource(r.client.Graph, pkiID),
-		PollOptions{What: "job of PKI " + pkiID, Deadline: deadline, LogFields: map[string]any{"pki_id": pkiID}})
+	_, err = r.client.Graph.WaitForPKIJob(ctx, pkiID, time.Time{}, deadline)
 	if graph.IsNotFound(err) {
 		return true, nil
 	}

@@ -2,7 +2,6 @@ package pki
 
 import (
 	"context"
-	"net/http"
 	"strings"
 	"time"
 
@@ -22,32 +21,41 @@ type certificateAuthorityModel struct {
 	IssuerSubjectKeyIdentifier   types.String `tfsdk:"issuer_subject_key_identifier"`
 	ExpirationDateTime           types.String `tfsdk:"expiration_date_time"`
 	CertificateRevocationListURL types.String `tfsdk:"certificate_revocation_list_url"`
+	DeltaCRLURL                  types.String `tfsdk:"delta_certificate_revocation_list_url"`
+	IsIssuerHintEnabled          types.Bool   `tfsdk:"is_issuer_hint_enabled"`
 }
 
 var certificateAuthorityAttrTypes = map[string]attr.Type{
-	"id":                              types.StringType,
-	"thumbprint":                      types.StringType,
-	"certificate_authority_type":      types.StringType,
-	"display_name":                    types.StringType,
-	"issuer":                          types.StringType,
-	"issuer_subject_key_identifier":   types.StringType,
-	"expiration_date_time":            types.StringType,
-	"certificate_revocation_list_url": types.StringType,
+	"id":                                    types.StringType,
+	"thumbprint":                            types.StringType,
+	"certificate_authority_type":            types.StringType,
+	"display_name":                          types.StringType,
+	"issuer":                                types.StringType,
+	"issuer_subject_key_identifier":         types.StringType,
+	"expiration_date_time":                  types.StringType,
+	"certificate_revocation_list_url":       types.StringType,
+	"delta_certificate_revocation_list_url": types.StringType,
+	"is_issuer_hint_enabled":                types.BoolType,
 }
 
 var certificateAuthorityObjectType = types.ObjectType{AttrTypes: certificateAuthorityAttrTypes}
 
 // Descriptions of certificate_authorities, shared by the upload resource and the data source.
 var certificateAuthorityDescriptions = map[string]string{
-	"id":                              "Graph's ID of the certificate authority (certificateAuthorityDetail).",
-	"thumbprint":                      "Uppercase hex SHA-1 of the certificate.",
-	"certificate_authority_type":      "`root`, `intermediate` or `unknownFutureValue`.",
-	"display_name":                    "Display name Graph gives the certificate authority (its subject).",
-	"issuer":                          "Issuer of the certificate.",
-	"issuer_subject_key_identifier":   "Subject key identifier of the issuer.",
-	"expiration_date_time":            "When the certificate expires (RFC 3339).",
-	"certificate_revocation_list_url": "URL of the certificate revocation list, from the certificate's CRL distribution point; empty when it has none.",
+	"id":                                    "Graph's ID of the certificate authority (certificateAuthorityDetail).",
+	"thumbprint":                            "Uppercase hex SHA-1 of the certificate.",
+	"certificate_authority_type":            "`root`, `intermediate` or `unknownFutureValue`.",
+	"display_name":                          "Display name Graph gives the certificate authority (its subject).",
+	"issuer":                                "Issuer of the certificate.",
+	"issuer_subject_key_identifier":         "Subject key identifier of the issuer.",
+	"expiration_date_time":                  "When the certificate expires (RFC 3339).",
+	"certificate_revocation_list_url":       "URL of the certificate revocation list, from the certificate's CRL distribution point; empty when it has none.",
+	"delta_certificate_revocation_list_url": "URL of the delta certificate revocation list; empty when there is none.",
 }
+
+// isIssuerHintDescription describes is_issuer_hint_enabled, the one boolean of certificate_authorities.
+const isIssuerHintDescription = "Whether Entra sends this CA as an issuer hint to the client (the TLS handshake's list of " +
+	"acceptable CAs). Entra's guide: enable it only for the CAs that issue user certificates."
 
 func caModel(ca graph.CertificateAuthority) certificateAuthorityModel {
 	exp := types.StringNull()
@@ -63,6 +71,8 @@ func caModel(ca graph.CertificateAuthority) certificateAuthorityModel {
 		IssuerSubjectKeyIdentifier:   types.StringValue(ca.IssuerSubjectKeyIdentifier),
 		ExpirationDateTime:           exp,
 		CertificateRevocationListURL: types.StringValue(ca.CertificateRevocationListURL),
+		DeltaCRLURL:                  types.StringValue(ca.DeltaCertificateRevocationListURL),
+		IsIssuerHintEnabled:          types.BoolValue(ca.IsIssuerHintEnabled),
 	}
 }
 
@@ -81,29 +91,4 @@ func caListModels(ctx context.Context, l types.List) ([]certificateAuthorityMode
 	}
 	diags := l.ElementsAs(ctx, &out, false)
 	return out, diags
-}
-
-// providerClient extracts the provider data handed to Configure.
-// transient reports whether a failed read is worth trying again: throttling, 5xx, or a lost answer.
-func transient(err error) bool {
-	switch graph.StatusCode(err) {
-	case http.StatusTooManyRequests, http.StatusServiceUnavailable, http.StatusGatewayTimeout,
-		http.StatusBadGateway, http.StatusInternalServerError:
-		return true
-	}
-	return graph.IsOutcomeUnknown(err)
-}
-
-// pkiStatusSource looks at a PKI's job status, bypassing the client's read cache.
-func pkiStatusSource(g *graph.Client, pkiID string) JobStatusSource {
-	return JobStatusFunc(func(ctx context.Context) (JobStatus, error) {
-		p, err := g.GetPKI(ctx, pkiID)
-		if err != nil {
-			if transient(err) {
-				return JobStatus{}, &TransientError{Err: err}
-			}
-			return JobStatus{}, err
-		}
-		return JobStatus{Status: p.Status, StatusDetails: p.StatusDetails}, nil
-	})
 }

@@ -45,6 +45,7 @@ func (d *pkiDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, re
 	for name, desc := range certificateAuthorityDescriptions {
 		caAttrs[name] = schema.StringAttribute{MarkdownDescription: desc, Computed: true}
 	}
+	caAttrs["is_issuer_hint_enabled"] = schema.BoolAttribute{MarkdownDescription: isIssuerHintDescription, Computed: true}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads an Entra certificate-based-authentication PKI and its trusted certificate authorities, by `id` or by `display_name`.",
 		Attributes: map[string]schema.Attribute{
@@ -92,9 +93,11 @@ func (d *pkiDataSource) Configure(_ context.Context, req datasource.ConfigureReq
 func (d *pkiDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg pkiDataModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
+	if resp.Diagnostics.HasError() || !configured(d.client, &resp.Diagnostics) {
 		return
 	}
+	ctx, cancel := context.WithTimeout(ctx, defaultPKIReadTimeout)
+	defer cancel()
 	p, diags := d.find(ctx, cfg)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {

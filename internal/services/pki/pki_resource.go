@@ -2,13 +2,16 @@ package pki
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"regexp"
 	"time"
 
 	"github.com/entracert/terraform-provider-entracert/internal/clients"
 	"github.com/entracert/terraform-provider-entracert/internal/graph"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -23,6 +26,8 @@ const (
 	maxDisplayNameLength = 256
 	defaultPKIDeleteWait = 45 * time.Minute // a running upload job (up to 30 minutes) may delay the deletion
 )
+
+var notBlank = regexp.MustCompile(`\S`)
 
 var (
 	_ resource.ResourceWithConfigure   = (*pkiResource)(nil)
@@ -61,9 +66,12 @@ func (r *pkiResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"display_name": schema.StringAttribute{
-				MarkdownDescription: "Display name of the PKI, at most 256 characters. Changing it renames the PKI in place.",
+				MarkdownDescription: "Display name of the PKI: 1 to 256 characters (characters, not bytes), not only blanks. Changing it renames the PKI in place.",
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthBetween(1, maxDisplayNameLength)},
+				Validators: []validator.String{
+					stringvalidator.UTF8LengthBetween(1, maxDisplayNameLength),
+					stringvalidator.RegexMatches(notBlank, "must not be empty or only blanks"),
+				},
 			},
 			"status": schema.StringAttribute{
 				MarkdownDescription: "Status of the PKI's last job: `running` while an upload or deletion runs, `succeeded` after.",
@@ -79,7 +87,10 @@ func (r *pkiResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 			},
 		},
 		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{Delete: true,
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true,
+				CreateDescription: "How long creating the PKI may take, including finding it after a lost answer (default 10m).",
+				ReadDescription:   "How long reading the PKI may take (default 5m).",
+				UpdateDescription: "How long renaming the PKI may take (default 10m).",
 				DeleteDescription: "How long to wait for the PKI to be gone after deleting it, including for a running job to end first (default 45m).",
 			}),
 		},
@@ -108,27 +119,43 @@ func timeString(t time.Time) types.String {
 func (r *pkiResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan pkiModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || !configured(r.client, &resp.Diagnostics) {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, defaultPKIWriteTimeout)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	p, err := r.client.Graph.CreatePKI(ctx, plan.DisplayName.ValueString())
+	deadline := r.client.Clock.Now().Add(timeout)
+	ctx, cancel := context.WithTimeout(ctx, timeout+timeoutGrace)
+	defer cancel()
+	p, err := createPKIOnce(ctx, r.client, plan.DisplayName.ValueString(), deadline)
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot create the PKI", fmt.Sprintf("Creating PKI %q: %v", plan.DisplayName.ValueString(), err))
+		addPKIError(&resp.Diagnostics, "Cannot create the PKI", fmt.Sprintf("Creating PKI %q", plan.DisplayName.ValueString()), err)
 		return
 	}
 	pkiToModel(p, &plan)
 	// Keep the configured name, as Graph may normalise it.
 	plan.DisplayName = types.StringValue(plan.DisplayName.ValueString())
+	resp.Diagnostics.Append(setWrittenAt(ctx, resp.Private, r.client.Clock.Now())...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
 func (r *pkiResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state pkiModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !configured(r.client, &resp.Diagnostics) {
+		return
+	}
+	timeout, diags := state.Timeouts.Read(ctx, defaultPKIReadTimeout)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	p, err := r.client.Graph.GetPKICached(ctx, state.ID.ValueString())
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	p, err := readPKIAfterWrite(ctx, r.client, req.Private, state.ID.ValueString())
 	if graph.IsNotFound(err) {
 		tflog.Warn(ctx, "PKI no longer exists; removing it from the state", map[string]any{"pki_id": state.ID.ValueString()})
 		resp.State.RemoveResource(ctx)
@@ -138,6 +165,9 @@ func (r *pkiResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 		resp.Diagnostics.AddError("Cannot read the PKI", fmt.Sprintf("Reading PKI %s: %v", state.ID.ValueString(), err))
 		return
 	}
+	if _, ok := writtenAt(ctx, req.Private); ok {
+		resp.Diagnostics.Append(clearWrittenAt(ctx, resp.Private)...)
+	}
 	pkiToModel(p, &state)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
@@ -146,9 +176,17 @@ func (r *pkiResource) Update(ctx context.Context, req resource.UpdateRequest, re
 	var plan, state pkiModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !configured(r.client, &resp.Diagnostics) {
+		return
+	}
+	timeout, diags := plan.Timeouts.Update(ctx, defaultPKIWriteTimeout)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	deadline := r.client.Clock.Now().Add(timeout)
+	ctx, cancel := context.WithTimeout(ctx, timeout+timeoutGrace)
+	defer cancel()
 	id := state.ID.ValueString()
 	if !plan.DisplayName.Equal(state.DisplayName) {
 		if err := r.client.Graph.UpdatePKI(ctx, id, plan.DisplayName.ValueString()); err != nil {
@@ -157,7 +195,7 @@ func (r *pkiResource) Update(ctx context.Context, req resource.UpdateRequest, re
 			return
 		}
 	}
-	p, err := r.client.Graph.GetPKI(ctx, id)
+	p, err := r.client.Graph.WaitForPKI(ctx, id, minTime(r.client.Clock.Now().Add(graph.PKIVisibleWindow), deadline))
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot read the PKI", fmt.Sprintf("Reading PKI %s after renaming it: %v", id, err))
 		return
@@ -170,7 +208,7 @@ func (r *pkiResource) Update(ctx context.Context, req resource.UpdateRequest, re
 func (r *pkiResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state pkiModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	if resp.Diagnostics.HasError() || !configured(r.client, &resp.Diagnostics) {
 		return
 	}
 	timeout, diags := state.Timeouts.Delete(ctx, defaultPKIDeleteWait)
@@ -194,8 +232,8 @@ func (r *pkiResource) Delete(ctx context.Context, req resource.DeleteRequest, re
 		resp.Diagnostics.AddError("Cannot read the PKI", fmt.Sprintf("Reading PKI %s before deleting it: %v", id, err))
 		return
 	}
-	if p.Status == graph.PKIStatusRunning {
-		if _, err := WaitForJob(ctx, clk, pkiStatusSource(g, id), PollOptions{What: "job of PKI " + id, Deadline: deadline}); err != nil && !graph.IsNotFound(err) {
+	if graph.PKIRunning(p.Status) {
+		if _, err := g.WaitForPKIJob(ctx, id, time.Time{}, deadline); err != nil && !graph.IsNotFound(err) {
 			resp.Diagnostics.AddError("Cannot delete the PKI", fmt.Sprintf("%v\n\nRun terraform destroy again later, or raise timeouts.delete.", err))
 			return
 		}
@@ -205,25 +243,19 @@ func (r *pkiResource) Delete(ctx context.Context, req resource.DeleteRequest, re
 		return
 	}
 	// Wait until the PKI is gone, so that whatever depends on its absence sees it.
-	if _, err := g.GetPKI(ctx, id); graph.IsNotFound(err) {
-		return
-	}
-	gone := JobStatusFunc(func(ctx context.Context) (JobStatus, error) {
-		_, err := g.GetPKI(ctx, id)
-		switch {
-		case graph.IsNotFound(err):
-			return JobStatus{Status: "deleted"}, nil
-		case err == nil:
-			return JobStatus{Status: graph.PKIStatusRunning}, nil
-		case transient(err):
-			return JobStatus{}, &TransientError{Err: err}
-		default:
-			return JobStatus{}, err
-		}
-	})
-	if _, err := WaitForJob(ctx, clk, gone, PollOptions{What: "deletion of PKI " + id, Deadline: deadline}); err != nil {
+	if err := waitPKIGone(ctx, r.client, id, deadline); err != nil {
 		resp.Diagnostics.AddError("The PKI is not gone yet", fmt.Sprintf("%v\n\nGraph accepted the deletion; run terraform destroy again to keep waiting, or raise timeouts.delete.", err))
 	}
+}
+
+// addPKIError reports a failed PKI write: a detailed error as it is, anything else under summary.
+func addPKIError(diags *diag.Diagnostics, summary, doing string, err error) {
+	var de *detailedError
+	if errors.As(err, &de) {
+		diags.AddAttributeError(de.Attribute, de.Summary, de.Detail)
+		return
+	}
+	diags.AddError(summary, fmt.Sprintf("%s: %v", doing, err))
 }
 
 func (r *pkiResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

@@ -44,7 +44,17 @@ func TestAccPKI_createRenameImportDestroy(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      pkiConfig(env, strings.Repeat("x", 257)),
-				ExpectError: errRe("string length must be between 1 and 256"),
+				ExpectError: errRe("character count must be between 1 and 256"),
+			},
+			{
+				// Characters, not bytes: 200 "é" are 400 bytes and a valid name; blanks are not.
+				Config:      pkiConfig(env, "   "),
+				ExpectError: errRe("must not be empty or only blanks"),
+			},
+			{
+				Config:             pkiConfig(env, strings.Repeat("é", 200)),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
 			},
 			{
 				Config: pkiConfig(env, name),
@@ -91,22 +101,19 @@ func TestAccPKI_deletedOutOfBandIsPlannedAgain(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t, graphemu.Options{UploadDuration: time.Second})
 	config := pkiConfig(env, randomName("acctest pki drift"))
+	var id string
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
-			{Config: config},
+			{Config: config, Check: func(s *terraform.State) error {
+				id = s.RootModule().Resources[pkiAddr].Primary.ID
+				return nil
+			}},
 			{
+				// Delete this test's PKI only (live tenants hold other runs' PKIs): the ID comes from the state.
 				PreConfig: func() {
-					ps, err := env.Graph.ListPKIs(ctxMinute(t), "")
-					if err != nil {
+					if err := env.Graph.DeletePKI(ctxMinute(t), id); err != nil {
 						t.Fatal(err)
-					}
-					for _, p := range ps {
-						if strings.HasPrefix(p.DisplayName, "acctest pki drift") {
-							if err := env.Graph.DeletePKI(ctxMinute(t), p.ID); err != nil {
-								t.Fatal(err)
-							}
-						}
 					}
 				},
 				Config:             config,

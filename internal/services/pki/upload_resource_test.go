@@ -67,7 +67,12 @@ resource "entracert_certificate_based_auth_pki_upload" "test" {
 						Config: config,
 						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 							plancheck.ExpectResourceAction(uploadAddr, plancheck.ResourceActionCreate),
-							plancheck.ExpectUnknownValue(uploadAddr, tfjsonpath.New("certificate_authorities")),
+							// The plan shows what will be trusted: the verified file's thumbprints, before any Graph write.
+							plancheck.ExpectKnownValue(uploadAddr, tfjsonpath.New("certificate_authorities").AtSliceIndex(0).AtMapKey("thumbprint"),
+								knownvalue.StringExact(testfixtures.ContosoRootThumbprint)),
+							plancheck.ExpectKnownValue(uploadAddr, tfjsonpath.New("certificate_authorities").AtSliceIndex(1).AtMapKey("thumbprint"),
+								knownvalue.StringExact(testfixtures.ContosoIntermediateThumb)),
+							plancheck.ExpectUnknownValue(uploadAddr, tfjsonpath.New("certificate_authorities").AtSliceIndex(0).AtMapKey("id")),
 						}},
 						ConfigStateChecks: []statecheck.StateCheck{
 							statecheck.ExpectKnownValue(uploadAddr, tfjsonpath.New("status"), knownvalue.StringExact("succeeded")),
@@ -170,7 +175,9 @@ func TestAccPKIUpload_allPresentAreAdopted(t *testing.T) {
 	})
 }
 
-func TestAccPKIUpload_somePresentIsAClearError(t *testing.T) {
+// Some CAs of the file already in the PKI (left by a partial job, or added by hand): the missing ones are added
+// one by one, the present ones adopted, and nothing is uploaded (Graph would refuse the duplicate).
+func TestAccPKIUpload_somePresentAreAdoptedAndTheRestAdded(t *testing.T) {
 	t.Parallel()
 	for _, deferred := range []bool{false, true} {
 		t.Run(fmt.Sprintf("DeferUploadValidation=%v", deferred), func(t *testing.T) {
@@ -178,18 +185,23 @@ func TestAccPKIUpload_somePresentIsAClearError(t *testing.T) {
 			env := acctest.New(t, graphemu.Options{UploadDuration: time.Second, DeferUploadValidation: deferred})
 			env.RequireEmulator(t)
 			pki := env.CreatePKI(t, "acctest partial")
-			addCA(t, env, pki.ID, pkisvc.PEMDER(t, "root-ca.pem"), true)
+			root := addCA(t, env, pki.ID, pkisvc.PEMDER(t, "root-ca.pem"), true)
 			url := env.ServeFile(t, "contoso.p7b", pkisvc.Fixture(t, "contoso-pki.p7b"))
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: env.ProtoV6ProviderFactories,
 				Steps: []resource.TestStep{{
 					Config: uploadConfig(env, pki.ID, url, testfixtures.ContosoSHA256, ""),
-					ExpectError: regexp.MustCompile(`(?s)Some certificate authorities of the file are already in the PKI.*` +
-						testfixtures.ContosoRootThumbprint + `.*` + testfixtures.ContosoIntermediateThumb + `.*delete`),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(uploadAddr, tfjsonpath.New("certificate_authorities"), thumbprintsExact(contosoThumbprints...)),
+						statecheck.ExpectKnownValue(uploadAddr, tfjsonpath.New("certificate_authorities").AtSliceIndex(0).AtMapKey("id"), knownvalue.StringExact(root.ID)),
+					},
 				}},
 			})
 			if n := uploadCount(env); n != 0 {
 				t.Errorf("the emulator saw %d upload requests, want none", n)
+			}
+			if n := env.Emulator.Count("POST", caCollectionPath); n != 2 {
+				t.Errorf("the emulator saw %d CA creates, want 2 (the test's own and the missing intermediate)", n)
 			}
 			checkPKIIdle(t, env, pki.ID)
 		})
@@ -311,13 +323,27 @@ func TestAccPKIUpload_outOfBandDeletionAndDestroy(t *testing.T) {
 				PlanOnly:           true,
 				ExpectNonEmptyPlan: true,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(uploadAddr, plancheck.ResourceActionCreate),
+					plancheck.ExpectResourceAction(uploadAddr, plancheck.ResourceActionUpdate),
 				}},
 			},
 			{
-				// With the other CA gone too, applying uploads the file again.
-				PreConfig: func() { deleteCAByThumbprint(t, env, pki.ID, testfixtures.ContosoRootThumbprint) },
-				Config:    config,
+				// Drift repaired, not replayed: the apply adds the deleted CA again, in place, without an upload.
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(uploadAddr, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(uploadAddr, tfjsonpath.New("certificate_authorities"), thumbprintsExact(contosoThumbprints...)),
+				},
+				Check: checkUploads(env, 1),
+			},
+			{
+				// With every CA of the file gone, applying uploads the file again.
+				PreConfig: func() {
+					deleteCAByThumbprint(t, env, pki.ID, testfixtures.ContosoRootThumbprint)
+					deleteCAByThumbprint(t, env, pki.ID, testfixtures.ContosoIntermediateThumb)
+				},
+				Config: config,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(uploadAddr, tfjsonpath.New("certificate_authorities"), thumbprintsExact(contosoThumbprints...)),
 				},

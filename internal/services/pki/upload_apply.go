@@ -1,0 +1,163 @@
+package pki
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/entracert/terraform-provider-entracert/internal/graph"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+func (r *uploadResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan, config uploadModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, defaultUploadTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	newState, diags := r.apply(ctx, plan, config, nil, timeout)
+	resp.Diagnostics.Append(diags...)
+	if newState != nil {
+		// Also on error: an upload that is still running is kept in state, so the next apply waits for it.
+		resp.Diagnostics.Append(setWrittenAt(ctx, resp.Private, r.client.Clock.Now())...)
+		resp.Diagnostics.Append(setUploadIdentity(ctx, resp.Identity, newState.PKIID.ValueString(), newState.SHA256FileHash.ValueString())...)
+		resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)
+	}
+}
+
+func (r *uploadResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, config, state uploadModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	hashChanged := !strings.EqualFold(plan.SHA256FileHash.ValueString(), state.SHA256FileHash.ValueString())
+	if !hashChanged && !needsWork(ctx, state) && plan.CASettings.Equal(state.CASettings) {
+		// Only the URL, the hash's case, content_base64 or the timeouts changed: nothing to do in Graph.
+		plan.ID = types.StringValue(uploadID(plan.PKIID.ValueString(), plan.SHA256FileHash.ValueString()))
+		plan.Status, plan.StatusDetails, plan.CertificateAuthorities = state.Status, state.StatusDetails, state.CertificateAuthorities
+		resp.Diagnostics.Append(setUploadIdentity(ctx, resp.Identity, plan.PKIID.ValueString(), plan.SHA256FileHash.ValueString())...)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		return
+	}
+	timeout, diags := plan.Timeouts.Update(ctx, defaultUploadTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	newState, diags := r.apply(ctx, plan, config, &state, timeout)
+	resp.Diagnostics.Append(diags...)
+	if newState != nil {
+		resp.Diagnostics.Append(setWrittenAt(ctx, resp.Private, r.client.Clock.Now())...)
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, nil)...)
+		resp.Diagnostics.Append(setUploadIdentity(ctx, resp.Identity, newState.PKIID.ValueString(), newState.SHA256FileHash.ValueString())...)
+		resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)
+	}
+	// Otherwise the prior state stays, and the next plan tries again.
+}
+
+// apply checks the file, makes sure its certificate authorities are in the PKI (uploading when none are, adding
+// the missing ones one by one otherwise), then, for a new file (prior set), deletes the prior file's CAs that
+// left it; CAs both files hold are never touched. It returns the state to save: complete on success, with status
+// "running" when the wait for an upload it sent was interrupted, nil when nothing should be saved.
+func (r *uploadResource) apply(ctx context.Context, plan, config uploadModel, prior *uploadModel, timeout time.Duration) (*uploadModel, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if !configured(r.client, &diags) {
+		return nil, diags
+	}
+	clk := r.client.Clock
+	deadline := clk.Now().Add(timeout)
+	ctx, cancel := context.WithTimeout(ctx, timeout+timeoutGrace)
+	defer cancel()
+
+	pkiID, hash := plan.PKIID.ValueString(), strings.ToUpper(plan.SHA256FileHash.ValueString())
+	id := uploadID(pkiID, hash)
+	ctx = tflog.SetField(ctx, "pki_id", pkiID)
+
+	// The file may have changed since the plan: check it again before writing anything.
+	b, err := loadBundle(ctx, config, hash)
+	if err != nil {
+		addError(&diags, err)
+		return nil, diags
+	}
+	thumbs := make([]string, 0, len(b.CAs))
+	for _, ca := range b.CAs {
+		thumbs = append(thumbs, ca.Thumbprint)
+	}
+	claims := claimsOf(r.client)
+	if taken := claims.claim(pkiID, id, thumbs); len(taken) > 0 {
+		diags.AddAttributeError(path.Root("sha256_file_hash"), "Another upload declares the same certificate authorities",
+			fmt.Sprintf("Another entracert_certificate_based_auth_pki_upload of PKI %s in this configuration already holds %s. "+
+				"One certificate authority can belong to one upload only, or destroying either would remove it from the other. "+
+				"Remove it from one of the two .p7b files.", pkiID, strings.Join(taken, ", ")))
+		return nil, diags
+	}
+	res, err := r.ensure(ctx, ensureArgs{
+		PKIID: pkiID, UploadURL: uploadURLOf(config).ValueString(), SHA256: hash, Expected: b.CAs, Deadline: deadline,
+	})
+	plan.ID = types.StringValue(id)
+	if err != nil {
+		var sre *graph.PKIJobTimeoutError
+		if errors.As(err, &sre) && res.Uploaded {
+			details := ""
+			if sre.LastSeen != nil {
+				details = sre.LastSeen.StatusDetails
+			}
+			plan.Status = types.StringValue(graph.PKIStatusRunning)
+			plan.StatusDetails = types.StringValue(details)
+			plan.CertificateAuthorities = types.ListValueMust(certificateAuthorityObjectType, nil)
+			diags.AddAttributeError(path.Root("timeouts"), "The PKI upload job is still running",
+				fmt.Sprintf("%s.\n\nThe upload was accepted and is saved in the state with status \"running\". "+
+					"Run terraform apply again: it waits for this job instead of uploading again (if the resource is shown "+
+					"as tainted, the replacement waits for the job and adopts its certificate authorities without a second upload). "+
+					"A job can take up to 30 minutes; raise timeouts.create if it needs longer.", sre.Error()))
+			return &plan, diags
+		}
+		addError(&diags, err)
+		return nil, diags
+	}
+	if prior != nil {
+		recorded, d := caListModels(ctx, prior.CertificateAuthorities)
+		diags.Append(d...)
+		var doomed []certificateAuthorityModel
+		for _, m := range leftTheFile(recorded, b.CAs) {
+			if !claims.claimed(pkiID, m.Thumbprint.ValueString()) {
+				doomed = append(doomed, m)
+			}
+		}
+		if len(doomed) > 0 {
+			if err := r.deleteCertificateAuthorities(ctx, pkiID, doomed, deadline); err != nil {
+				diags.AddAttributeError(path.Root("sha256_file_hash"), "Cannot delete the certificate authorities that left the file",
+					fmt.Sprintf("The new file's certificate authorities are in PKI %s, but deleting those only the old file held "+
+						"failed: %v\n\nApply again once the cause is fixed.", pkiID, err))
+				return nil, diags
+			}
+		}
+	}
+	cas, err := r.applySettings(ctx, pkiID, res.CAs, plan.CASettings)
+	if err != nil {
+		diags.AddAttributeError(path.Root("certificate_authority_settings"), "Cannot apply the certificate authorities' settings",
+			fmt.Sprintf("The file's certificate authorities are in PKI %s, but: %v\n\nApply again once the cause is fixed.", pkiID, err))
+		return nil, diags
+	}
+	plan.Status = types.StringValue(res.Status)
+	plan.StatusDetails = types.StringValue(res.StatusDetails)
+	list, d := caListValue(ctx, cas)
+	diags.Append(d...)
+	plan.CertificateAuthorities = list
+	return &plan, diags
+}

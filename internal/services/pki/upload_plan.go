@@ -1,0 +1,207 @@
+package pki
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/entracert/terraform-provider-entracert/internal/pkcs"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// expiringSoon is how close to its expiry a CA of the file draws a plan-time warning.
+const expiringSoon = 30 * 24 * time.Hour
+
+// privateImported marks an upload that was imported and not yet applied: its plan checks that the file's CAs are
+// all in the PKI (an import adopts what is there, it never uploads).
+const privateImported = "imported"
+
+// uploadURLOf is the URL the configuration gives, from upload_url or the write-only upload_url_wo.
+func uploadURLOf(config uploadModel) types.String {
+	if !config.UploadURLWO.IsNull() {
+		return config.UploadURLWO
+	}
+	return config.UploadURL
+}
+
+// loadBundle reads the file the configuration names: from content_base64 when set (checked against the hash,
+// nothing downloaded), else downloaded from the URL.
+func loadBundle(ctx context.Context, config uploadModel, hash string) (*bundle, error) {
+	if known(config.ContentBase64) {
+		data, err := base64.StdEncoding.DecodeString(strings.TrimSpace(config.ContentBase64.ValueString()))
+		if err != nil {
+			return nil, &inputError{path.Root("content_base64"), "content_base64 is not base64",
+				fmt.Sprintf("content_base64 must be the file's bytes in standard base64, e.g. filebase64(\"contoso.p7b\"): %v.", err)}
+		}
+		if got := pkcs.SHA256Hex(data); !strings.EqualFold(got, hash) {
+			return nil, &inputError{path.Root("sha256_file_hash"), "sha256_file_hash does not match content_base64",
+				fmt.Sprintf("sha256_file_hash:             %s\nSHA-256 of content_base64: %s\n\nSet sha256_file_hash to "+
+					"filesha256() of the same file as content_base64.", strings.ToUpper(hash), got)}
+		}
+		cas, err := pkcs.ParseCertificateBundle(data)
+		if err != nil {
+			return nil, &inputError{path.Root("content_base64"), "content_base64 is not a usable .p7b", bundleProblem("content_base64", err)}
+		}
+		return &bundle{SHA256: strings.ToUpper(hash), CAs: cas}, nil
+	}
+	return fetchBundle(ctx, uploadURLOf(config).ValueString(), hash)
+}
+
+// bundleWarnings are the plan-time warnings about what the file would make Entra trust.
+func bundleWarnings(cas []pkcs.CertificateAuthority, now time.Time) diag.Diagnostics {
+	var diags diag.Diagnostics
+	attr := path.Root("sha256_file_hash")
+	for _, ca := range cas {
+		name := fmt.Sprintf("%s (%s)", ca.Thumbprint, ca.Subject)
+		switch {
+		case !ca.IsCA:
+			diags.AddAttributeWarning(attr, "A certificate of the file is not a certificate authority",
+				fmt.Sprintf("%s has no BasicConstraints CA:TRUE, so it is a leaf certificate, yet Entra would trust it as an "+
+					"intermediate authority. Remove it from the .p7b unless that is really meant.", name))
+		case !now.Before(ca.NotAfter):
+			diags.AddAttributeWarning(attr, "A certificate authority of the file has expired",
+				fmt.Sprintf("%s expired on %s; certificates it issued no longer sign anyone in. Replace it in the .p7b.",
+					name, ca.NotAfter.UTC().Format(time.RFC3339)))
+		case ca.NotAfter.Sub(now) < expiringSoon:
+			diags.AddAttributeWarning(attr, "A certificate authority of the file expires soon",
+				fmt.Sprintf("%s expires on %s, within 30 days. Plan its successor and add it to the .p7b.",
+					name, ca.NotAfter.UTC().Format(time.RFC3339)))
+		}
+	}
+	return diags
+}
+
+// plannedCAs is certificate_authorities as the plan can know it from the verified file: the thumbprints of the
+// file in file order, with Graph's IDs known only for CAs the state already holds (every other value comes from
+// Graph at apply time).
+func plannedCAs(ctx context.Context, cas []pkcs.CertificateAuthority, recorded []certificateAuthorityModel) (types.List, diag.Diagnostics) {
+	idByThumb := map[string]types.String{}
+	for _, m := range recorded {
+		if m.ID.ValueString() != "" {
+			idByThumb[strings.ToUpper(m.Thumbprint.ValueString())] = m.ID
+		}
+	}
+	out := make([]certificateAuthorityModel, 0, len(cas))
+	for _, ca := range cas {
+		m := certificateAuthorityModel{
+			ID: types.StringUnknown(), Thumbprint: types.StringValue(strings.ToUpper(ca.Thumbprint)),
+			CertificateAuthorityType: types.StringUnknown(), DisplayName: types.StringUnknown(), Issuer: types.StringUnknown(),
+			IssuerSubjectKeyIdentifier: types.StringUnknown(), ExpirationDateTime: types.StringUnknown(),
+			CertificateRevocationListURL: types.StringUnknown(), DeltaCRLURL: types.StringUnknown(),
+			IsIssuerHintEnabled: types.BoolUnknown(),
+		}
+		if id, ok := idByThumb[strings.ToUpper(ca.Thumbprint)]; ok {
+			m.ID = id
+		}
+		out = append(out, m)
+	}
+	return types.ListValueFrom(ctx, certificateAuthorityObjectType, out)
+}
+
+// leftTheFile are the recorded CAs whose thumbprint is not in the new file.
+func leftTheFile(recorded []certificateAuthorityModel, cas []pkcs.CertificateAuthority) []certificateAuthorityModel {
+	in := map[string]bool{}
+	for _, ca := range cas {
+		in[strings.ToUpper(ca.Thumbprint)] = true
+	}
+	var out []certificateAuthorityModel
+	for _, m := range recorded {
+		if !in[strings.ToUpper(m.Thumbprint.ValueString())] {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func (r *uploadResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return // destroy
+	}
+	var plan, config uploadModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	creating := req.State.Raw.IsNull()
+	var state uploadModel
+	var recorded []certificateAuthorityModel
+	work, check, imported := creating, creating, false
+	if !creating {
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		if !plan.PKIID.Equal(state.PKIID) {
+			return // replaced: Terraform plans the new object as a create, which checks the file then
+		}
+		recorded, _ = caListModels(ctx, state.CertificateAuthorities)
+		hashChanged := plan.SHA256FileHash.IsUnknown() || !strings.EqualFold(plan.SHA256FileHash.ValueString(), state.SHA256FileHash.ValueString())
+		work = hashChanged || needsWork(ctx, state) || !plan.CASettings.Equal(state.CASettings)
+		urlChanged := !plan.UploadURL.Equal(state.UploadURL) || !plan.ContentBase64.Equal(state.ContentBase64)
+		check = work || urlChanged
+		if b, _ := req.Private.GetKey(ctx, privateImported); len(b) > 0 {
+			imported = true
+		}
+		if work {
+			plan.Status = types.StringUnknown()
+			plan.StatusDetails = types.StringUnknown()
+			plan.CertificateAuthorities = types.ListUnknown(certificateAuthorityObjectType)
+		}
+	}
+	hashOK := known(plan.SHA256FileHash) && sha256Pattern.MatchString(plan.SHA256FileHash.ValueString())
+	if known(plan.PKIID) && hashOK {
+		plan.ID = types.StringValue(uploadID(plan.PKIID.ValueString(), plan.SHA256FileHash.ValueString()))
+	}
+
+	// Check the file now, so a mistake shows in the plan and nothing is written to Graph; and show its CAs.
+	url := uploadURLOf(config)
+	sourceKnown := known(config.ContentBase64) || (config.ContentBase64.IsNull() && known(url))
+	if check && hashOK && sourceKnown {
+		b, err := loadBundle(ctx, config, plan.SHA256FileHash.ValueString())
+		if err != nil {
+			addError(&resp.Diagnostics, err)
+		} else {
+			if r.client != nil {
+				resp.Diagnostics.Append(bundleWarnings(b.CAs, r.client.Clock.Now())...)
+			}
+			resp.Diagnostics.Append(checkSettings(ctx, plan.CASettings, b.CAs)...)
+			if work {
+				list, d := plannedCAs(ctx, b.CAs, recorded)
+				resp.Diagnostics.Append(d...)
+				plan.CertificateAuthorities = list
+			}
+			if imported && r.client != nil {
+				resp.Diagnostics.Append(r.checkImported(ctx, plan.PKIID.ValueString(), b.CAs)...)
+			}
+		}
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// checkImported refuses an imported upload whose file's CAs are not all in the PKI: an import adopts, it never
+// uploads, and the next apply would otherwise make a real upload shown as an update.
+func (r *uploadResource) checkImported(ctx context.Context, pkiID string, cas []pkcs.CertificateAuthority) diag.Diagnostics {
+	var diags diag.Diagnostics
+	p, err := r.client.Graph.GetPKI(ctx, pkiID)
+	if err != nil || strings.EqualFold(p.Status, "running") {
+		return nil // the apply reads again (and waits for a running job's CAs)
+	}
+	have, err := r.client.Graph.ListCertificateAuthorities(ctx, pkiID)
+	if err != nil {
+		return nil
+	}
+	_, missing := classify(cas, have)
+	if len(missing) > 0 {
+		diags.AddAttributeError(path.Root("sha256_file_hash"), "The imported upload's certificate authorities are not in the PKI",
+			fmt.Sprintf("PKI %s does not hold %s of this file, so there is no upload to import. Import the certificate "+
+				"authorities that are there one by one (entracert_certificate_based_auth_certificate_authority), or remove "+
+				"this upload from the state (terraform state rm) and apply it to upload the file.", pkiID, describe(missingCAs(missing))))
+	}
+	return diags
+}
