@@ -319,6 +319,7 @@ func (r *certificateResource) Create(ctx context.Context, req resource.CreateReq
 	plan.PKCS12ValueWO = types.StringNull()
 	plan.PasswordWO = types.StringNull()
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setCertificateIdentity(ctx, resp.Identity, connectorID, cert.Thumbprint)...)
 	if outcome == outcomeUploaded {
 		resp.Diagnostics.Append(setUploadedAt(ctx, resp.Private, r.now())...)
 	}
@@ -405,6 +406,7 @@ func (r *certificateResource) Read(ctx context.Context, req resource.ReadRequest
 	state.NotAfter = types.StringValue(formatTime(info.NotAfter))
 	state.IsActive = types.BoolValue(info.IsActive)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setCertificateIdentity(ctx, resp.Identity, connectorID, thumbprint)...)
 }
 
 // Update only records configuration changes that keep the same certificate (re-exported PFX, another password,
@@ -427,6 +429,7 @@ func (r *certificateResource) Update(ctx context.Context, req resource.UpdateReq
 	plan.PKCS12ValueWO = types.StringNull()
 	plan.PasswordWO = types.StringNull()
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setCertificateIdentity(ctx, resp.Identity, plan.APIConnectorID.ValueString(), plan.Thumbprint.ValueString())...)
 }
 
 func destroyDetail(state certificateModel) string {
@@ -452,7 +455,15 @@ func (r *certificateResource) Delete(ctx context.Context, req resource.DeleteReq
 var thumbprintPattern = regexp.MustCompile(`^[0-9A-Fa-f]{40}$`)
 
 func (r *certificateResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	connectorID, thumbprint, ok := strings.Cut(req.ID, "/")
+	importID := req.ID
+	if importID == "" {
+		var diags diag.Diagnostics
+		importID, diags = importIDFromIdentity(ctx, req)
+		if resp.Diagnostics.Append(diags...); diags.HasError() {
+			return
+		}
+	}
+	connectorID, thumbprint, ok := strings.Cut(importID, "/")
 	if !ok || connectorID == "" || !thumbprintPattern.MatchString(thumbprint) {
 		resp.Diagnostics.AddError("Invalid import ID",
 			fmt.Sprintf("The import ID %q must be {api_connector_id}/{thumbprint}, with the certificate's 40-digit hex SHA-1 "+
@@ -463,4 +474,5 @@ func (r *certificateResource) ImportState(ctx context.Context, req resource.Impo
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), certificateID(connectorID, thumbprint))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attrAPIConnectorID), connectorID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("thumbprint"), thumbprint)...)
+	resp.Diagnostics.Append(setCertificateIdentity(ctx, resp.Identity, connectorID, thumbprint)...)
 }

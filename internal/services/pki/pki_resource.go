@@ -120,6 +120,7 @@ func (r *pkiResource) Create(ctx context.Context, req resource.CreateRequest, re
 	// Keep the configured name, as Graph may normalise it.
 	plan.DisplayName = types.StringValue(plan.DisplayName.ValueString())
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setPKIIdentity(ctx, resp.Identity, p.ID)...)
 }
 
 func (r *pkiResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -140,6 +141,7 @@ func (r *pkiResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 	}
 	pkiToModel(p, &state)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setPKIIdentity(ctx, resp.Identity, p.ID)...)
 }
 
 func (r *pkiResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -165,6 +167,7 @@ func (r *pkiResource) Update(ctx context.Context, req resource.UpdateRequest, re
 	pkiToModel(p, &plan)
 	plan.DisplayName = types.StringValue(plan.DisplayName.ValueString())
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setPKIIdentity(ctx, resp.Identity, p.ID)...)
 }
 
 func (r *pkiResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -227,5 +230,5 @@ func (r *pkiResource) Delete(ctx context.Context, req resource.DeleteRequest, re
 }
 
 func (r *pkiResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+	importPKI(ctx, req, resp)
 }
