@@ -349,6 +349,8 @@ func (r *certificateResource) Read(ctx context.Context, req resource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// Before anything else: the framework wants an identity even with the resource removed from state.
+	resp.Diagnostics.Append(setCertificateIdentity(ctx, resp.Identity, state.APIConnectorID.ValueString(), state.Thumbprint.ValueString())...)
 	if r.client == nil {
 		return
 	}
@@ -406,7 +408,6 @@ func (r *certificateResource) Read(ctx context.Context, req resource.ReadRequest
 	state.NotAfter = types.StringValue(formatTime(info.NotAfter))
 	state.IsActive = types.BoolValue(info.IsActive)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	resp.Diagnostics.Append(setCertificateIdentity(ctx, resp.Identity, connectorID, thumbprint)...)
 }
 
 // Update only records configuration changes that keep the same certificate (re-exported PFX, another password,

@@ -129,6 +129,8 @@ func (r *pkiResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// Before anything else: the framework wants an identity even with the resource removed from state.
+	resp.Diagnostics.Append(setPKIIdentity(ctx, resp.Identity, state.ID.ValueString())...)
 	p, err := r.client.Graph.GetPKI(ctx, state.ID.ValueString())
 	if graph.IsNotFound(err) {
 		tflog.Warn(ctx, "PKI no longer exists; removing it from the state", map[string]any{"pki_id": state.ID.ValueString()})
@@ -141,7 +143,6 @@ func (r *pkiResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 	}
 	pkiToModel(p, &state)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	resp.Diagnostics.Append(setPKIIdentity(ctx, resp.Identity, p.ID)...)
 }
 
 func (r *pkiResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
