@@ -8,7 +8,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -64,27 +66,67 @@ func TestExamples(t *testing.T) {
 `, filepath.ToSlash(pluginDir)))
 	env := terraformEnv(cliConfig, t.TempDir())
 
+	identityImports := terraformAtLeast(t, tf, env, 1, 12)
 	for _, dir := range dirs {
 		t.Run(filepath.ToSlash(dir), func(t *testing.T) {
-			work := t.TempDir()
-			copyDir(t, dir, work)
-			addRequiredProviders(t, work)
-			addStandInFiles(t, work)
-
-			if out, err := runTerraform(tf, work, env, "fmt", "-check", "-diff", "-recursive"); err != nil {
-				t.Errorf("%s is not formatted (run `terraform fmt -recursive examples/` or `make docs`):\n%s", dir, out)
+			validateExample(t, tf, env, dir, importByIdentity)
+		})
+		if !fileExists(filepath.Join(dir, importByIdentity)) {
+			continue
+		}
+		// An import block by identity replaces the one by ID (two would import the resource twice).
+		t.Run(filepath.ToSlash(filepath.Join(dir, importByIdentity)), func(t *testing.T) {
+			if !identityImports {
+				t.Skipf("%s needs Terraform or OpenTofu 1.12 or later (import by identity); %s is older", importByIdentity, tf)
 			}
-			out, err := runTerraform(tf, work, env, "validate", "-no-color")
-			if err != nil {
-				hint := ""
-				if strings.Contains(out, "Missing required provider") {
-					hint = "\nAn example may use only the entracert provider and Terraform's built-ins: any other provider " +
-						"would need terraform init and the registry."
-				}
-				t.Fatalf("terraform validate failed in %s: %v\n%s%s", dir, err, out, hint)
-			}
+			validateExample(t, tf, env, dir, importByStringID, "import-block.tf")
 		})
 	}
+}
+
+// The import examples tfplugindocs renders (v0.22 and later).
+const (
+	importByStringID = "import-by-string-id.tf"
+	importByIdentity = "import-by-identity.tf"
+)
+
+// validateExample runs `terraform fmt -check` and `terraform validate` on a copy of dir without the files named
+// in leaveOut.
+func validateExample(t *testing.T, tf string, env []string, dir string, leaveOut ...string) {
+	t.Helper()
+	work := t.TempDir()
+	copyDir(t, dir, work, leaveOut...)
+	addRequiredProviders(t, work)
+	addStandInFiles(t, work)
+
+	if out, err := runTerraform(tf, work, env, "fmt", "-check", "-diff", "-recursive"); err != nil {
+		t.Errorf("%s is not formatted (run `terraform fmt -recursive examples/` or `make docs`):\n%s", dir, out)
+	}
+	out, err := runTerraform(tf, work, env, "validate", "-no-color")
+	if err != nil {
+		hint := ""
+		if strings.Contains(out, "Missing required provider") {
+			hint = "\nAn example may use only the entracert provider and Terraform's built-ins: any other provider " +
+				"would need terraform init and the registry."
+		}
+		t.Fatalf("terraform validate failed in %s: %v\n%s%s", dir, err, out, hint)
+	}
+}
+
+// terraformAtLeast reports whether tf (Terraform or OpenTofu) is version major.minor or later.
+func terraformAtLeast(t *testing.T, tf string, env []string, major, minor int) bool {
+	t.Helper()
+	out, err := runTerraform(tf, t.TempDir(), env, "version", "-json")
+	if err != nil {
+		t.Fatalf("%s version -json: %v\n%s", tf, err, out)
+	}
+	m := regexp.MustCompile(`"terraform_version":\s*"(\d+)\.(\d+)\.`).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("%s version -json printed no terraform_version:\n%s", tf, out)
+	}
+	gotMajor, _ := strconv.Atoi(m[1])
+	gotMinor, _ := strconv.Atoi(m[2])
+	return gotMajor > major || gotMajor == major && gotMinor >= minor
 }
 
 func terraformBinary(t *testing.T) string {
@@ -170,7 +212,7 @@ func exampleDirs(t *testing.T, root string) []string {
 
 // copyDir copies the files of one example (not its subdirectories, which are examples of their own, nor
 // anything Terraform left behind).
-func copyDir(t *testing.T, from, to string) {
+func copyDir(t *testing.T, from, to string, leaveOut ...string) {
 	t.Helper()
 	entries, err := os.ReadDir(from)
 	if err != nil {
@@ -178,7 +220,7 @@ func copyDir(t *testing.T, from, to string) {
 	}
 	for _, e := range entries {
 		name := e.Name()
-		if e.IsDir() || strings.HasPrefix(name, ".terraform") || strings.HasPrefix(name, "terraform.tfstate") {
+		if e.IsDir() || strings.HasPrefix(name, ".terraform") || strings.HasPrefix(name, "terraform.tfstate") || slices.Contains(leaveOut, name) {
 			continue
 		}
 		b, err := os.ReadFile(filepath.Join(from, name))

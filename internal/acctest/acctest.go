@@ -133,12 +133,38 @@ func New(t *testing.T, opts graphemu.Options) *Env {
 	return e
 }
 
-// ProviderConfig is the provider block for test configurations.
+// ProviderConfig is the terraform block naming the provider's source and the provider block, for test
+// configurations. The source matters in import steps with their own Config: terraform-plugin-testing adds a
+// required_providers block only to the configurations it applies, and without one OpenTofu resolves "entracert"
+// to registry.opentofu.org/hashicorp/entracert instead of the provider it serves in-process.
 func (e *Env) ProviderConfig() string {
+	return RequiredProviders() + e.providerBlock()
+}
+
+func (e *Env) providerBlock() string {
 	if e.Emulator == nil {
 		return "provider \"entracert\" {}\n"
 	}
 	return fmt.Sprintf("provider \"entracert\" {\n  graph_endpoint = %q\n  access_token   = %q\n}\n", e.Endpoint, e.token)
+}
+
+// RequiredProviders is a terraform block whose source for "entracert" is the address terraform-plugin-testing
+// serves the provider under: TF_ACC_PROVIDER_HOST (default registry.terraform.io) and TF_ACC_PROVIDER_NAMESPACE
+// (default hashicorp), as in its getProviderAddr.
+func RequiredProviders() string {
+	return fmt.Sprintf("terraform {\n  required_providers {\n    entracert = {\n      source = %q\n    }\n  }\n}\n\n", ProviderSource())
+}
+
+// ProviderSource is the provider's address in the harness, e.g. registry.opentofu.org/entracert/entracert.
+func ProviderSource() string {
+	host, namespace := "registry.terraform.io", "hashicorp"
+	if v := os.Getenv("TF_ACC_PROVIDER_HOST"); v != "" {
+		host = v
+	}
+	if v := os.Getenv("TF_ACC_PROVIDER_NAMESPACE"); v != "" {
+		namespace = v
+	}
+	return strings.TrimSuffix(host, "/") + "/" + strings.TrimSuffix(namespace, "/") + "/entracert"
 }
 
 // RequireEmulator skips (with a logged reason) a test that needs the emulator's controls when running live.

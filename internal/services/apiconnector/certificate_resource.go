@@ -346,6 +346,7 @@ func (r *certificateResource) Create(ctx context.Context, req resource.CreateReq
 	plan.PKCS12ValueWO = types.StringNull()
 	plan.PasswordWO = types.StringNull()
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setCertificateIdentity(ctx, resp.Identity, connectorID, cert.Thumbprint)...)
 	if outcome != outcomeAdopted {
 		resp.Diagnostics.Append(setUploadedAt(ctx, resp.Private, r.now())...)
 	}
@@ -394,6 +395,8 @@ func (r *certificateResource) Read(ctx context.Context, req resource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// Before anything else: the framework wants an identity even with the resource removed from state.
+	resp.Diagnostics.Append(setCertificateIdentity(ctx, resp.Identity, state.APIConnectorID.ValueString(), state.Thumbprint.ValueString())...)
 	if !clients.Require(r.client, &resp.Diagnostics) {
 		return
 	}
@@ -478,6 +481,7 @@ func (r *certificateResource) Update(ctx context.Context, req resource.UpdateReq
 	plan.PKCS12ValueWO = types.StringNull()
 	plan.PasswordWO = types.StringNull()
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setCertificateIdentity(ctx, resp.Identity, plan.APIConnectorID.ValueString(), plan.Thumbprint.ValueString())...)
 }
 
 func destroyDetail(state certificateModel) string {
@@ -503,7 +507,15 @@ func (r *certificateResource) Delete(ctx context.Context, req resource.DeleteReq
 var thumbprintPattern = regexp.MustCompile(`^[0-9A-Fa-f]{40}$`)
 
 func (r *certificateResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	connectorID, thumbprint, ok := strings.Cut(req.ID, "/")
+	importID := req.ID
+	if importID == "" {
+		var diags diag.Diagnostics
+		importID, diags = importIDFromIdentity(ctx, req)
+		if resp.Diagnostics.Append(diags...); diags.HasError() {
+			return
+		}
+	}
+	connectorID, thumbprint, ok := strings.Cut(importID, "/")
 	if !ok || connectorID == "" || !thumbprintPattern.MatchString(thumbprint) {
 		resp.Diagnostics.AddError("Invalid import ID",
 			fmt.Sprintf("The import ID %q must be {api_connector_id}/{thumbprint}, with the certificate's 40-digit hex SHA-1 "+
@@ -514,4 +526,5 @@ func (r *certificateResource) ImportState(ctx context.Context, req resource.Impo
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), certificateID(connectorID, thumbprint))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attrAPIConnectorID), connectorID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("thumbprint"), thumbprint)...)
+	resp.Diagnostics.Append(setCertificateIdentity(ctx, resp.Identity, connectorID, thumbprint)...)
 }

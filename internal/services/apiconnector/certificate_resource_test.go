@@ -462,7 +462,8 @@ func TestAccCertificate_readAfterWriteLag(t *testing.T) {
 	env := acctest.New(t, graphemu.Options{})
 	env.RequireEmulator(t)
 	conn := env.CreateAPIConnector(t, "acctest-lag")
-	const lag = 5 * time.Second
+	// Long enough that init, plan and apply on a loaded machine stay below it (5s did not, with the suite running).
+	const lag = 15 * time.Second
 	env.Emulator.SetReadAfterWriteLag(lag)
 	start := env.Clock.Now()
 	resource.Test(t, resource.TestCase{

@@ -140,12 +140,18 @@ func (r *pkiResource) Create(ctx context.Context, req resource.CreateRequest, re
 	plan.DisplayName = types.StringValue(plan.DisplayName.ValueString())
 	resp.Diagnostics.Append(setWrittenAt(ctx, resp.Private, r.client.Clock.Now())...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setPKIIdentity(ctx, resp.Identity, p.ID)...)
 }
 
 func (r *pkiResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state pkiModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !configured(r.client, &resp.Diagnostics) {
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// Before anything else: the framework wants an identity even with the resource removed from state.
+	resp.Diagnostics.Append(setPKIIdentity(ctx, resp.Identity, state.ID.ValueString())...)
+	if !configured(r.client, &resp.Diagnostics) {
 		return
 	}
 	timeout, diags := state.Timeouts.Read(ctx, defaultPKIReadTimeout)
@@ -203,6 +209,7 @@ func (r *pkiResource) Update(ctx context.Context, req resource.UpdateRequest, re
 	pkiToModel(p, &plan)
 	plan.DisplayName = types.StringValue(plan.DisplayName.ValueString())
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setPKIIdentity(ctx, resp.Identity, p.ID)...)
 }
 
 func (r *pkiResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -259,5 +266,5 @@ func addPKIError(diags *diag.Diagnostics, summary, doing string, err error) {
 }
 
 func (r *pkiResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+	importPKI(ctx, req, resp)
 }
