@@ -43,7 +43,6 @@ func caCreatedAt(ctx context.Context, p caPrivateState) (time.Time, bool) {
 	return v.At, true
 }
 
-
 // caVisibleWait is how long a CA just added may take to show up in Graph's reads (read-after-write lag).
 const caVisibleWait = 30 * time.Second
 

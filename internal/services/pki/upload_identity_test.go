@@ -10,6 +10,7 @@ import (
 	"github.com/entracert/terraform-provider-entracert/internal/testfixtures"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 )
@@ -39,6 +40,12 @@ func TestAccPKIUpload_identity(t *testing.T) {
 				ResourceName:    uploadAddr,
 				ImportState:     true,
 				ImportStateKind: resource.ImportBlockWithResourceIdentity,
+				// Graph does not know which URL a bundle came from: the plan after an import adopts upload_url in
+				// place, with no upload (as after an import by ID).
+				ExpectNonEmptyPlan: true,
+				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(uploadAddr, plancheck.ResourceActionUpdate),
+				}},
 			},
 		},
 	})

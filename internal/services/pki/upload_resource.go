@@ -74,6 +74,9 @@ func uploadID(pkiID, hash string) string { return pkiID + "/" + strings.ToUpper(
 
 func (r *uploadResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_certificate_based_auth_pki_upload"
+	// The identity names the file's content, and a new file is an in-place update (a diff of CAs, never an empty
+	// trust store), so the identity changes with sha256_file_hash.
+	resp.ResourceBehavior.MutableIdentity = true
 }
 
 func (r *uploadResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
