@@ -71,3 +71,16 @@ func TestParseCertificateRejects(t *testing.T) {
 		})
 	}
 }
+
+// Raw DER is never trimmed: a certificate whose encoding ends in a byte that looks like whitespace still parses.
+func TestParseCertificateDERNotTrimmed(t *testing.T) {
+	block, _ := pem.Decode(testfixtures.Bytes("root-ca.pem"))
+	der := append([]byte(nil), block.Bytes...)
+	if _, err := pkcs.ParseCertificate(der); err != nil {
+		t.Fatal(err)
+	}
+	// Trailing whitespace after DER is not the certificate: refused rather than silently dropped.
+	if _, err := pkcs.ParseCertificate(append(der, '\n')); !errors.Is(err, pkcs.ErrNotCertificate) {
+		t.Fatalf("DER followed by a newline: %v, want ErrNotCertificate", err)
+	}
+}

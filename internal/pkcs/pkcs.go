@@ -332,6 +332,9 @@ var ErrNotCertificate = errors.New("not an X.509 certificate (PEM, or base64 of 
 // ParseCertificate reads one X.509 certificate given as PEM ("-----BEGIN CERTIFICATE-----", as file("root.pem")
 // gives), as base64 of its DER, or as raw DER, and returns the facts Graph records for it as a CA.
 func ParseCertificate(data []byte) (CertificateAuthority, error) {
+	if len(data) > 0 && data[0] == 0x30 { // raw DER: its last bytes may be whitespace values, never trim them
+		return parseCertificateDER(data)
+	}
 	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) == 0 {
 		return CertificateAuthority{}, fmt.Errorf("%w: it is empty", ErrNotCertificate)
@@ -357,6 +360,10 @@ func ParseCertificate(data []byte) (CertificateAuthority, error) {
 		}
 		der = b
 	}
+	return parseCertificateDER(der)
+}
+
+func parseCertificateDER(der []byte) (CertificateAuthority, error) {
 	cert, err := x509.ParseCertificate(der)
 	if err != nil {
 		return CertificateAuthority{}, fmt.Errorf("%w: %s", ErrNotCertificate, strings.TrimPrefix(err.Error(), "x509: "))

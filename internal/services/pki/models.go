@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/entracert/terraform-provider-entracert/internal/graph"
+	"github.com/entracert/terraform-provider-entracert/internal/pkcs"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -23,6 +24,8 @@ type certificateAuthorityModel struct {
 	CertificateRevocationListURL types.String `tfsdk:"certificate_revocation_list_url"`
 	DeltaCRLURL                  types.String `tfsdk:"delta_certificate_revocation_list_url"`
 	IsIssuerHintEnabled          types.Bool   `tfsdk:"is_issuer_hint_enabled"`
+	Subject                      types.String `tfsdk:"subject"`
+	SubjectKeyIdentifier         types.String `tfsdk:"subject_key_identifier"`
 }
 
 var certificateAuthorityAttrTypes = map[string]attr.Type{
@@ -36,6 +39,8 @@ var certificateAuthorityAttrTypes = map[string]attr.Type{
 	"certificate_revocation_list_url":       types.StringType,
 	"delta_certificate_revocation_list_url": types.StringType,
 	"is_issuer_hint_enabled":                types.BoolType,
+	"subject":                               types.StringType,
+	"subject_key_identifier":                types.StringType,
 }
 
 var certificateAuthorityObjectType = types.ObjectType{AttrTypes: certificateAuthorityAttrTypes}
@@ -51,6 +56,11 @@ var certificateAuthorityDescriptions = map[string]string{
 	"expiration_date_time":                  "When the certificate expires (RFC 3339).",
 	"certificate_revocation_list_url":       "URL of the certificate revocation list, from the certificate's CRL distribution point; empty when it has none.",
 	"delta_certificate_revocation_list_url": "URL of the delta certificate revocation list; empty when there is none.",
+	"subject": "Subject of the certificate (RFC 2253), read from the certificate itself, so the plan shows it before " +
+		"anything is uploaded.",
+	"subject_key_identifier": "The CA's own subject key identifier (uppercase hex), read from its certificate; empty when " +
+		"the certificate has none. CBA policies (CRL exemptions, CA scopes) name CAs by it. Unlike " +
+		"`issuer_subject_key_identifier`, whose meaning Graph documents ambiguously, it is known at plan time.",
 }
 
 // isIssuerHintDescription describes is_issuer_hint_enabled, the one boolean of certificate_authorities.
@@ -62,7 +72,14 @@ func caModel(ca graph.CertificateAuthority) certificateAuthorityModel {
 	if !ca.ExpirationDateTime.IsZero() {
 		exp = types.StringValue(ca.ExpirationDateTime.UTC().Format(time.RFC3339))
 	}
+	// Subject and SKI come from the certificate Graph returns, the same bytes the plan read them from.
+	subject, ski := types.StringNull(), types.StringNull()
+	if facts, err := pkcs.ParseCertificate(ca.Certificate); err == nil {
+		subject, ski = types.StringValue(facts.Subject), types.StringValue(facts.SubjectKeyIdentifier)
+	}
 	return certificateAuthorityModel{
+		Subject:                      subject,
+		SubjectKeyIdentifier:         ski,
 		ID:                           types.StringValue(ca.ID),
 		Thumbprint:                   types.StringValue(strings.ToUpper(ca.Thumbprint)),
 		CertificateAuthorityType:     types.StringValue(ca.Type),

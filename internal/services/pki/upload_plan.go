@@ -76,9 +76,10 @@ func bundleWarnings(cas []pkcs.CertificateAuthority, now time.Time) diag.Diagnos
 	return diags
 }
 
-// plannedCAs is certificate_authorities as the plan can know it from the verified file: the thumbprints of the
-// file in file order, with Graph's IDs known only for CAs the state already holds (every other value comes from
-// Graph at apply time).
+// plannedCAs is certificate_authorities as the plan can know it from the verified file: in file order, each CA's
+// thumbprint, subject and own subject key identifier (read from its certificate, which is what Graph stores), and
+// for CAs the state already holds everything recorded. For a CA new to the PKI, what Graph decides (its ID, type,
+// expiration as Graph records it, CRL URLs, display name, issuer hint) stays unknown until apply.
 func plannedCAs(ctx context.Context, cas []pkcs.CertificateAuthority, recorded []certificateAuthorityModel) (types.List, diag.Diagnostics) {
 	idByThumb := map[string]types.String{}
 	for _, m := range recorded {
@@ -94,6 +95,7 @@ func plannedCAs(ctx context.Context, cas []pkcs.CertificateAuthority, recorded [
 			IssuerSubjectKeyIdentifier: types.StringUnknown(), ExpirationDateTime: types.StringUnknown(),
 			CertificateRevocationListURL: types.StringUnknown(), DeltaCRLURL: types.StringUnknown(),
 			IsIssuerHintEnabled: types.BoolUnknown(),
+			Subject:             types.StringValue(ca.Subject), SubjectKeyIdentifier: types.StringValue(ca.SubjectKeyIdentifier),
 		}
 		if id, ok := idByThumb[strings.ToUpper(ca.Thumbprint)]; ok {
 			m.ID = id

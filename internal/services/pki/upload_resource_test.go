@@ -73,6 +73,13 @@ resource "entracert_certificate_based_auth_pki_upload" "test" {
 							plancheck.ExpectKnownValue(uploadAddr, tfjsonpath.New("certificate_authorities").AtSliceIndex(1).AtMapKey("thumbprint"),
 								knownvalue.StringExact(testfixtures.ContosoIntermediateThumb)),
 							plancheck.ExpectUnknownValue(uploadAddr, tfjsonpath.New("certificate_authorities").AtSliceIndex(0).AtMapKey("id")),
+							// ... and each CA's subject and own subject key identifier, which CBA policies name CAs by.
+							plancheck.ExpectKnownValue(uploadAddr, tfjsonpath.New("certificate_authorities").AtSliceIndex(0).AtMapKey("subject_key_identifier"),
+								knownvalue.StringExact("9514ECF8A48AB96C779523AC6689717E703627DF")),
+							plancheck.ExpectKnownValue(uploadAddr, tfjsonpath.New("certificate_authorities").AtSliceIndex(1).AtMapKey("subject_key_identifier"),
+								knownvalue.StringExact("3DAB96BBDAC9E8D9959F2CCABD927CB4039589DB")),
+							plancheck.ExpectKnownValue(uploadAddr, tfjsonpath.New("certificate_authorities").AtSliceIndex(0).AtMapKey("subject"),
+								knownvalue.StringRegexp(regexp.MustCompile(`CN=Contoso Fixture Root CA`))),
 						}},
 						ConfigStateChecks: []statecheck.StateCheck{
 							statecheck.ExpectKnownValue(uploadAddr, tfjsonpath.New("status"), knownvalue.StringExact("succeeded")),
