@@ -76,29 +76,48 @@ func bundleWarnings(cas []pkcs.CertificateAuthority, now time.Time) diag.Diagnos
 	return diags
 }
 
-// plannedCAs is certificate_authorities as the plan can know it from the verified file: in file order, each CA's
-// thumbprint, subject and own subject key identifier (read from its certificate, which is what Graph stores), and
-// for CAs the state already holds everything recorded. For a CA new to the PKI, what Graph decides (its ID, type,
-// expiration as Graph records it, CRL URLs, display name, issuer hint) stays unknown until apply.
-func plannedCAs(ctx context.Context, cas []pkcs.CertificateAuthority, recorded []certificateAuthorityModel) (types.List, diag.Diagnostics) {
-	idByThumb := map[string]types.String{}
+// plannedCAs is certificate_authorities as the plan can know it from the verified file, in file order: each CA's
+// thumbprint, subject and own subject key identifier (read from its certificate, the bytes Graph stores). A CA the
+// state already holds keeps what is recorded; a CA new to the PKI gets the type, expiration and CRL URL Graph derives
+// from its certificate (root when self-signed; notAfter; the first HTTP CRL distribution point), no delta CRL and no
+// issuer hint, each overridden by certificate_authority_settings. Graph's ID, display name, issuer and issuer key
+// identifier stay unknown until apply.
+func plannedCAs(ctx context.Context, cas []pkcs.CertificateAuthority, recorded []certificateAuthorityModel, settings map[string]caSettingsModel) (types.List, diag.Diagnostics) {
+	byThumb := map[string]certificateAuthorityModel{}
 	for _, m := range recorded {
 		if m.ID.ValueString() != "" {
-			idByThumb[strings.ToUpper(m.Thumbprint.ValueString())] = m.ID
+			byThumb[strings.ToUpper(m.Thumbprint.ValueString())] = m
 		}
 	}
 	out := make([]certificateAuthorityModel, 0, len(cas))
 	for _, ca := range cas {
-		m := certificateAuthorityModel{
-			ID: types.StringUnknown(), Thumbprint: types.StringValue(strings.ToUpper(ca.Thumbprint)),
-			CertificateAuthorityType: types.StringUnknown(), DisplayName: types.StringUnknown(), Issuer: types.StringUnknown(),
-			IssuerSubjectKeyIdentifier: types.StringUnknown(), ExpirationDateTime: types.StringUnknown(),
-			CertificateRevocationListURL: types.StringUnknown(), DeltaCRLURL: types.StringUnknown(),
-			IsIssuerHintEnabled: types.BoolUnknown(),
-			Subject:             types.StringValue(ca.Subject), SubjectKeyIdentifier: types.StringValue(ca.SubjectKeyIdentifier),
+		thumb := strings.ToUpper(ca.Thumbprint)
+		m, held := byThumb[thumb]
+		if !held {
+			kind := "intermediate"
+			if ca.IsRoot {
+				kind = "root"
+			}
+			m = certificateAuthorityModel{
+				ID: types.StringUnknown(), CertificateAuthorityType: types.StringValue(kind),
+				DisplayName: types.StringUnknown(), Issuer: types.StringUnknown(), IssuerSubjectKeyIdentifier: types.StringUnknown(),
+				ExpirationDateTime:           types.StringValue(ca.NotAfter.UTC().Format(time.RFC3339)),
+				CertificateRevocationListURL: types.StringValue(ca.CRLURL), DeltaCRLURL: types.StringValue(""),
+				IsIssuerHintEnabled: types.BoolValue(false),
+			}
 		}
-		if id, ok := idByThumb[strings.ToUpper(ca.Thumbprint)]; ok {
-			m.ID = id
+		m.Thumbprint = types.StringValue(thumb)
+		m.Subject, m.SubjectKeyIdentifier = types.StringValue(ca.Subject), types.StringValue(ca.SubjectKeyIdentifier)
+		if st, ok := settings[thumb]; ok {
+			if !st.CRLURL.IsNull() {
+				m.CertificateRevocationListURL = st.CRLURL
+			}
+			if !st.DeltaCRLURL.IsNull() {
+				m.DeltaCRLURL = st.DeltaCRLURL
+			}
+			if !st.IssuerHint.IsNull() {
+				m.IsIssuerHintEnabled = st.IssuerHint
+			}
 		}
 		out = append(out, m)
 	}
@@ -174,7 +193,9 @@ func (r *uploadResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 			}
 			resp.Diagnostics.Append(checkSettings(ctx, plan.CASettings, b.CAs)...)
 			if work {
-				list, d := plannedCAs(ctx, b.CAs, recorded)
+				settings, d := settingsOf(ctx, plan.CASettings)
+				resp.Diagnostics.Append(d...)
+				list, d := plannedCAs(ctx, b.CAs, recorded, settings)
 				resp.Diagnostics.Append(d...)
 				plan.CertificateAuthorities = list
 			}

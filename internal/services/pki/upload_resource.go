@@ -153,8 +153,9 @@ func (r *uploadResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 			"certificate_authority_settings": caSettingsAttribute(),
 			"certificate_authorities": schema.ListNestedAttribute{
 				MarkdownDescription: "The certificate authorities of the file, as the PKI holds them, in file order. The plan " +
-					"already shows their thumbprints (read from the verified file). If one is deleted outside Terraform, the " +
-					"next plan shows an in-place update that adds it again.",
+					"already shows, read from the verified file, each CA's thumbprint, subject, subject key identifier, and for a " +
+					"CA new to the PKI the type, expiration and CRL URL Graph derives from its certificate. If one is deleted " +
+					"outside Terraform, the next plan shows an in-place update that adds it again.",
 				Computed:      true,
 				PlanModifiers: []planmodifier.List{listplanmodifier.UseStateForUnknown()},
 				NestedObject:  schema.NestedAttributeObject{Attributes: caResourceAttributes()},

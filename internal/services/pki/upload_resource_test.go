@@ -80,6 +80,15 @@ resource "entracert_certificate_based_auth_pki_upload" "test" {
 								knownvalue.StringExact("3DAB96BBDAC9E8D9959F2CCABD927CB4039589DB")),
 							plancheck.ExpectKnownValue(uploadAddr, tfjsonpath.New("certificate_authorities").AtSliceIndex(0).AtMapKey("subject"),
 								knownvalue.StringRegexp(regexp.MustCompile(`CN=Contoso Fixture Root CA`))),
+							// ... and what Graph derives from each certificate: type, expiration, CRL distribution point.
+							plancheck.ExpectKnownValue(uploadAddr, tfjsonpath.New("certificate_authorities").AtSliceIndex(0).AtMapKey("certificate_authority_type"),
+								knownvalue.StringExact("root")),
+							plancheck.ExpectKnownValue(uploadAddr, tfjsonpath.New("certificate_authorities").AtSliceIndex(1).AtMapKey("certificate_authority_type"),
+								knownvalue.StringExact("intermediate")),
+							plancheck.ExpectKnownValue(uploadAddr, tfjsonpath.New("certificate_authorities").AtSliceIndex(1).AtMapKey("certificate_revocation_list_url"),
+								knownvalue.StringExact("http://crl.contoso.example/intermediate.crl")),
+							plancheck.ExpectKnownValue(uploadAddr, tfjsonpath.New("certificate_authorities").AtSliceIndex(0).AtMapKey("expiration_date_time"),
+								knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`))),
 						}},
 						ConfigStateChecks: []statecheck.StateCheck{
 							statecheck.ExpectKnownValue(uploadAddr, tfjsonpath.New("status"), knownvalue.StringExact("succeeded")),
