@@ -3,7 +3,6 @@ package functions
 import (
 	"context"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -112,22 +111,5 @@ func (pkcs7Certificates) Run(ctx context.Context, req function.RunRequest, resp 
 
 // bundleError words a .p7b problem as the PKI upload resource does.
 func bundleError(err error) string {
-	var what string
-	switch {
-	case errors.Is(err, pkcs.ErrNotPKCS7):
-		what = "is not a PKCS#7 certificate bundle (.p7b), DER or PEM. Export the CA certificates as " +
-			"\"Cryptographic Message Syntax Standard - PKCS #7 Certificates (.P7B)\", e.g. " +
-			"openssl crl2pkcs7 -nocrl -certfile root.pem -certfile intermediate.pem -outform DER -out pki.p7b"
-	case errors.Is(err, pkcs.ErrNoCertificates):
-		what = "holds no certificates. Put the root and intermediate CA certificates into it"
-	case errors.Is(err, pkcs.ErrTooManyCAs):
-		what = "holds more than 250 certificates, Graph's limit per upload. Split them into several .p7b files"
-	case errors.Is(err, pkcs.ErrCATooLarge):
-		what = "holds a certificate larger than 8 KB, Graph's limit per certificate authority. Remove it from the bundle"
-	case errors.Is(err, pkcs.ErrFileTooLarge):
-		what = "is larger than 2 MB, Graph's limit for a PKI upload. Split it into several .p7b files"
-	default:
-		what = "could not be read as a .p7b"
-	}
-	return fmt.Sprintf("The file in content_base64 %s (%v)", what, err)
+	return fmt.Sprintf("The file in content_base64 %s (%v)", pkcs.BundleAdvice(err), err)
 }

@@ -394,3 +394,23 @@ func Thumbprint(der []byte) string {
 	sum := sha1.Sum(der)
 	return strings.ToUpper(hex.EncodeToString(sum[:]))
 }
+
+// BundleAdvice words an error of ParseCertificateBundle for a user: what is wrong with the file and what to do,
+// as a phrase that follows "the file" ("is not a PKCS#7 certificate bundle …"). It never quotes the file.
+func BundleAdvice(err error) string {
+	switch {
+	case errors.Is(err, ErrNotPKCS7):
+		return "is not a PKCS#7 certificate bundle (.p7b), DER or PEM. Export the CA certificates as " +
+			"\"Cryptographic Message Syntax Standard - PKCS #7 Certificates (.P7B)\", e.g. " +
+			"openssl crl2pkcs7 -nocrl -certfile root.pem -certfile intermediate.pem -outform DER -out pki.p7b"
+	case errors.Is(err, ErrNoCertificates):
+		return "holds no certificates. Put the root and intermediate CA certificates into it"
+	case errors.Is(err, ErrTooManyCAs):
+		return "holds more than 250 certificates, Graph's limit per upload. Split them into several .p7b files"
+	case errors.Is(err, ErrCATooLarge):
+		return "holds a certificate larger than 8 KB, Graph's limit per certificate authority. Remove it from the bundle"
+	case errors.Is(err, ErrFileTooLarge):
+		return "is larger than 2 MB, Graph's limit for a PKI upload. Split it into several .p7b files"
+	}
+	return "could not be read as a .p7b"
+}

@@ -2,9 +2,9 @@ package apiconnector
 
 import (
 	"context"
-	"encoding/json"
 	"time"
 
+	"github.com/entracert/terraform-provider-entracert/internal/clients"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 )
 
@@ -12,36 +12,14 @@ import (
 // has shown it: Read waits out Graph's read-after-write lag during that window instead of dropping the resource.
 const privateUploadedAt = "uploaded_at"
 
-// privateState is the part of the framework's private state that this resource uses.
-type privateState interface {
-	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
-	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+func setUploadedAt(ctx context.Context, p clients.PrivateState, at time.Time) diag.Diagnostics {
+	return clients.SetTimeMark(ctx, p, privateUploadedAt, at)
 }
 
-type uploadedAtValue struct {
-	At time.Time `json:"at"`
+func clearUploadedAt(ctx context.Context, p clients.PrivateState) diag.Diagnostics {
+	return clients.ClearTimeMark(ctx, p, privateUploadedAt)
 }
 
-func setUploadedAt(ctx context.Context, p privateState, at time.Time) diag.Diagnostics {
-	b, _ := json.Marshal(uploadedAtValue{At: at.UTC()})
-	return p.SetKey(ctx, privateUploadedAt, b)
-}
-
-func clearUploadedAt(ctx context.Context, p privateState) diag.Diagnostics {
-	return p.SetKey(ctx, privateUploadedAt, nil)
-}
-
-func uploadedAt(ctx context.Context, p privateState) (time.Time, bool) {
-	if p == nil {
-		return time.Time{}, false
-	}
-	b, diags := p.GetKey(ctx, privateUploadedAt)
-	if diags.HasError() || len(b) == 0 {
-		return time.Time{}, false
-	}
-	var v uploadedAtValue
-	if err := json.Unmarshal(b, &v); err != nil || v.At.IsZero() {
-		return time.Time{}, false
-	}
-	return v.At, true
+func uploadedAt(ctx context.Context, p clients.PrivateState) (time.Time, bool) {
+	return clients.TimeMark(ctx, p, privateUploadedAt)
 }

@@ -113,24 +113,7 @@ func fetchBundle(ctx context.Context, rawURL, wantHash string) (*bundle, error) 
 }
 
 func bundleProblem(where string, err error) string {
-	var what string
-	switch {
-	case errors.Is(err, pkcs.ErrNotPKCS7):
-		what = "is not a PKCS#7 certificate bundle (.p7b), DER or PEM. Export the CA certificates as " +
-			"\"Cryptographic Message Syntax Standard - PKCS #7 Certificates (.P7B)\", e.g. " +
-			"openssl crl2pkcs7 -nocrl -certfile root.pem -certfile intermediate.pem -outform DER -out pki.p7b"
-	case errors.Is(err, pkcs.ErrNoCertificates):
-		what = "holds no certificates. Put the root and intermediate CA certificates into it"
-	case errors.Is(err, pkcs.ErrTooManyCAs):
-		what = "holds more than 250 certificates, Graph's limit per upload. Split them into several .p7b files"
-	case errors.Is(err, pkcs.ErrCATooLarge):
-		what = "holds a certificate larger than 8 KB, Graph's limit per certificate authority. Remove it from the bundle"
-	case errors.Is(err, pkcs.ErrFileTooLarge):
-		what = "is larger than 2 MB, Graph's limit for a PKI upload. Split it into several .p7b files"
-	default:
-		what = "could not be read as a .p7b"
-	}
-	return fmt.Sprintf("%s %s.\n\n(%v)", where, what, err)
+	return fmt.Sprintf("%s %s.\n\n(%v)", where, pkcs.BundleAdvice(err), err)
 }
 
 // unwrapURLError drops net/http's "Get \"url\": " prefix, which the diagnostic already says.

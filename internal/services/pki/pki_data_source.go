@@ -93,7 +93,7 @@ func (d *pkiDataSource) Configure(_ context.Context, req datasource.ConfigureReq
 func (d *pkiDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg pkiDataModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() || !configured(d.client, &resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !clients.Require(d.client, &resp.Diagnostics) {
 		return
 	}
 	ctx, cancel := context.WithTimeout(ctx, defaultPKIReadTimeout)

@@ -119,7 +119,7 @@ func timeString(t time.Time) types.String {
 func (r *pkiResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan pkiModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !configured(r.client, &resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !clients.Require(r.client, &resp.Diagnostics) {
 		return
 	}
 	timeout, diags := plan.Timeouts.Create(ctx, defaultPKIWriteTimeout)
@@ -151,7 +151,7 @@ func (r *pkiResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 	}
 	// Before anything else: the framework wants an identity even with the resource removed from state.
 	resp.Diagnostics.Append(setPKIIdentity(ctx, resp.Identity, state.ID.ValueString())...)
-	if !configured(r.client, &resp.Diagnostics) {
+	if !clients.Require(r.client, &resp.Diagnostics) {
 		return
 	}
 	timeout, diags := state.Timeouts.Read(ctx, defaultPKIReadTimeout)
@@ -182,7 +182,7 @@ func (r *pkiResource) Update(ctx context.Context, req resource.UpdateRequest, re
 	var plan, state pkiModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !configured(r.client, &resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !clients.Require(r.client, &resp.Diagnostics) {
 		return
 	}
 	timeout, diags := plan.Timeouts.Update(ctx, defaultPKIWriteTimeout)
@@ -215,7 +215,7 @@ func (r *pkiResource) Update(ctx context.Context, req resource.UpdateRequest, re
 func (r *pkiResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state pkiModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !configured(r.client, &resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !clients.Require(r.client, &resp.Diagnostics) {
 		return
 	}
 	timeout, diags := state.Timeouts.Delete(ctx, defaultPKIDeleteWait)

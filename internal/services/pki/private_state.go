@@ -2,7 +2,6 @@ package pki
 
 import (
 	"context"
-	"encoding/json"
 	"time"
 
 	"github.com/entracert/terraform-provider-entracert/internal/clients"
@@ -15,43 +14,21 @@ import (
 // replication lag never drops a PKI or an upload from state (and the next plan never creates a second one).
 const privateWrittenAt = "written_at"
 
-// privateState is the part of the framework's private state that these resources use.
-type privateState interface {
-	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
-	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+func setWrittenAt(ctx context.Context, p clients.PrivateState, at time.Time) diag.Diagnostics {
+	return clients.SetTimeMark(ctx, p, privateWrittenAt, at)
 }
 
-type writtenAtValue struct {
-	At time.Time `json:"at"`
+func clearWrittenAt(ctx context.Context, p clients.PrivateState) diag.Diagnostics {
+	return clients.ClearTimeMark(ctx, p, privateWrittenAt)
 }
 
-func setWrittenAt(ctx context.Context, p privateState, at time.Time) diag.Diagnostics {
-	b, _ := json.Marshal(writtenAtValue{At: at.UTC()})
-	return p.SetKey(ctx, privateWrittenAt, b)
-}
-
-func clearWrittenAt(ctx context.Context, p privateState) diag.Diagnostics {
-	return p.SetKey(ctx, privateWrittenAt, nil)
-}
-
-func writtenAt(ctx context.Context, p privateState) (time.Time, bool) {
-	if p == nil {
-		return time.Time{}, false
-	}
-	b, diags := p.GetKey(ctx, privateWrittenAt)
-	if diags.HasError() || len(b) == 0 {
-		return time.Time{}, false
-	}
-	var v writtenAtValue
-	if err := json.Unmarshal(b, &v); err != nil || v.At.IsZero() {
-		return time.Time{}, false
-	}
-	return v.At, true
+func writtenAt(ctx context.Context, p clients.PrivateState) (time.Time, bool) {
+	return clients.TimeMark(ctx, p, privateWrittenAt)
 }
 
 // readPKIAfterWrite reads the PKI for a Read. Within graph.PKIVisibleWindow of this provider's last write
 // (recorded in private state) a 404 is waited out; after it, or with no mark, a 404 is returned as it is.
-func readPKIAfterWrite(ctx context.Context, c *clients.Client, p privateState, id string) (*graph.PKI, error) {
+func readPKIAfterWrite(ctx context.Context, c *clients.Client, p clients.PrivateState, id string) (*graph.PKI, error) {
 	got, err := c.Graph.GetPKICached(ctx, id)
 	if !graph.IsNotFound(err) {
 		return got, err
@@ -72,14 +49,3 @@ const (
 	defaultPKIReadTimeout  = 5 * time.Minute
 	defaultPKIWriteTimeout = 10 * time.Minute
 )
-
-// configured reports whether the provider handed over a client; otherwise it adds the one diagnostic for a
-// resource or data source used before the provider was configured.
-func configured(c *clients.Client, diags *diag.Diagnostics) bool {
-	if c != nil {
-		return true
-	}
-	diags.AddError("Provider not configured",
-		"The provider has no Microsoft Graph client. This is a bug in the provider; please report it.")
-	return false
-}

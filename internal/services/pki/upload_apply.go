@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/entracert/terraform-provider-entracert/internal/clients"
 	"github.com/entracert/terraform-provider-entracert/internal/graph"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -76,7 +77,7 @@ func (r *uploadResource) Update(ctx context.Context, req resource.UpdateRequest,
 // "running" when the wait for an upload it sent was interrupted, nil when nothing should be saved.
 func (r *uploadResource) apply(ctx context.Context, plan, config uploadModel, prior *uploadModel, timeout time.Duration) (*uploadModel, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	if !configured(r.client, &diags) {
+	if !clients.Require(r.client, &diags) {
 		return nil, diags
 	}
 	clk := r.client.Clock

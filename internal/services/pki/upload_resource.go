@@ -201,7 +201,7 @@ func known(v types.String) bool { return !v.IsNull() && !v.IsUnknown() }
 func (r *uploadResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state uploadModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !configured(r.client, &resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !clients.Require(r.client, &resp.Diagnostics) {
 		return
 	}
 	ctx, cancel := context.WithTimeout(ctx, defaultPKIReadTimeout)
@@ -270,7 +270,7 @@ func (r *uploadResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !configured(r.client, &resp.Diagnostics) {
+	if !clients.Require(r.client, &resp.Diagnostics) {
 		return
 	}
 	timeout, diags := state.Timeouts.Delete(ctx, defaultUploadTimeout)
