@@ -252,13 +252,38 @@ func (c *Client) DeleteCertificateAuthorities(ctx context.Context, pkiID string,
 	}
 	c.pkiReads.invalidate(pkiID)
 	defer c.pkiReads.invalidate(pkiID)
-	for i, o := range c.runBatch(ctx, items) {
-		if out[i] == nil && o.Err != nil && !IsNotFound(o.Err) {
-			out[i] = o.Err
+	// A DELETE is idempotent: an item whose answer was lost (alone or with its whole batch) is sent again, as the
+	// transport re-sends a single DELETE; a 404 then means it is gone.
+	pending := make([]int, 0, len(items))
+	for i := range items {
+		if out[i] == nil {
+			pending = append(pending, i)
 		}
+	}
+	for round := 0; len(pending) > 0; round++ {
+		batch := make([]batchItem, len(pending))
+		for k, i := range pending {
+			batch[k] = items[i]
+		}
+		var again []int
+		for k, o := range c.runBatch(ctx, batch) {
+			i := pending[k]
+			switch {
+			case o.Err == nil || IsNotFound(o.Err):
+				out[i] = nil
+			case IsOutcomeUnknown(o.Err) && round < maxDeleteResends && ctx.Err() == nil:
+				again = append(again, i)
+			default:
+				out[i] = o.Err
+			}
+		}
+		pending = again
 	}
 	return out
 }
+
+// maxDeleteResends bounds how often a CA deletion whose answer was lost is sent again.
+const maxDeleteResends = 2
 
 // caJSON is certificateAuthorityDetail on the wire, for batch bodies (encoding/json; []byte is base64).
 type caJSON struct {

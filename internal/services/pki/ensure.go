@@ -312,9 +312,6 @@ func (r *uploadResource) deleteCertificateAuthorities(ctx context.Context, pkiID
 				tflog.Info(ctx, "Deleted certificate authority", map[string]any{"thumbprint": left[i].Thumbprint.ValueString()})
 			case graph.IsBadRequest(err) && attempt < 3:
 				again = append(again, left[i]) // probably a job started meanwhile
-			case graph.IsOutcomeUnknown(err) && attempt < 3:
-				// A lost answer (of the item or of its whole $batch): deleting again is safe, a 404 then means gone.
-				again = append(again, left[i])
 			default:
 				return fmt.Errorf("deleting certificate authority %s (%s) from PKI %s: %w", ids[i], left[i].Thumbprint.ValueString(), pkiID, err)
 			}
