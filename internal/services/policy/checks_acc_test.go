@@ -24,7 +24,7 @@ func TestAccCBAPolicy_checksFailThePlanWithoutWriting(t *testing.T) {
 	}
 	many := make([]string, 31)
 	for i := range many {
-		many[i] = scope(intermediateSKI, "g")
+		many[i] = scope(intermediateSKI, "3e9f5d81-a074-4fb2-8d61-8c4a5fae0c13")
 	}
 	step := func(body, want string) resource.TestStep {
 		return resource.TestStep{Config: hcl(env, body), ExpectError: errRe(want)}
@@ -49,7 +49,7 @@ func TestAccCBAPolicy_checksFailThePlanWithoutWriting(t *testing.T) {
 			// A scoped SKI that is no CA of the tenant.
 			step(`
   state                        = "disabled"
-  certificate_authority_scopes = [`+scope("FFFF0000", "g1")+`]
+  certificate_authority_scopes = [`+scope("FFFF0000", "4fa06e92-b185-40c3-9e72-9d5b6abf1d24")+`]
 `, "this scope would scope nothing"),
 			step(`
   state = "enabled"
@@ -76,7 +76,7 @@ func TestAccCBAPolicy_checksFailThePlanWithoutWriting(t *testing.T) {
 `, "Graph allows at most 30"),
 			step(`
   state                        = "enabled"
-  certificate_authority_scopes = [`+scope(intermediateSKI, "g1")+`, `+scope(strings.ToLower(intermediateSKI), "g2")+`]
+  certificate_authority_scopes = [`+scope(intermediateSKI, "4fa06e92-b185-40c3-9e72-9d5b6abf1d24")+`, `+scope(strings.ToLower(intermediateSKI), "50b17fa3-c296-41d4-af83-ae6c7bc02e35")+`]
 `, "Entra allows one group per CA"),
 			step(`
   state = "on"
@@ -92,7 +92,7 @@ func TestAccCBAPolicy_checksFailThePlanWithoutWriting(t *testing.T) {
 				Config: hcl(env, `
   state          = "disabled"
   crl_validation = { state = "enabled", exempted_certificate_authority_subject_key_identifiers = ["`+strings.ToLower(rootSKI)+`"] }
-  certificate_authority_scopes = [{ subject_key_identifier = terraform_data.ski.output, include_targets = [{ id = "g1" }] }]
+  certificate_authority_scopes = [{ subject_key_identifier = terraform_data.ski.output, include_targets = [{ id = "4fa06e92-b185-40c3-9e72-9d5b6abf1d24" }] }]
 `) + `
 resource "terraform_data" "ski" {
   input = "` + intermediateSKI + `"

@@ -159,6 +159,7 @@ func (r *policyResource) apply(ctx context.Context, plan policyModel, diags *dia
 		diags.AddError("Cannot update the CBA policy", detail)
 		return policyModel{}, false
 	}
+	r.client.WrittenThisRun.Mark(writtenMark)
 	got, err := g.GetCBAPolicy(ctx)
 	if err != nil {
 		diags.AddError("Cannot read the CBA policy", fmt.Sprintf("Reading the configuration after updating it: %v", err))
@@ -216,6 +217,9 @@ func (r *policyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	r.setIdentity(ctx, resp.Identity, &resp.Diagnostics)
 }
 
+// writtenMark is the clients.RunMarks key set once this run has written the policy.
+const writtenMark = "cba-policy-written"
+
 func (r *policyResource) Delete(ctx context.Context, _ resource.DeleteRequest, resp *resource.DeleteResponse) {
 	unlock, err := r.client.Locks.Lock(ctx, "cba-policy")
 	if err != nil {
@@ -223,6 +227,15 @@ func (r *policyResource) Delete(ctx context.Context, _ resource.DeleteRequest, r
 		return
 	}
 	defer unlock()
+	if r.client.WrittenThisRun.Marked(writtenMark) {
+		// The policy is a singleton: this destroy is of a deposed object (create_before_destroy, or a resource moved to
+		// a new address without a moved block) whose replacement already wrote the tenant's policy in this run.
+		resp.Diagnostics.AddWarning("The CBA policy is kept as its replacement wrote it",
+			"Another entracert_certificate_based_auth_policy object wrote the tenant's X.509 certificate authentication configuration "+
+				"earlier in this apply (a create_before_destroy replacement). Destroying the old object leaves that configuration as it "+
+				"is instead of restoring Graph's defaults.")
+		return
+	}
 	if err := r.client.Graph.DeleteCBAPolicy(ctx); err != nil && !graph.IsNotFound(err) {
 		resp.Diagnostics.AddError("Cannot restore the default CBA policy",
 			fmt.Sprintf("Deleting the tenant's customised X.509 certificate authentication configuration: %v", err))
