@@ -113,3 +113,43 @@ func TestAccCBAPolicy_replaceDestroysThenWrites(t *testing.T) {
 		},
 	})
 }
+
+// Import by every ID form: the ID, the ID in another letter case (stored as Graph spells it), and the refused ones
+// (empty, malformed, another authentication method's ID) with a diagnostic that shows the expected form.
+func TestAccCBAPolicy_importByEveryIDForm(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, graphemu.Options{})
+	env.RequireEmulator(t)
+	config := hcl(env, `state = "disabled"`)
+	importStep := func(id string) resource.TestStep {
+		return resource.TestStep{Config: config, ResourceName: policyAddr, ImportState: true,
+			ImportStateIdFunc: func(*terraform.State) (string, error) { return id, nil }}
+	}
+	refused := func(id, want string) resource.TestStep {
+		s := importStep(id)
+		s.ExpectError = errRe(want)
+		return s
+	}
+	valid := importStep("X509Certificate")
+	valid.ImportStateVerify = true
+	otherCase := importStep("x509certificate")
+	otherCase.ImportStateCheck = func(states []*terraform.InstanceState) error {
+		if len(states) != 1 || states[0].ID != "X509Certificate" {
+			return fmt.Errorf("imported %+v, want one policy with id X509Certificate", states)
+		}
+		return nil
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.ProtoV6ProviderFactories,
+		CheckDestroy:             checkGraphDefault(t, env),
+		Steps: []resource.TestStep{
+			{Config: config},
+			valid,
+			otherCase,
+			refused("", "The import ID is empty; the tenant has one X.509 certificate authentication configuration and its ID is always X509Certificate"),
+			refused("X509Certificate/extra", `The import ID is "X509Certificate/extra"`),
+			refused(" X509Certificate", "Import it with ID X509Certificate"),
+			refused("Fido2", `The import ID is "Fido2"`),
+		},
+	})
+}

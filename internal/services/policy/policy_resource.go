@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/entracert/terraform-provider-entracert/internal/clients"
 	"github.com/entracert/terraform-provider-entracert/internal/graph"
@@ -243,18 +242,21 @@ func (r *policyResource) Delete(ctx context.Context, _ resource.DeleteRequest, r
 }
 
 func (r *policyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id := req.ID
-	if id == "" && req.Identity != nil {
+	id, what := req.ID, "import ID"
+	if id == "" && req.Identity != nil && !req.Identity.Raw.IsNull() {
+		// Terraform before 1.12 sends no identity: only an identity that is there is read.
 		var ident policyIdentity
 		resp.Diagnostics.Append(req.Identity.Get(ctx, &ident)...)
-		id = ident.ID.ValueString()
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		id, what = ident.ID.ValueString(), "identity.id"
 	}
-	if !strings.EqualFold(id, graph.CBAPolicyID) {
-		resp.Diagnostics.AddError("Cannot import the CBA policy",
-			fmt.Sprintf("The import ID is %q; the tenant has one X.509 certificate authentication configuration and its ID is %s. "+
-				"Import it with ID %s.", id, graph.CBAPolicyID, graph.CBAPolicyID))
+	canonical, ok := policyImportID(id)
+	if !ok {
+		resp.Diagnostics.AddError("Cannot import the CBA policy", importIDProblem(what, id))
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), graph.CBAPolicyID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), canonical)...)
 	r.setIdentity(ctx, resp.Identity, &resp.Diagnostics)
 }

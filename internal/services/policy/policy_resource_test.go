@@ -118,7 +118,7 @@ func TestAccCBAPolicy_lifecycle(t *testing.T) {
 				ResourceName:  policyAddr,
 				ImportState:   true,
 				ImportStateId: "Fido2",
-				ExpectError:   errRe("its ID is X509Certificate"),
+				ExpectError:   errRe("its ID is always X509Certificate"),
 			},
 			{
 				Config: widenedConfig(env, pkiID),
