@@ -31,9 +31,12 @@ type plannedPolicy struct {
 	State value
 	// IncludeTargetIDs is nil when the set is unknown.
 	IncludeTargetIDs []value
-	Bindings         []plannedBinding
-	Rules            []plannedRule
-	CRLState         value
+	// IncludeTargetTypes is parallel to IncludeTargetIDs (target_type, unknown or "" when not set).
+	IncludeTargetTypes []value
+	ExcludeTargetIDs   []value
+	Bindings           []plannedBinding
+	Rules              []plannedRule
+	CRLState           value
 	// Exempted is nil when the set is unknown; an element may still be unknown.
 	Exempted []value
 	// ScopesKnown is false when the list of scopes is unknown.
@@ -136,6 +139,12 @@ func checkRules(rules []plannedRule) []finding {
 			}
 			out = append(out, invalid(path.Root("authentication_mode").AtName("rules").AtListIndex(i).AtName("identifier"),
 				fmt.Sprintf("Rule %d has no identifier; Graph requires one. Set identifier to %s.", i, what)))
+			continue
+		}
+		if r.Type.Known && r.Type.S == "policyOID" && r.Identifier.Known && !oidPattern.MatchString(r.Identifier.S) {
+			out = append(out, invalid(path.Root("authentication_mode").AtName("rules").AtListIndex(i).AtName("identifier"),
+				fmt.Sprintf("Rule %d is a policyOID rule, but its identifier %q is no certificate policy OID. Set identifier to the OID in "+
+					"dotted-decimal form, e.g. \"1.3.6.1.4.1.311.21.8.1\".", i, r.Identifier.S)))
 		}
 	}
 	return out
@@ -193,10 +202,43 @@ func checkAllUsers(p plannedPolicy) []finding {
 	return nil
 }
 
+// checkTargets: no target named twice in one set (the set would hold it twice with different settings), and all_users
+// only as a group (it is the group of everyone).
+func checkTargets(p plannedPolicy) []finding {
+	var out []finding
+	dups := func(at path.Path, ids []value) {
+		seen := map[string]bool{}
+		for _, id := range ids {
+			if !id.Known || id.S == "" {
+				continue
+			}
+			key := strings.ToLower(id.S)
+			if seen[key] {
+				out = append(out, invalid(at, fmt.Sprintf("%s is named twice; name each group or user once (with one target_type and "+
+					"is_registration_required).", id.S)))
+				continue
+			}
+			seen[key] = true
+		}
+	}
+	dups(path.Root("include_targets"), p.IncludeTargetIDs)
+	dups(path.Root("exclude_targets"), p.ExcludeTargetIDs)
+	for i, s := range p.Scopes {
+		dups(path.Root("certificate_authority_scopes").AtListIndex(i).AtName("include_targets"), s.GroupIDs)
+	}
+	for i, id := range p.IncludeTargetIDs {
+		if i < len(p.IncludeTargetTypes) && id.Known && strings.EqualFold(id.S, allUsersID) && p.IncludeTargetTypes[i].Known && p.IncludeTargetTypes[i].S == "user" {
+			out = append(out, invalid(path.Root("include_targets"), "all_users is the group of every user: set target_type = \"group\" (or leave it out) for it."))
+		}
+	}
+	return out
+}
+
 // validateConfigFindings are the checks that need nothing but the configuration.
 func validateConfigFindings(p plannedPolicy) []finding {
 	out := checkBindings(p.Bindings)
 	out = append(out, checkRules(p.Rules)...)
+	out = append(out, checkTargets(p)...)
 	return append(out, checkScopes(p.Scopes)...)
 }
 
