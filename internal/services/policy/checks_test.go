@@ -92,27 +92,27 @@ var testCAs = []trustedCA{
 
 func TestCheckTrustStore_CRL(t *testing.T) {
 	p := plannedPolicy{CRLState: known("enabled"), Exempted: []value{}}
-	got := checkTrustStore(p, testCAs)
+	got := checkTrustStore(p, testCAs, nil, appliedValues{})
 	wantFindings(t, got, `"Contoso Root" (subject key identifier AA11) in PKI "Contoso PKI"; "Fabrikam Root" (subject key identifier CC33) in PKI "Fabrikam PKI"`)
 	if got[0].Path.String() != "crl_validation.state" {
 		t.Errorf("path %s", got[0].Path)
 	}
 	// Exempted case-insensitively, by the certificate's SKI or Graph's issuerSubjectKeyIdentifier.
 	p.Exempted = []value{known("aa11"), known("cc33")}
-	wantFindings(t, checkTrustStore(p, testCAs))
+	wantFindings(t, checkTrustStore(p, testCAs, nil, appliedValues{}))
 	// An unknown exemption might exempt the rest: the CRL check is skipped, the known one is still checked.
 	p.Exempted = []value{known("aa11"), {}}
-	wantFindings(t, checkTrustStore(p, testCAs))
+	wantFindings(t, checkTrustStore(p, testCAs, nil, appliedValues{}))
 	p.Exempted = nil
-	wantFindings(t, checkTrustStore(p, testCAs))
+	wantFindings(t, checkTrustStore(p, testCAs, nil, appliedValues{}))
 	// Disabled: nothing to check.
-	wantFindings(t, checkTrustStore(plannedPolicy{CRLState: known("disabled"), Exempted: []value{}}, testCAs))
+	wantFindings(t, checkTrustStore(plannedPolicy{CRLState: known("disabled"), Exempted: []value{}}, testCAs, nil, appliedValues{}))
 }
 
 func TestCheckTrustStore_unknownSKIs(t *testing.T) {
 	p := plannedPolicy{CRLState: known("disabled"), Exempted: []value{known("AA11"), known("DEAD")},
 		Scopes: []plannedScope{{SKI: known("bb22")}, {SKI: known("BEEF")}, {SKI: value{}}}}
-	got := checkTrustStore(p, testCAs)
+	got := checkTrustStore(p, testCAs, nil, appliedValues{})
 	wantFindings(t, got, "subject key identifier DEAD", "subject key identifier BEEF")
 	if got[1].Path.String() != "certificate_authority_scopes[1].subject_key_identifier" {
 		t.Errorf("path %s", got[1].Path)

@@ -99,11 +99,21 @@ func (r *policyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	var cur *graph.CBAPolicy
+	readCurrent := func() bool {
+		if cur != nil {
+			return true
+		}
+		var err error
+		if cur, err = r.client.Graph.GetCBAPolicy(ctx); err != nil {
+			resp.Diagnostics.AddError("Cannot check the CBA policy", fmt.Sprintf("Reading the tenant's current configuration: %v", err))
+			return false
+		}
+		return true
+	}
 	if left := leftOutOf(ctx, cfg); left.any() && planned.hasUnknownLeftOut(left) {
 		// What the configuration leaves out keeps Graph's values (unknown in a create plan): check those.
-		cur, err := r.client.Graph.GetCBAPolicy(ctx)
-		if err != nil {
-			resp.Diagnostics.AddError("Cannot check the CBA policy", fmt.Sprintf("Reading the tenant's current configuration: %v", err))
+		if !readCurrent() {
 			return
 		}
 		planned = withGraphValues(planned, left, cur)
@@ -119,7 +129,27 @@ func (r *policyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 				"The identity needs PublicKeyInfrastructure.Read.All. Plan again once Graph answers.", err))
 		return
 	}
-	addFindings(&resp.Diagnostics, checkTrustStore(planned, cas))
+	var applied appliedValues
+	if req.State.Raw.IsNull() {
+		// A create or a replacement: what Graph's policy holds now is applied already.
+		if !readCurrent() {
+			return
+		}
+		applied.add(recordOfGraph(cur))
+	} else {
+		var state policyModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		applied.add(recordOf(plannedFrom(ctx, state)))
+	}
+	if req.Private != nil {
+		if rec, ok := readApplied(ctx, req.Private); ok {
+			applied.add(rec)
+		}
+	}
+	addFindings(&resp.Diagnostics, checkTrustStore(planned, cas, r.client.PlannedCAs.Has, applied))
 }
 
 func (r *policyResource) setIdentity(ctx context.Context, id *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
@@ -180,6 +210,9 @@ func (r *policyResource) Create(ctx context.Context, req resource.CreateRequest,
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	if resp.Private != nil {
+		writeApplied(ctx, resp.Private, m)
+	}
 	r.setIdentity(ctx, resp.Identity, &resp.Diagnostics)
 }
 
@@ -194,6 +227,9 @@ func (r *policyResource) Update(ctx context.Context, req resource.UpdateRequest,
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	if resp.Private != nil {
+		writeApplied(ctx, resp.Private, m)
+	}
 	r.setIdentity(ctx, resp.Identity, &resp.Diagnostics)
 }
 
