@@ -111,7 +111,10 @@ resource "entracert_certificate_based_auth_pki_upload" "test" {
 }
 
 locals {
-  cas = entracert_certificate_based_auth_pki_upload.test.certificate_authorities
+  # As the CBA rollout guide's example names the upload's CAs.
+  cas            = entracert_certificate_based_auth_pki_upload.test.certificate_authorities
+  root_ca_ski    = one([for ca in local.cas : ca.subject_key_identifier if ca.certificate_authority_type == "root"])
+  issuing_ca_ski = one([for ca in local.cas : ca.subject_key_identifier if ca.certificate_authority_type != "root"])
 }
 
 resource "entracert_certificate_based_auth_policy" "test" {
@@ -119,10 +122,10 @@ resource "entracert_certificate_based_auth_policy" "test" {
   include_targets = [{ id = %[3]q }]
   crl_validation = {
     state                                                  = "enabled"
-    exempted_certificate_authority_subject_key_identifiers = [local.cas[0].subject_key_identifier]
+    exempted_certificate_authority_subject_key_identifiers = [local.root_ca_ski]
   }
   certificate_authority_scopes = [{
-    subject_key_identifier = local.cas[1].subject_key_identifier
+    subject_key_identifier = local.issuing_ca_ski
     include_targets        = [{ id = %[3]q }]
   }]
 }

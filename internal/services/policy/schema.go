@@ -122,8 +122,13 @@ func resourceSchema(_ context.Context) schema.Schema {
 			"Optional attributes left out keep the values Graph has, so adopting a customised tenant with a partial configuration " +
 			"plans no change for what it leaves out. Destroying the resource restores Graph's default configuration (CBA disabled).\n\n" +
 			"The plan checks the configuration against the tenant's trust store (Graph reads only) before anything is written: CRL " +
-			"validation with a CA that has no CRL, exempted or scoped subject key identifiers that are no CA of the tenant. Values unknown " +
-			"at plan time (e.g. a CA created in the same apply) are not checked. The checks run when the policy changes.\n\n" +
+			"validation with a CA that has no CRL, exempted or scoped subject key identifiers that are no CA of the tenant. A CA resource " +
+			"or upload planned in the same run counts as a CA of the tenant, so a policy that references its `subject_key_identifier` " +
+			"plans and applies in one go. The checks run when the policy changes, for what the configuration asks: a value the policy " +
+			"already holds whose check fails because the trust store changed since (a CA or PKI deleted outside Terraform) is a warning, " +
+			"so the repair of drift, `plan -refresh-only`, apply and destroy go on. Values unknown at plan time are not checked.\n\n" +
+			"A `create_before_destroy` replacement keeps the policy as the new object wrote it (the old object's destroy changes nothing). " +
+			"Import with the ID `X509Certificate` (any letter case).\n\n" +
 			"Guide: [Rolling out certificate-based authentication](../guides/cba-rollout.md).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{MarkdownDescription: descriptions["id"], Computed: true, PlanModifiers: keep},
