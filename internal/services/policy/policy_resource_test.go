@@ -232,6 +232,14 @@ func TestAccCBAPolicy_importByIdentity(t *testing.T) {
 		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
 		Steps: []resource.TestStep{
 			{
+				Config:      config + identityImport(""),
+				ExpectError: errRe("The identity.id is empty; the tenant has one X.509 certificate authentication configuration"),
+			},
+			{
+				Config:      config + identityImport("Fido2"),
+				ExpectError: errRe(`The identity.id is "Fido2"`),
+			},
+			{
 				Config: config,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectIdentity(policyAddr, map[string]knownvalue.Check{"id": knownvalue.StringExact("X509Certificate")}),
@@ -276,4 +284,8 @@ func TestAccCBAPolicy_unknownEnumValuesAreKeptAndReported(t *testing.T) {
 			},
 		},
 	})
+}
+
+func identityImport(id string) string {
+	return fmt.Sprintf("\nimport {\n  to = %s\n  identity = {\n    id = %q\n  }\n}\n", policyAddr, id)
 }
