@@ -430,3 +430,30 @@ removed {
 		},
 	})
 }
+
+// Renamed without a moved block: Terraform creates the new address and destroys the old one in the same apply, in
+// either order; Graph ends as configured either way.
+func TestAccCBAPolicy_renamedWithoutMovedBlock(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, graphemu.Options{})
+	env.RequireEmulator(t)
+	seedTrustStore(t, env)
+	renamed := env.ProviderConfig() + `
+resource "entracert_certificate_based_auth_policy" "renamed" {` + pilotBody("") + `}
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.ProtoV6ProviderFactories,
+		CheckDestroy:             checkGraphDefault(t, env),
+		Steps: []resource.TestStep{
+			{Config: hcl(env, pilotBody(""))},
+			{
+				Config: renamed,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(policyAddr, plancheck.ResourceActionDestroy),
+					plancheck.ExpectResourceAction("entracert_certificate_based_auth_policy.renamed", plancheck.ResourceActionCreate),
+				}},
+				Check: checkGraphConfigured(t, env),
+			},
+		},
+	})
+}
