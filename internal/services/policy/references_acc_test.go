@@ -40,8 +40,9 @@ resource "entracert_certificate_based_auth_policy" "test" {
     exempted_certificate_authority_subject_key_identifiers = [entracert_certificate_based_auth_certificate_authority.issuing.subject_key_identifier]
   }
   certificate_authority_scopes = [{
-    subject_key_identifier = entracert_certificate_based_auth_certificate_authority.issuing.subject_key_identifier
-    include_targets        = [{ id = %q }]
+    subject_key_identifier               = entracert_certificate_based_auth_certificate_authority.issuing.subject_key_identifier
+    public_key_infrastructure_identifier = entracert_certificate_based_auth_pki.test.id
+    include_targets                      = [{ id = %q }]
   }]
 }
 `, certificate, scopeGroup)
