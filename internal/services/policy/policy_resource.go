@@ -268,8 +268,7 @@ func (r *policyResource) Delete(ctx context.Context, _ resource.DeleteRequest, r
 		resp.Diagnostics.AddWarning("The CBA policy is kept as its replacement wrote it",
 			"Another entracert_certificate_based_auth_policy object wrote the tenant's X.509 certificate authentication configuration "+
 				"earlier in this apply (a create_before_destroy replacement, or a rename without a moved block). Destroying the old object "+
-				"leaves that configuration as it "+
-				"is instead of restoring Graph's defaults.")
+				"leaves that configuration as it is instead of restoring Graph's defaults.")
 		return
 	}
 	if err := r.client.Graph.DeleteCBAPolicy(ctx); err != nil && !graph.IsNotFound(err) {
