@@ -124,7 +124,7 @@ resource "entracert_certificate_based_auth_policy" "demo" {
   count = var.cba_root_ca_subject_key_identifier == null ? 0 : 1
 
   state           = "enabled"
-  include_targets = [{ id = "cba-pilot-group" }]
+  include_targets = [{ id = "61c280b4-d3a7-42e5-b094-bf7d8cd13f46" }]
   authentication_mode = {
     rules = [{ type = "issuerSubject", identifier = "CN=Contoso Fixture Issuing CA,O=Contoso", authentication_mode = "x509CertificateMultiFactor" }]
   }

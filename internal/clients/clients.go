@@ -31,6 +31,10 @@ type Client struct {
 	// AllowLoopbackDownloads is set when graph_endpoint is a loopback emulator: only then may plan-time downloads
 	// (upload_url) connect to loopback addresses.
 	AllowLoopbackDownloads bool
+	// PlannedCAs: the CAs this run plans to add (planned_cas.go), for the CBA policy's plan check.
+	PlannedCAs PlannedCAs
+	// WrittenThisRun: singletons written in this run (run_marks.go), so a deposed object's destroy leaves them be.
+	WrittenThisRun RunMarks
 }
 
 // FromProviderData is what Configure does in every resource and data source: nil before the provider is

@@ -10,6 +10,8 @@ package graphemu
 //     SHA1PublicKey and IssuerAndSerialNumber, low otherwise). A rule without an affinity level stays null.
 //   - The rule type issuerSubjectAndPolicyOID is an evolvable enum member: it is accepted and returned only with
 //     "Prefer: include-unknown-enum-members"; otherwise PATCH answers 400 and GET shows unknownFutureValue.
+//   - Binding fields are Graph's documented four (PrincipalName, RFC822Name, SubjectKeyIdentifier, SHA1PublicKey) and
+//     Entra's issuer/subject/serial bindings (IssuerAndSubject, Subject, IssuerAndSerialNumber); others answer 400.
 //   - Fields other than PrincipalName and RFC822Name bind only to certificateUserIds; a CA (SKI) may be scoped
 //     to one group; at most 30 CA scopes: each violation answers 400.
 
@@ -420,6 +422,10 @@ func validateBindings(bs []emuBinding) error {
 		b := &bs[i]
 		if b.Field == "" {
 			return fmt.Errorf("Property 'x509CertificateField' of a certificate user binding is required.")
+		}
+		if err := oneOf("x509CertificateField", b.Field, "PrincipalName", "RFC822Name", "SubjectKeyIdentifier", "SHA1PublicKey",
+			"IssuerAndSubject", "Subject", "IssuerAndSerialNumber"); err != nil {
+			return err
 		}
 		if err := oneOf("userProperty", b.UserProperty, "userPrincipalName", "onPremisesUserPrincipalName", "certificateUserIds"); err != nil {
 			return err

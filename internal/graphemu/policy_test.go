@@ -129,6 +129,7 @@ func TestCBAPolicy_patchRejectsInvalidValues(t *testing.T) {
 			"x509CertificateRuleType": "issuerSubjectAndPolicyOID", "identifier": "x", "x509CertificateAuthenticationMode": "x509CertificateMultiFactor"})}, "issuerSubjectAndPolicyOID"},
 		{"duplicate priority", map[string]any{"certificateUserBindings": []any{binding("PrincipalName", "userPrincipalName", 1), binding("RFC822Name", "userPrincipalName", 1)}}, "unique"},
 		{"negative priority", map[string]any{"certificateUserBindings": []any{binding("PrincipalName", "userPrincipalName", -1)}}, "non-negative"},
+		{"unknown binding field", map[string]any{"certificateUserBindings": []any{binding("Bogus", "certificateUserIds", 1)}}, "'Bogus' was not found for property 'x509CertificateField'"},
 		{"SKI bound to a UPN", map[string]any{"certificateUserBindings": []any{binding("SubjectKeyIdentifier", "userPrincipalName", 1)}}, "only be bound to certificateUserIds"},
 		{"bad CRL state", map[string]any{"crlValidationConfiguration": map[string]any{"state": "yes"}}, "crlValidationConfiguration.state"},
 		{"bad issuer hints", map[string]any{"issuerHintsConfiguration": map[string]any{"state": "maybe"}}, "issuerHintsConfiguration.state"},

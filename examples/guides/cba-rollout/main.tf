@@ -36,16 +36,6 @@ variable "issuing_ca_subject" {
   type        = string
 }
 
-variable "root_ca_subject_key_identifier" {
-  description = "SKI (hex) of the root CA, which publishes no CRL: exempt from CRL validation."
-  type        = string
-}
-
-variable "issuing_ca_subject_key_identifier" {
-  description = "SKI (hex) of the issuing CA, scoped to the pilot group while the pilot runs."
-  type        = string
-}
-
 # 1. The trust store: the root and the issuing CA, each with its CRL distribution point in the certificate
 #    (the offline root has none).
 resource "entracert_certificate_based_auth_pki" "contoso" {
@@ -60,10 +50,16 @@ resource "entracert_certificate_based_auth_pki_upload" "contoso" {
 
 locals {
   pilot = length(var.rollout_group_ids) == 0
+
+  # The plan reads the CAs from the verified file, so their subject key identifiers are known before anything is
+  # uploaded and the policy can name them by reference in the same apply.
+  contoso_cas    = entracert_certificate_based_auth_pki_upload.contoso.certificate_authorities
+  root_ca_ski    = one([for ca in local.contoso_cas : ca.subject_key_identifier if ca.certificate_authority_type == "root"])
+  issuing_ca_ski = one([for ca in local.contoso_cas : ca.subject_key_identifier if ca.certificate_authority_type != "root"])
 }
 
-# 2. The policy. Every CA it names must be in the trust store: the plan fails on a subject key identifier that is
-#    no CA of the tenant, and on CRL validation while a CA without CRL is not exempted.
+# 2. The policy. Every CA it names must be in the trust store or planned in this run: the plan fails on a subject key
+#    identifier that is neither, and on CRL validation while a CA without CRL is not exempted.
 resource "entracert_certificate_based_auth_policy" "this" {
   state = "enabled"
 
@@ -92,19 +88,17 @@ resource "entracert_certificate_based_auth_policy" "this" {
 
   crl_validation = {
     state                                                  = "enabled"
-    exempted_certificate_authority_subject_key_identifiers = [var.root_ca_subject_key_identifier]
+    exempted_certificate_authority_subject_key_identifiers = [local.root_ca_ski]
   }
 
   issuer_hints_state = "enabled"
 
   # While the pilot runs, only the pilot group may use the issuing CA's certificates; widening drops the scope.
   certificate_authority_scopes = local.pilot ? [{
-    subject_key_identifier               = var.issuing_ca_subject_key_identifier
+    subject_key_identifier               = local.issuing_ca_ski
     public_key_infrastructure_identifier = entracert_certificate_based_auth_pki.contoso.display_name
     include_targets                      = [{ id = var.pilot_group_id, target_type = "group" }]
   }] : []
-
-  depends_on = [entracert_certificate_based_auth_pki_upload.contoso]
 }
 
 output "cba_groups" {

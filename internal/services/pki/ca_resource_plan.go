@@ -61,6 +61,10 @@ func (r *caResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequ
 		plan.CertificateAuthorityType = types.StringValue(defaultCAType(facts))
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	if r.client != nil {
+		// For the CBA policy's plan check, which runs after this plan when it references this CA (clients.PlannedCAs).
+		r.client.PlannedCAs.Add(plan.PKIID.ValueString(), facts.SubjectKeyIdentifier)
+	}
 
 	now := time.Now()
 	if r.client != nil && r.client.Clock != nil {

@@ -190,6 +190,10 @@ func (r *uploadResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		} else {
 			if r.client != nil {
 				resp.Diagnostics.Append(bundleWarnings(b.CAs, r.client.Clock.Now())...)
+				for _, ca := range b.CAs {
+					// For the CBA policy's plan check, which runs after this plan when it references these CAs (clients.PlannedCAs).
+					r.client.PlannedCAs.Add(plan.PKIID.ValueString(), ca.SubjectKeyIdentifier)
+				}
 			}
 			resp.Diagnostics.Append(checkSettings(ctx, plan.CASettings, b.CAs)...)
 			if work {

@@ -31,9 +31,12 @@ type plannedPolicy struct {
 	State value
 	// IncludeTargetIDs is nil when the set is unknown.
 	IncludeTargetIDs []value
-	Bindings         []plannedBinding
-	Rules            []plannedRule
-	CRLState         value
+	// IncludeTargetTypes is parallel to IncludeTargetIDs (target_type, unknown or "" when not set).
+	IncludeTargetTypes []value
+	ExcludeTargetIDs   []value
+	Bindings           []plannedBinding
+	Rules              []plannedRule
+	CRLState           value
 	// Exempted is nil when the set is unknown; an element may still be unknown.
 	Exempted []value
 	// ScopesKnown is false when the list of scopes is unknown.
@@ -136,6 +139,12 @@ func checkRules(rules []plannedRule) []finding {
 			}
 			out = append(out, invalid(path.Root("authentication_mode").AtName("rules").AtListIndex(i).AtName("identifier"),
 				fmt.Sprintf("Rule %d has no identifier; Graph requires one. Set identifier to %s.", i, what)))
+			continue
+		}
+		if r.Type.Known && r.Type.S == "policyOID" && r.Identifier.Known && !oidPattern.MatchString(r.Identifier.S) {
+			out = append(out, invalid(path.Root("authentication_mode").AtName("rules").AtListIndex(i).AtName("identifier"),
+				fmt.Sprintf("Rule %d is a policyOID rule, but its identifier %q is no certificate policy OID. Set identifier to the OID in "+
+					"dotted-decimal form, e.g. \"1.3.6.1.4.1.311.21.8.1\".", i, r.Identifier.S)))
 		}
 	}
 	return out
@@ -193,10 +202,43 @@ func checkAllUsers(p plannedPolicy) []finding {
 	return nil
 }
 
+// checkTargets: no target named twice in one set (the set would hold it twice with different settings), and all_users
+// only as a group (it is the group of everyone).
+func checkTargets(p plannedPolicy) []finding {
+	var out []finding
+	dups := func(at path.Path, ids []value) {
+		seen := map[string]bool{}
+		for _, id := range ids {
+			if !id.Known || id.S == "" {
+				continue
+			}
+			key := strings.ToLower(id.S)
+			if seen[key] {
+				out = append(out, invalid(at, fmt.Sprintf("%s is named twice; name each group or user once (with one target_type and "+
+					"is_registration_required).", id.S)))
+				continue
+			}
+			seen[key] = true
+		}
+	}
+	dups(path.Root("include_targets"), p.IncludeTargetIDs)
+	dups(path.Root("exclude_targets"), p.ExcludeTargetIDs)
+	for i, s := range p.Scopes {
+		dups(path.Root("certificate_authority_scopes").AtListIndex(i).AtName("include_targets"), s.GroupIDs)
+	}
+	for i, id := range p.IncludeTargetIDs {
+		if i < len(p.IncludeTargetTypes) && id.Known && strings.EqualFold(id.S, allUsersID) && p.IncludeTargetTypes[i].Known && p.IncludeTargetTypes[i].S == "user" {
+			out = append(out, invalid(path.Root("include_targets"), "all_users is the group of every user: set target_type = \"group\" (or leave it out) for it."))
+		}
+	}
+	return out
+}
+
 // validateConfigFindings are the checks that need nothing but the configuration.
 func validateConfigFindings(p plannedPolicy) []finding {
 	out := checkBindings(p.Bindings)
 	out = append(out, checkRules(p.Rules)...)
+	out = append(out, checkTargets(p)...)
 	return append(out, checkScopes(p.Scopes)...)
 }
 
@@ -218,11 +260,16 @@ func needsTrustStore(p plannedPolicy) bool {
 	return false
 }
 
-// checkTrustStore compares the plan with the tenant's CAs:
+// checkTrustStore compares the plan with the tenant's CAs and the CAs planned in this run (planned reports an SKI of
+// a CA resource or upload planned before the policy, which Graph does not hold yet):
 //   - CRL validation enabled while a CA has no CRL distribution point and is not exempted: every sign-in with its
 //     certificates would fail (skipped while any exemption is unknown);
 //   - an exempted SKI or a CA scope's SKI that is no CA of the tenant: a typo that silently exempts or scopes nothing.
-func checkTrustStore(p plannedPolicy, cas []trustedCA) []finding {
+//
+// Each is an error when the configuration asks for it (a value new to the policy), and a warning when the policy
+// already holds the value (applied) and the trust store changed under it, so destroy, plan -destroy and the repair of
+// drift never fail on it.
+func checkTrustStore(p plannedPolicy, cas []trustedCA, planned func(ski string) bool, applied appliedValues) []finding {
 	var out []finding
 	exists := func(ski string) bool {
 		for _, c := range cas {
@@ -230,7 +277,7 @@ func checkTrustStore(p plannedPolicy, cas []trustedCA) []finding {
 				return true
 			}
 		}
-		return false
+		return planned != nil && planned(ski)
 	}
 	exemptionsKnown := p.Exempted != nil
 	for _, e := range p.Exempted {
@@ -238,6 +285,7 @@ func checkTrustStore(p plannedPolicy, cas []trustedCA) []finding {
 	}
 	if p.CRLState.Known && p.CRLState.S == "enabled" && exemptionsKnown {
 		var missing []string
+		unexempted := false // a CA the applied policy exempted lost its exemption in this plan
 		for _, c := range cas {
 			if c.CRLURL != "" {
 				continue
@@ -248,31 +296,34 @@ func checkTrustStore(p plannedPolicy, cas []trustedCA) []finding {
 			}
 			if !exempt {
 				missing = append(missing, c.describe())
+				unexempted = unexempted || applied.exempts(c)
 			}
 		}
 		sort.Strings(missing)
 		if len(missing) > 0 {
-			out = append(out, finding{Path: path.Root("crl_validation").AtName("state"), Error: true,
+			out = append(out, applied.judge(!applied.CRLEnabled || unexempted, finding{Path: path.Root("crl_validation").AtName("state"),
 				Summary: "CRL validation would fail every sign-in with some CAs' certificates",
 				Detail: "crl_validation.state = \"enabled\" requires a CRL distribution point on every trusted CA, and these CAs have none " +
 					"(no certificate_revocation_list_url): " + strings.Join(missing, "; ") + ". Give each CA a CRL URL, or add its subject key " +
-					"identifier to crl_validation.exempted_certificate_authority_subject_key_identifiers, then plan again."})
+					"identifier to crl_validation.exempted_certificate_authority_subject_key_identifiers, then plan again."}))
 		}
 	}
 	for _, e := range p.Exempted {
 		if e.Known && e.S != "" && !exists(e.S) {
-			out = append(out, finding{Path: path.Root("crl_validation").AtName("exempted_certificate_authority_subject_key_identifiers"), Error: true,
+			out = append(out, applied.judge(!applied.Exempted[strings.ToUpper(e.S)], finding{
+				Path:    path.Root("crl_validation").AtName("exempted_certificate_authority_subject_key_identifiers"),
 				Summary: "Unknown CA in the CRL exemptions",
 				Detail: fmt.Sprintf("No CA in the tenant's PKIs has the subject key identifier %s, so exempting it exempts nothing. Check for a typo, "+
-					"or reference the CA's subject_key_identifier attribute instead of pasting hex.", e.S)})
+					"or reference the CA's subject_key_identifier attribute instead of pasting hex.", e.S)}))
 		}
 	}
 	for i, s := range p.Scopes {
 		if s.SKI.Known && s.SKI.S != "" && !exists(s.SKI.S) {
-			out = append(out, finding{Path: path.Root("certificate_authority_scopes").AtListIndex(i).AtName("subject_key_identifier"), Error: true,
+			out = append(out, applied.judge(!applied.Scoped[strings.ToUpper(s.SKI.S)], finding{
+				Path:    path.Root("certificate_authority_scopes").AtListIndex(i).AtName("subject_key_identifier"),
 				Summary: "Unknown CA in a certificate authority scope",
 				Detail: fmt.Sprintf("No CA in the tenant's PKIs has the subject key identifier %s, so this scope would scope nothing. Check for a typo, "+
-					"or reference the CA's subject_key_identifier attribute instead of pasting hex.", s.SKI.S)})
+					"or reference the CA's subject_key_identifier attribute instead of pasting hex.", s.SKI.S)}))
 		}
 	}
 	return out

@@ -24,7 +24,7 @@ func TestAccCBAPolicy_checksFailThePlanWithoutWriting(t *testing.T) {
 	}
 	many := make([]string, 31)
 	for i := range many {
-		many[i] = scope(intermediateSKI, "g")
+		many[i] = scope(intermediateSKI, "3e9f5d81-a074-4fb2-8d61-8c4a5fae0c13")
 	}
 	step := func(body, want string) resource.TestStep {
 		return resource.TestStep{Config: hcl(env, body), ExpectError: errRe(want)}
@@ -49,7 +49,7 @@ func TestAccCBAPolicy_checksFailThePlanWithoutWriting(t *testing.T) {
 			// A scoped SKI that is no CA of the tenant.
 			step(`
   state                        = "disabled"
-  certificate_authority_scopes = [`+scope("FFFF0000", "g1")+`]
+  certificate_authority_scopes = [`+scope("FFFF0000", "4fa06e92-b185-40c3-9e72-9d5b6abf1d24")+`]
 `, "this scope would scope nothing"),
 			step(`
   state = "enabled"
@@ -76,7 +76,7 @@ func TestAccCBAPolicy_checksFailThePlanWithoutWriting(t *testing.T) {
 `, "Graph allows at most 30"),
 			step(`
   state                        = "enabled"
-  certificate_authority_scopes = [`+scope(intermediateSKI, "g1")+`, `+scope(strings.ToLower(intermediateSKI), "g2")+`]
+  certificate_authority_scopes = [`+scope(intermediateSKI, "4fa06e92-b185-40c3-9e72-9d5b6abf1d24")+`, `+scope(strings.ToLower(intermediateSKI), "50b17fa3-c296-41d4-af83-ae6c7bc02e35")+`]
 `, "Entra allows one group per CA"),
 			step(`
   state = "on"
@@ -92,7 +92,7 @@ func TestAccCBAPolicy_checksFailThePlanWithoutWriting(t *testing.T) {
 				Config: hcl(env, `
   state          = "disabled"
   crl_validation = { state = "enabled", exempted_certificate_authority_subject_key_identifiers = ["`+strings.ToLower(rootSKI)+`"] }
-  certificate_authority_scopes = [{ subject_key_identifier = terraform_data.ski.output, include_targets = [{ id = "g1" }] }]
+  certificate_authority_scopes = [{ subject_key_identifier = terraform_data.ski.output, include_targets = [{ id = "4fa06e92-b185-40c3-9e72-9d5b6abf1d24" }] }]
 `) + `
 resource "terraform_data" "ski" {
   input = "` + intermediateSKI + `"
@@ -142,5 +142,90 @@ func TestAccCBAPolicy_allUsersApplies(t *testing.T) {
 				})),
 			},
 		}},
+	})
+}
+
+// Issue 16 #11: every value outside Graph's documented sets fails the plan, naming the attribute; nothing is written.
+func TestAccCBAPolicy_valuesOutsideGraphsSetsFailThePlan(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, graphemu.Options{})
+	env.RequireEmulator(t)
+	const group = "4fa06e92-b185-40c3-9e72-9d5b6abf1d24"
+	step := func(body, want string) resource.TestStep {
+		return resource.TestStep{Config: hcl(env, body), ExpectError: errRe(want)}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			step(`
+  state                     = "enabled"
+  certificate_user_bindings = [{ x509_certificate_field = "Bogus", user_property = "certificateUserIds", priority = 1 }]
+`, `x509_certificate_field value must be one of: ["PrincipalName" "RFC822Name" "SubjectKeyIdentifier" "SHA1PublicKey" "IssuerAndSubject" "Subject" "IssuerAndSerialNumber"]`),
+			step(`
+  state           = "enabled"
+  include_targets = [{ id = "" }]
+`, "must be a group or user object id (a GUID"),
+			step(`
+  state           = "enabled"
+  include_targets = [{ id = "   " }]
+`, "must be a group or user object id (a GUID"),
+			step(`
+  state           = "enabled"
+  include_targets = [{ id = "pilot-group" }]
+`, "or all_users for everyone"),
+			step(`
+  state           = "enabled"
+  exclude_targets = [{ id = "all_users" }]
+`, "must be a group or user object id (a GUID such as"),
+			step(`
+  state                        = "disabled"
+  certificate_authority_scopes = [{ subject_key_identifier = "`+intermediateSKI+`", include_targets = [{ id = "not-a-guid" }] }]
+`, "must be a group or user object id (a GUID"),
+			step(`
+  state           = "enabled"
+  include_targets = [{ id = "`+group+`" }, { id = "`+group+`", is_registration_required = true }]
+`, group+" is named twice"),
+			step(`
+  state           = "enabled"
+  include_targets = [{ id = "all_users", target_type = "user" }]
+`, "all_users is the group of every user"),
+			step(`
+  state               = "enabled"
+  authentication_mode = { rules = [{ type = "policyOID", identifier = "not.an.oid!", authentication_mode = "x509CertificateMultiFactor" }] }
+`, `its identifier "not.an.oid!" is no certificate policy OID`),
+			step(`
+  state               = "enabled"
+  authentication_mode = { rules = [{ type = "issuerSubjectAndPolicyOID", identifier = "CN=X", policy_oid_identifier = "not.an.oid!", authentication_mode = "x509CertificateMultiFactor" }] }
+`, "must be a certificate policy OID in dotted-decimal form"),
+			step(`
+  state          = "disabled"
+  crl_validation = { state = "disabled", exempted_certificate_authority_subject_key_identifiers = ["not hex"] }
+`, "must be a subject key identifier in hex"),
+			{
+				PreConfig: func() {
+					if n := patchCount(env); n != 0 {
+						t.Fatalf("the failed plans wrote to Graph: %d PATCHes", n)
+					}
+				},
+				// The documented values plan and apply: every binding field, all_users as an include group, an OID rule.
+				Config: hcl(env, `
+  state           = "disabled"
+  include_targets = [{ id = "all_users" }, { id = "`+strings.ToUpper(group)+`", target_type = "user" }]
+  authentication_mode = { rules = [{ type = "policyOID", identifier = "1.3.6.1.4.1.311.21.8.1", authentication_mode = "x509CertificateMultiFactor" }] }
+  certificate_user_bindings = [
+    { x509_certificate_field = "PrincipalName", user_property = "userPrincipalName", priority = 1 },
+    { x509_certificate_field = "RFC822Name", user_property = "userPrincipalName", priority = 2 },
+    { x509_certificate_field = "SubjectKeyIdentifier", user_property = "certificateUserIds", priority = 3 },
+    { x509_certificate_field = "SHA1PublicKey", user_property = "certificateUserIds", priority = 4 },
+    { x509_certificate_field = "IssuerAndSubject", user_property = "certificateUserIds", priority = 5 },
+    { x509_certificate_field = "Subject", user_property = "certificateUserIds", priority = 6 },
+    { x509_certificate_field = "IssuerAndSerialNumber", user_property = "certificateUserIds", priority = 7 },
+  ]
+`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(policyAddr, tfjsonpath.New("certificate_user_bindings").AtSliceIndex(6).AtMapKey("trust_affinity_level"), knownvalue.StringExact("high")),
+				},
+			},
+		},
 	})
 }

@@ -92,27 +92,27 @@ var testCAs = []trustedCA{
 
 func TestCheckTrustStore_CRL(t *testing.T) {
 	p := plannedPolicy{CRLState: known("enabled"), Exempted: []value{}}
-	got := checkTrustStore(p, testCAs)
+	got := checkTrustStore(p, testCAs, nil, appliedValues{})
 	wantFindings(t, got, `"Contoso Root" (subject key identifier AA11) in PKI "Contoso PKI"; "Fabrikam Root" (subject key identifier CC33) in PKI "Fabrikam PKI"`)
 	if got[0].Path.String() != "crl_validation.state" {
 		t.Errorf("path %s", got[0].Path)
 	}
 	// Exempted case-insensitively, by the certificate's SKI or Graph's issuerSubjectKeyIdentifier.
 	p.Exempted = []value{known("aa11"), known("cc33")}
-	wantFindings(t, checkTrustStore(p, testCAs))
+	wantFindings(t, checkTrustStore(p, testCAs, nil, appliedValues{}))
 	// An unknown exemption might exempt the rest: the CRL check is skipped, the known one is still checked.
 	p.Exempted = []value{known("aa11"), {}}
-	wantFindings(t, checkTrustStore(p, testCAs))
+	wantFindings(t, checkTrustStore(p, testCAs, nil, appliedValues{}))
 	p.Exempted = nil
-	wantFindings(t, checkTrustStore(p, testCAs))
+	wantFindings(t, checkTrustStore(p, testCAs, nil, appliedValues{}))
 	// Disabled: nothing to check.
-	wantFindings(t, checkTrustStore(plannedPolicy{CRLState: known("disabled"), Exempted: []value{}}, testCAs))
+	wantFindings(t, checkTrustStore(plannedPolicy{CRLState: known("disabled"), Exempted: []value{}}, testCAs, nil, appliedValues{}))
 }
 
 func TestCheckTrustStore_unknownSKIs(t *testing.T) {
 	p := plannedPolicy{CRLState: known("disabled"), Exempted: []value{known("AA11"), known("DEAD")},
 		Scopes: []plannedScope{{SKI: known("bb22")}, {SKI: known("BEEF")}, {SKI: value{}}}}
-	got := checkTrustStore(p, testCAs)
+	got := checkTrustStore(p, testCAs, nil, appliedValues{})
 	wantFindings(t, got, "subject key identifier DEAD", "subject key identifier BEEF")
 	if got[1].Path.String() != "certificate_authority_scopes[1].subject_key_identifier" {
 		t.Errorf("path %s", got[1].Path)
@@ -150,4 +150,65 @@ func TestWithGraphValues(t *testing.T) {
 	if p.CRLState != known("disabled") || p.IncludeTargetIDs[0] != known("g") {
 		t.Errorf("withGraphValues replaced planned values: %+v", p)
 	}
+}
+
+// A CA planned in this run (a referenced CA resource or upload) counts as a CA of the tenant.
+func TestCheckTrustStore_plannedCAs(t *testing.T) {
+	p := plannedPolicy{CRLState: known("disabled"), Exempted: []value{known("dead")}, Scopes: []plannedScope{{SKI: known("BEEF")}}}
+	planned := func(ski string) bool { return strings.EqualFold(ski, "DEAD") || strings.EqualFold(ski, "beef") }
+	wantFindings(t, checkTrustStore(p, testCAs, planned, appliedValues{}))
+}
+
+// Values the policy already holds (applied) warn when the trust store drifted; values the configuration adds are errors.
+func TestCheckTrustStore_appliedValuesWarn(t *testing.T) {
+	var applied appliedValues
+	applied.add(appliedRecord{CRLState: "enabled", Exempted: []string{"dead"}, Scoped: []string{"beef"}})
+
+	p := plannedPolicy{CRLState: known("enabled"), Exempted: []value{known("DEAD"), known("cc33")},
+		Scopes: []plannedScope{{SKI: known("BEEF")}, {SKI: known("F00D")}}}
+	got := checkTrustStore(p, testCAs, nil, applied)
+	wantFindings(t, got, "Contoso Root", "subject key identifier DEAD", "subject key identifier BEEF", "subject key identifier F00D")
+	for i, wantError := range []bool{false, false, false, true} {
+		if got[i].Error != wantError {
+			t.Errorf("finding %d (%s) error = %v, want %v", i, got[i].Detail, got[i].Error, wantError)
+		}
+		if !wantError && !strings.Contains(got[i].Detail, "already holds this value") {
+			t.Errorf("warning %d does not say why: %s", i, got[i].Detail)
+		}
+	}
+
+	// Enabling CRL validation now, or dropping an exemption the policy held, is asked by the configuration: errors.
+	var disabled appliedValues
+	disabled.add(appliedRecord{CRLState: "disabled"})
+	if got := checkTrustStore(plannedPolicy{CRLState: known("enabled"), Exempted: []value{known("cc33")}}, testCAs, nil, disabled); len(got) != 1 || !got[0].Error {
+		t.Errorf("enabling CRL validation: %+v, want one error", got)
+	}
+	var rootExempt appliedValues
+	rootExempt.add(appliedRecord{CRLState: "enabled", Exempted: []string{"AA11", "CC33"}})
+	if got := checkTrustStore(plannedPolicy{CRLState: known("enabled"), Exempted: []value{known("cc33")}}, testCAs, nil, rootExempt); len(got) != 1 || !got[0].Error {
+		t.Errorf("dropping the root's exemption: %+v, want one error", got)
+	}
+}
+
+func TestPolicyImportID(t *testing.T) {
+	for id, want := range map[string]bool{"X509Certificate": true, "x509certificate": true, "x509Certificate": true,
+		"": false, " X509Certificate": false, "X509Certificate/x": false, "Fido2": false} {
+		got, ok := policyImportID(id)
+		if ok != want || (ok && got != "X509Certificate") {
+			t.Errorf("policyImportID(%q) = %q, %v; want ok %v", id, got, ok, want)
+		}
+	}
+	if d := importIDProblem("import ID", ""); !strings.Contains(d, "The import ID is empty") || !strings.Contains(d, "Import it with ID X509Certificate") {
+		t.Errorf("empty ID detail: %s", d)
+	}
+}
+
+func TestCheckTargets(t *testing.T) {
+	p := plannedPolicy{
+		IncludeTargetIDs:   []value{known("all_users"), known("AB"), known("ab")},
+		IncludeTargetTypes: []value{known("user"), known("group"), known("")},
+		ExcludeTargetIDs:   []value{known("cd"), {}, {}},
+		Scopes:             []plannedScope{{SKI: known("AA"), GroupIDs: []value{known("ef"), known("EF")}}},
+	}
+	wantFindings(t, checkTargets(p), "ab is named twice", "EF is named twice", "all_users is the group of every user")
 }

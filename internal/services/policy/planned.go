@@ -25,6 +25,14 @@ func plannedFrom(ctx context.Context, m policyModel) plannedPolicy {
 		p.IncludeTargetIDs = make([]value, 0, len(ts))
 		for _, t := range ts {
 			p.IncludeTargetIDs = append(p.IncludeTargetIDs, valueOf(t.ID))
+			p.IncludeTargetTypes = append(p.IncludeTargetTypes, valueOf(t.TargetType))
+		}
+	}
+	if !m.ExcludeTargets.IsUnknown() {
+		var ts []targetModel
+		_ = m.ExcludeTargets.ElementsAs(ctx, &ts, false)
+		for _, t := range ts {
+			p.ExcludeTargetIDs = append(p.ExcludeTargetIDs, valueOf(t.ID))
 		}
 	}
 	if !m.CertificateUserBindings.IsUnknown() {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/entracert/terraform-provider-entracert/internal/clients"
 	"github.com/entracert/terraform-provider-entracert/internal/graph"
@@ -100,11 +99,21 @@ func (r *policyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	var cur *graph.CBAPolicy
+	readCurrent := func() bool {
+		if cur != nil {
+			return true
+		}
+		var err error
+		if cur, err = r.client.Graph.GetCBAPolicy(ctx); err != nil {
+			resp.Diagnostics.AddError("Cannot check the CBA policy", fmt.Sprintf("Reading the tenant's current configuration: %v", err))
+			return false
+		}
+		return true
+	}
 	if left := leftOutOf(ctx, cfg); left.any() && planned.hasUnknownLeftOut(left) {
 		// What the configuration leaves out keeps Graph's values (unknown in a create plan): check those.
-		cur, err := r.client.Graph.GetCBAPolicy(ctx)
-		if err != nil {
-			resp.Diagnostics.AddError("Cannot check the CBA policy", fmt.Sprintf("Reading the tenant's current configuration: %v", err))
+		if !readCurrent() {
 			return
 		}
 		planned = withGraphValues(planned, left, cur)
@@ -120,7 +129,27 @@ func (r *policyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 				"The identity needs PublicKeyInfrastructure.Read.All. Plan again once Graph answers.", err))
 		return
 	}
-	addFindings(&resp.Diagnostics, checkTrustStore(planned, cas))
+	var applied appliedValues
+	if req.State.Raw.IsNull() {
+		// A create or a replacement: what Graph's policy holds now is applied already.
+		if !readCurrent() {
+			return
+		}
+		applied.add(recordOfGraph(cur))
+	} else {
+		var state policyModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		applied.add(recordOf(plannedFrom(ctx, state)))
+	}
+	if req.Private != nil {
+		if rec, ok := readApplied(ctx, req.Private); ok {
+			applied.add(rec)
+		}
+	}
+	addFindings(&resp.Diagnostics, checkTrustStore(planned, cas, r.client.PlannedCAs.Has, applied))
 }
 
 func (r *policyResource) setIdentity(ctx context.Context, id *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
@@ -159,6 +188,7 @@ func (r *policyResource) apply(ctx context.Context, plan policyModel, diags *dia
 		diags.AddError("Cannot update the CBA policy", detail)
 		return policyModel{}, false
 	}
+	r.client.WrittenThisRun.Mark(writtenMark)
 	got, err := g.GetCBAPolicy(ctx)
 	if err != nil {
 		diags.AddError("Cannot read the CBA policy", fmt.Sprintf("Reading the configuration after updating it: %v", err))
@@ -180,6 +210,9 @@ func (r *policyResource) Create(ctx context.Context, req resource.CreateRequest,
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	if resp.Private != nil {
+		writeApplied(ctx, resp.Private, m)
+	}
 	r.setIdentity(ctx, resp.Identity, &resp.Diagnostics)
 }
 
@@ -194,6 +227,9 @@ func (r *policyResource) Update(ctx context.Context, req resource.UpdateRequest,
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	if resp.Private != nil {
+		writeApplied(ctx, resp.Private, m)
+	}
 	r.setIdentity(ctx, resp.Identity, &resp.Diagnostics)
 }
 
@@ -216,6 +252,9 @@ func (r *policyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	r.setIdentity(ctx, resp.Identity, &resp.Diagnostics)
 }
 
+// writtenMark is the clients.RunMarks key set once this run has written the policy.
+const writtenMark = "cba-policy-written"
+
 func (r *policyResource) Delete(ctx context.Context, _ resource.DeleteRequest, resp *resource.DeleteResponse) {
 	unlock, err := r.client.Locks.Lock(ctx, "cba-policy")
 	if err != nil {
@@ -223,6 +262,15 @@ func (r *policyResource) Delete(ctx context.Context, _ resource.DeleteRequest, r
 		return
 	}
 	defer unlock()
+	if r.client.WrittenThisRun.Marked(writtenMark) {
+		// The policy is a singleton: this destroy is of a deposed object (create_before_destroy, or a resource moved to
+		// a new address without a moved block) whose replacement already wrote the tenant's policy in this run.
+		resp.Diagnostics.AddWarning("The CBA policy is kept as its replacement wrote it",
+			"Another entracert_certificate_based_auth_policy object wrote the tenant's X.509 certificate authentication configuration "+
+				"earlier in this apply (a create_before_destroy replacement, or a rename without a moved block). Destroying the old object "+
+				"leaves that configuration as it is instead of restoring Graph's defaults.")
+		return
+	}
 	if err := r.client.Graph.DeleteCBAPolicy(ctx); err != nil && !graph.IsNotFound(err) {
 		resp.Diagnostics.AddError("Cannot restore the default CBA policy",
 			fmt.Sprintf("Deleting the tenant's customised X.509 certificate authentication configuration: %v", err))
@@ -230,18 +278,21 @@ func (r *policyResource) Delete(ctx context.Context, _ resource.DeleteRequest, r
 }
 
 func (r *policyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id := req.ID
-	if id == "" && req.Identity != nil {
+	id, what := req.ID, "import ID"
+	if id == "" && req.Identity != nil && !req.Identity.Raw.IsNull() {
+		// Terraform before 1.12 sends no identity: only an identity that is there is read.
 		var ident policyIdentity
 		resp.Diagnostics.Append(req.Identity.Get(ctx, &ident)...)
-		id = ident.ID.ValueString()
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		id, what = ident.ID.ValueString(), "identity.id"
 	}
-	if !strings.EqualFold(id, graph.CBAPolicyID) {
-		resp.Diagnostics.AddError("Cannot import the CBA policy",
-			fmt.Sprintf("The import ID is %q; the tenant has one X.509 certificate authentication configuration and its ID is %s. "+
-				"Import it with ID %s.", id, graph.CBAPolicyID, graph.CBAPolicyID))
+	canonical, ok := policyImportID(id)
+	if !ok {
+		resp.Diagnostics.AddError("Cannot import the CBA policy", importIDProblem(what, id))
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), graph.CBAPolicyID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), canonical)...)
 	r.setIdentity(ctx, resp.Identity, &resp.Diagnostics)
 }

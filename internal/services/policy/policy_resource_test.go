@@ -20,7 +20,7 @@ import (
 func pilotConfig(env *acctest.Env) string {
 	return hcl(env, fmt.Sprintf(`
   state           = "enabled"
-  include_targets = [{ id = "pilot-group" }]
+  include_targets = [{ id = "0b6c2a5e-7d41-4c8f-9a3e-5f1d2c7b8e90" }]
   authentication_mode = {
     default_mode = "x509CertificateSingleFactor"
     rules = [{ type = "issuerSubject", identifier = "CN=Contoso Fixture Issuing CA, O=Contoso", authentication_mode = "x509CertificateMultiFactor" }]
@@ -40,8 +40,8 @@ func pilotConfig(env *acctest.Env) string {
 func widenedConfig(env *acctest.Env, pkiID string) string {
 	return hcl(env, fmt.Sprintf(`
   state           = "enabled"
-  include_targets = [{ id = "pilot-group" }, { id = "wave-2", is_registration_required = true }]
-  exclude_targets = [{ id = "break-glass", target_type = "user" }]
+  include_targets = [{ id = "0b6c2a5e-7d41-4c8f-9a3e-5f1d2c7b8e90" }, { id = "1c7d3b6f-8e52-4d90-ab4f-6a2e3d8c9fa1", is_registration_required = true }]
+  exclude_targets = [{ id = "2d8e4c70-9f63-4ea1-bc50-7b3f4e9dab02", target_type = "user" }]
   authentication_mode = {
     default_mode                    = "x509CertificateSingleFactor"
     default_required_affinity_level = "low"
@@ -62,7 +62,7 @@ func widenedConfig(env *acctest.Env, pkiID string) string {
   certificate_authority_scopes = [{
     subject_key_identifier               = %q
     public_key_infrastructure_identifier = %q
-    include_targets                      = [{ id = "pilot-group" }]
+    include_targets                      = [{ id = "0b6c2a5e-7d41-4c8f-9a3e-5f1d2c7b8e90" }]
   }]
 `, intermediateSKI, pkiID))
 }
@@ -93,7 +93,7 @@ func TestAccCBAPolicy_lifecycle(t *testing.T) {
 				},
 				Check: checkPatch(env, map[string]string{
 					"state":          `"enabled"`,
-					"includeTargets": `[{"id":"pilot-group","isRegistrationRequired":false,"targetType":"group"}]`,
+					"includeTargets": `[{"id":"0b6c2a5e-7d41-4c8f-9a3e-5f1d2c7b8e90","isRegistrationRequired":false,"targetType":"group"}]`,
 					"authenticationModeConfiguration": `{"x509CertificateAuthenticationDefaultMode":"x509CertificateSingleFactor","x509CertificateDefaultRequiredAffinityLevel":"low",
 						"rules":[{"x509CertificateRuleType":"issuerSubject","identifier":"CN=Contoso Fixture Issuing CA, O=Contoso","x509CertificateAuthenticationMode":"x509CertificateMultiFactor"}]}`,
 					"certificateUserBindings": `[{"x509CertificateField":"PrincipalName","userProperty":"userPrincipalName","priority":1,"trustAffinityLevel":"low"},
@@ -118,7 +118,7 @@ func TestAccCBAPolicy_lifecycle(t *testing.T) {
 				ResourceName:  policyAddr,
 				ImportState:   true,
 				ImportStateId: "Fido2",
-				ExpectError:   errRe("its ID is X509Certificate"),
+				ExpectError:   errRe("its ID is always X509Certificate"),
 			},
 			{
 				Config: widenedConfig(env, pkiID),
@@ -134,7 +134,7 @@ func TestAccCBAPolicy_lifecycle(t *testing.T) {
 				},
 				Check: checkPatch(env, map[string]string{
 					"state":          `"enabled"`,
-					"excludeTargets": `[{"id":"break-glass","targetType":"user"}]`,
+					"excludeTargets": `[{"id":"2d8e4c70-9f63-4ea1-bc50-7b3f4e9dab02","targetType":"user"}]`,
 					"authenticationModeConfiguration": `{"x509CertificateAuthenticationDefaultMode":"x509CertificateSingleFactor","x509CertificateDefaultRequiredAffinityLevel":"low",
 						"rules":[{"x509CertificateRuleType":"issuerSubject","identifier":"CN=Contoso Fixture Issuing CA, O=Contoso","x509CertificateAuthenticationMode":"x509CertificateMultiFactor","x509CertificateRequiredAffinityLevel":"high"},
 						{"x509CertificateRuleType":"policyOID","identifier":"1.2.3.4","x509CertificateAuthenticationMode":"x509CertificateMultiFactor"}]}`,
@@ -142,7 +142,7 @@ func TestAccCBAPolicy_lifecycle(t *testing.T) {
 						{"x509CertificateField":"PrincipalName","userProperty":"userPrincipalName","priority":2,"trustAffinityLevel":"low"}]`,
 					"crlValidationConfiguration": `{"state":"disabled","exemptedCertificateAuthoritiesSubjectKeyIdentifiers":[]}`,
 					"issuerHintsConfiguration":   `{"state":"enabled"}`,
-					"certificateAuthorityScopes": `[{"subjectKeyIdentifier":"` + intermediateSKI + `","publicKeyInfrastructureIdentifier":"` + pkiID + `","includeTargets":[{"id":"pilot-group","targetType":"group"}]}]`,
+					"certificateAuthorityScopes": `[{"subjectKeyIdentifier":"` + intermediateSKI + `","publicKeyInfrastructureIdentifier":"` + pkiID + `","includeTargets":[{"id":"0b6c2a5e-7d41-4c8f-9a3e-5f1d2c7b8e90","targetType":"group"}]}]`,
 				}),
 			},
 			{
@@ -188,7 +188,7 @@ func TestAccCBAPolicy_adoptCustomisedTenantWithPartialConfiguration(t *testing.T
 	}
 	config := hcl(env, `
   state           = "enabled"
-  include_targets = [{ id = "pilot-group" }]
+  include_targets = [{ id = "0b6c2a5e-7d41-4c8f-9a3e-5f1d2c7b8e90" }]
 `)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.ProtoV6ProviderFactories,
@@ -231,6 +231,14 @@ func TestAccCBAPolicy_importByIdentity(t *testing.T) {
 		// Terraform 1.12 introduced resource identity; on older versions this test is skipped with that reason.
 		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
 		Steps: []resource.TestStep{
+			{
+				Config:      config + identityImport(""),
+				ExpectError: errRe("The identity.id is empty; the tenant has one X.509 certificate authentication configuration"),
+			},
+			{
+				Config:      config + identityImport("Fido2"),
+				ExpectError: errRe(`The identity.id is "Fido2"`),
+			},
 			{
 				Config: config,
 				ConfigStateChecks: []statecheck.StateCheck{
@@ -276,4 +284,8 @@ func TestAccCBAPolicy_unknownEnumValuesAreKeptAndReported(t *testing.T) {
 			},
 		},
 	})
+}
+
+func identityImport(id string) string {
+	return fmt.Sprintf("\nimport {\n  to = %s\n  identity = {\n    id = %q\n  }\n}\n", policyAddr, id)
 }

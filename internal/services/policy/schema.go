@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -22,7 +23,7 @@ var descriptions = map[string]string{
 	"state":                                "`enabled` or `disabled`: whether users in `include_targets` can sign in with certificates.",
 	"include_targets":                      "Groups (or users) allowed to use CBA. `all_users` (with `target_type = \"group\"`) is everyone: Entra advises against it.",
 	"exclude_targets":                      "Groups (or users) excluded from CBA.",
-	"target_id":                            "Object id of the group or user (`all_users` for everyone).",
+	"target_id":                            "Object id (GUID) of the group or user. In `include_targets` only, `all_users` (a group target) is everyone. Each id at most once per set.",
 	"target_type":                          "`group` (default) or `user`.",
 	"is_registration_required":             "Whether the target must register (default `false`).",
 	"authentication_mode":                  "Which certificates count as single- or multi-factor (`authenticationModeConfiguration`).",
@@ -30,19 +31,19 @@ var descriptions = map[string]string{
 	"default_required_affinity_level":      "`low` or `high`: the binding affinity required by default.",
 	"rules":                                "Rules by issuer or policy OID (precedence: issuer and OID > OID > issuer).",
 	"rule_type":                            "`issuerSubject`, `policyOID` or `issuerSubjectAndPolicyOID`.",
-	"identifier":                           "What the rule matches: the issuer subject (e.g. `CN=ContosoCA,DC=Contoso,DC=org`) or the policy OID (e.g. `1.2.3.4`). Required by Graph.",
+	"identifier":                           "What the rule matches: the issuer subject (e.g. `CN=ContosoCA,DC=Contoso,DC=org`) or, for `policyOID` rules, the policy OID in dotted-decimal form (e.g. `1.2.3.4`). Required by Graph.",
 	"issuer_subject_identifier":            "Issuer subject, for `issuerSubjectAndPolicyOID` rules.",
-	"policy_oid_identifier":                "Policy OID, for `issuerSubjectAndPolicyOID` rules.",
+	"policy_oid_identifier":                "Policy OID in dotted-decimal form, for `issuerSubjectAndPolicyOID` rules.",
 	"rule_authentication_mode":             "`x509CertificateSingleFactor` or `x509CertificateMultiFactor`.",
 	"required_affinity_level":              "`low` or `high` (unset: none sent; Graph documents no default).",
 	"certificate_user_bindings":            "How a certificate field binds to a user property; the lowest `priority` is tried first.",
-	"x509_certificate_field":               "Certificate field: `PrincipalName`, `RFC822Name`, `SubjectKeyIdentifier`, `SHA1PublicKey`, or an issuer/subject/serial field. Only `PrincipalName` and `RFC822Name` may bind to a UPN property.",
+	"x509_certificate_field":               "Certificate field: `PrincipalName`, `RFC822Name`, `SubjectKeyIdentifier`, `SHA1PublicKey` (Graph's documented values), or `IssuerAndSubject`, `Subject`, `IssuerAndSerialNumber` (Entra's issuer/subject/serial bindings). Only `PrincipalName` and `RFC822Name` may bind to a UPN property.",
 	"user_property":                        "`userPrincipalName`, `onPremisesUserPrincipalName` or `certificateUserIds`.",
 	"priority":                             "Unique, 0 or more; the lowest number wins.",
 	"trust_affinity_level":                 "`low` or `high`. Unset: the field's documented affinity (`high` for `SubjectKeyIdentifier`, `SHA1PublicKey`, `IssuerAndSerialNumber`; `low` otherwise).",
 	"crl_validation":                       "Whether a CRL distribution point is required from CAs (`crlValidationConfiguration`).",
 	"crl_state":                            "`enabled` or `disabled`. Enabling fails every sign-in with certificates of a CA that has no CRL, unless the CA is exempted: the plan checks this.",
-	"exempted":                             "Subject key identifiers (hex, compared case-insensitively) of CAs exempt from CRL validation.",
+	"exempted":                             "Subject key identifiers (hex, compared case-insensitively) of CAs exempt from CRL validation, e.g. a CA resource's `subject_key_identifier`.",
 	"issuer_hints_state":                   "`enabled` or `disabled`: whether Entra sends the trusted CAs as hints to the client (`issuerHintsConfiguration.state`).",
 	"certificate_authority_scopes":         "CAs whose certificates only the given group may use (at most 30; one group per CA).",
 	"subject_key_identifier":               "Subject key identifier of the CA (hex), e.g. the CA resource's `subject_key_identifier`.",
@@ -60,7 +61,7 @@ var (
 func targetAttributes(include bool) map[string]schema.Attribute {
 	a := map[string]schema.Attribute{
 		"id": schema.StringAttribute{MarkdownDescription: descriptions["target_id"], Required: true,
-			Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
+			Validators: targetIDValidators(include)},
 		"target_type": schema.StringAttribute{MarkdownDescription: descriptions["target_type"], Optional: true, Computed: true,
 			Validators: []validator.String{stringvalidator.OneOf(targetTypes...)}},
 	}
@@ -121,8 +122,13 @@ func resourceSchema(_ context.Context) schema.Schema {
 			"Optional attributes left out keep the values Graph has, so adopting a customised tenant with a partial configuration " +
 			"plans no change for what it leaves out. Destroying the resource restores Graph's default configuration (CBA disabled).\n\n" +
 			"The plan checks the configuration against the tenant's trust store (Graph reads only) before anything is written: CRL " +
-			"validation with a CA that has no CRL, exempted or scoped subject key identifiers that are no CA of the tenant. Values unknown " +
-			"at plan time (e.g. a CA created in the same apply) are not checked. The checks run when the policy changes.\n\n" +
+			"validation with a CA that has no CRL, exempted or scoped subject key identifiers that are no CA of the tenant. A CA resource " +
+			"or upload planned in the same run counts as a CA of the tenant, so a policy that references its `subject_key_identifier` " +
+			"plans and applies in one go. The checks run when the policy changes, for what the configuration asks: a value the policy " +
+			"already holds whose check fails because the trust store changed since (a CA or PKI deleted outside Terraform) is a warning, " +
+			"so the repair of drift, `plan -refresh-only`, apply and destroy go on. Values unknown at plan time are not checked.\n\n" +
+			"A `create_before_destroy` replacement keeps the policy as the new object wrote it (the old object's destroy changes nothing). " +
+			"Import with the ID `X509Certificate` (any letter case).\n\n" +
 			"Guide: [Rolling out certificate-based authentication](../guides/cba-rollout.md).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{MarkdownDescription: descriptions["id"], Computed: true, PlanModifiers: keep},
@@ -148,7 +154,8 @@ func resourceSchema(_ context.Context) schema.Schema {
 								Validators: []validator.String{stringvalidator.OneOf(ruleTypes...)}},
 							"identifier":                schema.StringAttribute{MarkdownDescription: descriptions["identifier"], Optional: true},
 							"issuer_subject_identifier": schema.StringAttribute{MarkdownDescription: descriptions["issuer_subject_identifier"], Optional: true},
-							"policy_oid_identifier":     schema.StringAttribute{MarkdownDescription: descriptions["policy_oid_identifier"], Optional: true},
+							"policy_oid_identifier": schema.StringAttribute{MarkdownDescription: descriptions["policy_oid_identifier"], Optional: true,
+								Validators: oidValidators()},
 							"authentication_mode": schema.StringAttribute{MarkdownDescription: descriptions["rule_authentication_mode"], Required: true,
 								Validators: []validator.String{stringvalidator.OneOf(authModes...)}},
 							"required_affinity_level": schema.StringAttribute{MarkdownDescription: descriptions["required_affinity_level"], Optional: true,
@@ -159,7 +166,7 @@ func resourceSchema(_ context.Context) schema.Schema {
 				PlanModifiers: []planmodifier.List{listplanmodifier.UseStateForUnknown()},
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"x509_certificate_field": schema.StringAttribute{MarkdownDescription: descriptions["x509_certificate_field"], Required: true,
-						Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
+						Validators: []validator.String{stringvalidator.OneOf(x509CertificateFields...)}},
 					"user_property": schema.StringAttribute{MarkdownDescription: descriptions["user_property"], Required: true,
 						Validators: []validator.String{stringvalidator.OneOf(userProperties...)}},
 					"priority": schema.Int64Attribute{MarkdownDescription: descriptions["priority"], Required: true,
@@ -175,7 +182,8 @@ func resourceSchema(_ context.Context) schema.Schema {
 						PlanModifiers: keep, Validators: []validator.String{stringvalidator.OneOf(enabledOr...)}},
 					"exempted_certificate_authority_subject_key_identifiers": schema.SetAttribute{MarkdownDescription: descriptions["exempted"],
 						ElementType: types.StringType, Optional: true, Computed: true,
-						PlanModifiers: []planmodifier.Set{setplanmodifier.UseStateForUnknown()}},
+						PlanModifiers: []planmodifier.Set{setplanmodifier.UseStateForUnknown()},
+						Validators:    []validator.Set{setvalidator.ValueStringsAre(skiValidators()...)}},
 				}},
 			"issuer_hints_state": schema.StringAttribute{MarkdownDescription: descriptions["issuer_hints_state"], Optional: true, Computed: true,
 				PlanModifiers: keep, Validators: []validator.String{stringvalidator.OneOf(enabledOr...)}},
@@ -183,7 +191,7 @@ func resourceSchema(_ context.Context) schema.Schema {
 				PlanModifiers: []planmodifier.List{listplanmodifier.UseStateForUnknown()},
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"subject_key_identifier": schema.StringAttribute{MarkdownDescription: descriptions["subject_key_identifier"], Required: true,
-						Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
+						Validators: skiValidators()},
 					"public_key_infrastructure_identifier": schema.StringAttribute{MarkdownDescription: descriptions["public_key_infrastructure_identifier"], Optional: true},
 					"include_targets": schema.SetNestedAttribute{MarkdownDescription: descriptions["scope_include_targets"], Required: true,
 						PlanModifiers: []planmodifier.Set{targetDefaults{}},
