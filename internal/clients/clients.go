@@ -31,6 +31,8 @@ type Client struct {
 	// AllowLoopbackDownloads is set when graph_endpoint is a loopback emulator: only then may plan-time downloads
 	// (upload_url) connect to loopback addresses.
 	AllowLoopbackDownloads bool
+	// Registries are the per-instance registries of the services (e.g. which object declares which CA).
+	Registries Registries
 }
 
 // FromProviderData is what Configure does in every resource and data source: nil before the provider is

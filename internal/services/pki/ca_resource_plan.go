@@ -46,7 +46,8 @@ func (r *caResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequ
 			return
 		}
 		// Terraform plans a replacement as a create of the new object; only the same certificate reaches here.
-		creating = !plan.PKIID.Equal(state.PKIID) || !sameCertificate(state.Certificate, plan.Certificate)
+		creating = plan.PKIID.IsUnknown() || !strings.EqualFold(plan.PKIID.ValueString(), state.PKIID.ValueString()) ||
+			!sameCertificate(state.Certificate, plan.Certificate)
 	}
 	if creating {
 		// What the certificate says is known now, so the plan shows it.
@@ -57,9 +58,12 @@ func (r *caResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequ
 			plan.ID = types.StringValue(caResourceID(plan.PKIID.ValueString(), facts.Thumbprint))
 		}
 	}
-	if plan.CertificateAuthorityType.IsUnknown() && creating {
-		plan.CertificateAuthorityType = types.StringValue(defaultCAType(facts))
+	var config caResourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
 	}
+	plannedDefaults(&plan, config, facts)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 
 	now := time.Now()
@@ -67,6 +71,14 @@ func (r *caResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequ
 		now = r.client.Clock.Now()
 	}
 	resp.Diagnostics.Append(certificateWarnings(facts, now)...)
+
+	if known(plan.PKIID) {
+		owner := caResourceOwner(plan.PKIID.ValueString(), facts.Thumbprint)
+		if taken := declarationsOf(r.client).declare(plan.PKIID.ValueString(), owner, []string{facts.Thumbprint}); len(taken) > 0 {
+			resp.Diagnostics.Append(overlapDiagnostic(path.Root("certificate"), plan.PKIID.ValueString(), owner, taken))
+			return
+		}
+	}
 
 	if creating && r.client != nil && known(plan.PKIID) {
 		pkiID := plan.PKIID.ValueString()
@@ -82,6 +94,23 @@ func (r *caResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequ
 					"management instead: terraform import <this resource's address> %s, or an import block with id = %q.",
 					pkiID, facts.Thumbprint, facts.Subject, existing.ID, caResourceID(pkiID, facts.Thumbprint), caResourceID(pkiID, facts.Thumbprint)))
 		}
+	}
+}
+
+// plannedDefaults plans the documented default of each setting the configuration leaves out, on create and on
+// every update: a value changed in the portal then shows in the plan, and the apply sets it back.
+func plannedDefaults(plan *caResourceModel, config caResourceModel, facts *pkcs.CertificateAuthority) {
+	if config.CertificateAuthorityType.IsNull() {
+		plan.CertificateAuthorityType = types.StringValue(defaultCAType(facts))
+	}
+	if config.CertificateRevocationListURL.IsNull() {
+		plan.CertificateRevocationListURL = types.StringValue(facts.CRLURL) // what Graph derives from the certificate
+	}
+	if config.DeltaCertificateRevocationListURL.IsNull() {
+		plan.DeltaCertificateRevocationListURL = types.StringValue("")
+	}
+	if config.IsIssuerHintEnabled.IsNull() {
+		plan.IsIssuerHintEnabled = types.BoolValue(false)
 	}
 }
 

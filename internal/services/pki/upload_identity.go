@@ -33,7 +33,7 @@ func setUploadIdentity(ctx context.Context, id *tfsdk.ResourceIdentity, pkiID, h
 	if id == nil || pkiID == "" || hash == "" {
 		return nil
 	}
-	return id.Set(ctx, uploadIdentity{PKIID: types.StringValue(pkiID), SHA256FileHash: types.StringValue(strings.ToUpper(hash))})
+	return id.Set(ctx, uploadIdentity{PKIID: types.StringValue(normalPKIID(pkiID)), SHA256FileHash: types.StringValue(strings.ToUpper(hash))})
 }
 
 // importIdentity reads {pki_id, sha256_file_hash} from an import by identity ("" when imported by ID).

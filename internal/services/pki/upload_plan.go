@@ -29,6 +29,14 @@ func uploadURLOf(config uploadModel) types.String {
 	return config.UploadURL
 }
 
+// uploadURLAttr names the URL attribute the configuration sets, for diagnostics.
+func uploadURLAttr(config uploadModel) string {
+	if !config.UploadURLWO.IsNull() {
+		return "upload_url_wo"
+	}
+	return "upload_url"
+}
+
 // loadBundle reads the file the configuration names: from content_base64 when set (checked against the hash,
 // nothing downloaded), else downloaded from the URL.
 func loadBundle(ctx context.Context, config uploadModel, hash string) (*bundle, error) {
@@ -47,9 +55,34 @@ func loadBundle(ctx context.Context, config uploadModel, hash string) (*bundle, 
 		if err != nil {
 			return nil, &inputError{path.Root("content_base64"), "content_base64 is not a usable .p7b", bundleProblem("content_base64", err)}
 		}
-		return &bundle{SHA256: strings.ToUpper(hash), CAs: cas}, nil
+		return checkDuplicates("content_base64", &bundle{SHA256: strings.ToUpper(hash), CAs: cas})
 	}
-	return fetchBundle(ctx, uploadURLOf(config).ValueString(), hash)
+	b, err := fetchBundleFrom(ctx, uploadURLAttr(config), uploadURLOf(config).ValueString(), hash)
+	if err != nil {
+		return nil, err
+	}
+	return checkDuplicates(uploadURLAttr(config), b)
+}
+
+// checkDuplicates refuses a file that holds one certificate authority twice. Graph keeps one CA per thumbprint,
+// so the state would list it twice and a destroy would delete it twice; the fix belongs in the file, which the
+// user can see, rather than in a silent dedupe of what Graph is asked to upload.
+func checkDuplicates(attr string, b *bundle) (*bundle, error) {
+	seen := map[string]bool{}
+	var dups []string
+	for _, ca := range b.CAs {
+		thumb := strings.ToUpper(ca.Thumbprint)
+		if seen[thumb] {
+			dups = append(dups, fmt.Sprintf("%s (%s)", thumb, ca.Subject))
+		}
+		seen[thumb] = true
+	}
+	if len(dups) == 0 {
+		return b, nil
+	}
+	return nil, &inputError{path.Root(attr), "The file holds a certificate authority twice",
+		fmt.Sprintf("The .p7b of %s holds these certificates more than once: %s. Entra keeps each certificate authority "+
+			"once; remove the duplicates from the file (and update sha256_file_hash).", attr, strings.Join(dups, ", "))}
 }
 
 // bundleWarnings are the plan-time warnings about what the file would make Entra trust.
@@ -158,7 +191,7 @@ func (r *uploadResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		if resp.Diagnostics.HasError() {
 			return
 		}
-		if !plan.PKIID.Equal(state.PKIID) {
+		if !strings.EqualFold(plan.PKIID.ValueString(), state.PKIID.ValueString()) || plan.PKIID.IsUnknown() {
 			return // replaced: Terraform plans the new object as a create, which checks the file then
 		}
 		recorded, _ = caListModels(ctx, state.CertificateAuthorities)
@@ -181,6 +214,7 @@ func (r *uploadResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	}
 
 	// Check the file now, so a mistake shows in the plan and nothing is written to Graph; and show its CAs.
+	var declared []string // the CAs this upload declares, for the ownership check
 	url := uploadURLOf(config)
 	sourceKnown := known(config.ContentBase64) || (config.ContentBase64.IsNull() && known(url))
 	if check && hashOK && sourceKnown {
@@ -202,9 +236,28 @@ func (r *uploadResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 			if imported && r.client != nil {
 				resp.Diagnostics.Append(r.checkImported(ctx, plan.PKIID.ValueString(), b.CAs)...)
 			}
+			declared = thumbprintsOf(b.CAs)
+		}
+	} else if !creating {
+		for _, m := range recorded {
+			declared = append(declared, m.Thumbprint.ValueString())
+		}
+	}
+	if known(plan.PKIID) && hashOK && len(declared) > 0 {
+		owner := uploadOwner(plan.PKIID.ValueString(), plan.SHA256FileHash.ValueString())
+		if taken := declarationsOf(r.client).declare(plan.PKIID.ValueString(), owner, declared); len(taken) > 0 {
+			resp.Diagnostics.Append(overlapDiagnostic(path.Root("sha256_file_hash"), plan.PKIID.ValueString(), owner, taken))
 		}
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+func thumbprintsOf(cas []pkcs.CertificateAuthority) []string {
+	out := make([]string, 0, len(cas))
+	for _, ca := range cas {
+		out = append(out, ca.Thumbprint)
+	}
+	return out
 }
 
 // checkImported refuses an imported upload whose file's CAs are not all in the PKI: an import adopts, it never
