@@ -121,10 +121,10 @@ func (r *caResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *r
 			"certificate_authority_type": schema.StringAttribute{
 				MarkdownDescription: "`root` or `intermediate`. Default: `root` for a self-signed certificate, else `intermediate`. Changed in place. " +
 					"Left out, the default is managed: a change made in the portal shows in the next plan and the apply sets it back.",
-				Optional:            true,
-				Computed:            true,
-				Validators:          []validator.String{stringvalidator.OneOf(caTypeRoot, caTypeIntermediate)},
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+				Optional:      true,
+				Computed:      true,
+				Validators:    []validator.String{stringvalidator.OneOf(caTypeRoot, caTypeIntermediate)},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"certificate_revocation_list_url": schema.StringAttribute{
 				MarkdownDescription: "http URL of the CA's CRL (Entra checks only HTTP distribution points). Default: the certificate's first " +
@@ -139,10 +139,10 @@ func (r *caResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *r
 			"delta_certificate_revocation_list_url": schema.StringAttribute{
 				MarkdownDescription: "http URL of the CA's delta CRL. Default: none. `\"\"` removes it. Changed in place. Left out, a delta CRL " +
 					"set in the portal shows in the next plan and the apply removes it.",
-				Optional:            true,
-				Computed:            true,
-				Validators:          []validator.String{crlURLValidator{}},
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+				Optional:      true,
+				Computed:      true,
+				Validators:    []validator.String{crlURLValidator{}},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"is_issuer_hint_enabled": schema.BoolAttribute{
 				MarkdownDescription: "Whether Entra sends this CA as an issuer hint when it asks for a certificate. Entra's CBA guide: enable it " +
@@ -361,6 +361,7 @@ func (r *caResource) Read(ctx context.Context, req resource.ReadRequest, resp *r
 		state.Certificate = types.StringValue(string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ca.Certificate})))
 	}
 	caToModel(ca, pkiID, &state)
+	inStateOf(r.client).add(ca.ID)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, caIdentity(state.PKIID, state.Thumbprint))...)
 }
@@ -419,18 +420,19 @@ func (r *caResource) Delete(ctx context.Context, req resource.DeleteRequest, res
 		return
 	}
 	pkiID := state.PKIID.ValueString()
-	if declarationsOf(r.client).declaredByOther(pkiID, state.Thumbprint.ValueString(), caResourceOwner(pkiID, state.Thumbprint.ValueString())) {
-		// An upload created or updated in this run declares it (it took the CA over): keep it in the PKI.
-		tflog.Info(ctx, "Keeping the certificate authority: another object of this run declares it",
-			map[string]any{"pki_id": pkiID, "thumbprint": state.Thumbprint.ValueString()})
-		return
-	}
 	unlock, err := r.lock(ctx, pkiID)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot delete the certificate authority", fmt.Sprintf("Waiting for other changes to PKI %s: %v", pkiID, err))
 		return
 	}
 	defer unlock()
+	// Under the PKI's lock (see deleteCertificateAuthorities).
+	if declarationsOf(r.client).declaredByOther(pkiID, state.Thumbprint.ValueString(), caResourceOwner(pkiID, state.Thumbprint.ValueString())) {
+		// An upload created or updated in this run declares it (it took the CA over): keep it in the PKI.
+		tflog.Info(ctx, "Keeping the certificate authority: another object of this run declares it",
+			map[string]any{"pki_id": pkiID, "thumbprint": state.Thumbprint.ValueString()})
+		return
+	}
 	err = r.client.Graph.DeleteCertificateAuthority(ctx, pkiID, state.CertificateAuthorityID.ValueString())
 	if err != nil && !graph.IsNotFound(err) {
 		resp.Diagnostics.AddError("Cannot delete the certificate authority",
@@ -440,7 +442,7 @@ func (r *caResource) Delete(ctx context.Context, req resource.DeleteRequest, res
 
 func (r *caResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	importID := req.ID
-	if req.ID == "" && req.Identity != nil {
+	if req.ID == "" && req.Identity != nil && !req.Identity.Raw.IsNull() {
 		var id caIdentityModel
 		resp.Diagnostics.Append(req.Identity.Get(ctx, &id)...)
 		if resp.Diagnostics.HasError() {

@@ -16,7 +16,7 @@ import (
 
 type ensureArgs struct {
 	PKIID, UploadURL, SHA256 string
-	URLAttr                  string // the attribute that gives UploadURL, which diagnostics name ("upload_url" when empty)
+	URLAttr                  string                      // the attribute that gives UploadURL, which diagnostics name ("upload_url" when empty)
 	Expected                 []pkcs.CertificateAuthority // from the verified file, in file order
 	Deadline                 time.Time
 }
@@ -315,9 +315,17 @@ func (r *uploadResource) deleteCertificateAuthorities(ctx context.Context, pkiID
 	if gone, err := r.waitIdle(ctx, pkiID, deadline); gone || err != nil {
 		return err
 	}
+	declarations := declarationsOf(r.client)
 	var left []certificateAuthorityModel
 	seen := map[string]bool{}
 	for _, m := range doomed {
+		// Under the PKI's lock: an object of this run that declares the CA (create_before_destroy, or one that took
+		// it over) has planned before it could write, so its declaration is visible here.
+		if declarations.declared(pkiID, m.Thumbprint.ValueString()) {
+			tflog.Info(ctx, "Keeping a certificate authority that another object of this run declares",
+				map[string]any{"thumbprint": strings.ToUpper(m.Thumbprint.ValueString())})
+			continue
+		}
 		// "" is a CA already deleted out of band; a state written before duplicates were refused may list one twice.
 		if id := m.ID.ValueString(); id != "" && !seen[id] {
 			seen[id] = true

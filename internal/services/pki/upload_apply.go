@@ -151,8 +151,6 @@ func (r *uploadResource) apply(ctx context.Context, plan, config uploadModel, pr
 			switch {
 			case own.Adopted[thumb]:
 				tflog.Info(ctx, "Leaving a certificate authority this upload adopted, not added", map[string]any{"thumbprint": thumb})
-			case declarations.declared(pkiID, thumb):
-				tflog.Info(ctx, "Keeping a certificate authority that another object of this run declares", map[string]any{"thumbprint": thumb})
 			default:
 				doomed = append(doomed, m)
 			}

@@ -38,7 +38,7 @@ func setUploadIdentity(ctx context.Context, id *tfsdk.ResourceIdentity, pkiID, h
 
 // importIdentity reads {pki_id, sha256_file_hash} from an import by identity ("" when imported by ID).
 func importIdentity(ctx context.Context, req resource.ImportStateRequest) (pkiID, hash string, diags diag.Diagnostics) {
-	if req.ID != "" || req.Identity == nil {
+	if req.ID != "" || req.Identity == nil || req.Identity.Raw.IsNull() {
 		return "", "", nil
 	}
 	var idn uploadIdentity

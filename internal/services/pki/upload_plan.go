@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/entracert/terraform-provider-entracert/internal/graph"
 	"github.com/entracert/terraform-provider-entracert/internal/pkcs"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -243,6 +244,9 @@ func (r *uploadResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 			declared = append(declared, m.Thumbprint.ValueString())
 		}
 	}
+	if creating && known(plan.PKIID) && r.client != nil && r.client.Graph != nil {
+		resp.Diagnostics.Append(r.runningJobNotice(ctx, plan.PKIID.ValueString())...)
+	}
 	if known(plan.PKIID) && hashOK && len(declared) > 0 {
 		owner := uploadOwner(plan.PKIID.ValueString(), plan.SHA256FileHash.ValueString())
 		if taken := declarationsOf(r.client).declare(plan.PKIID.ValueString(), owner, declared); len(taken) > 0 {
@@ -279,5 +283,20 @@ func (r *uploadResource) checkImported(ctx context.Context, pkiID string, cas []
 				"authorities that are there one by one (entracert_certificate_based_auth_certificate_authority), or remove "+
 				"this upload from the state (terraform state rm) and apply it to upload the file.", pkiID, describe(missingCAs(missing))))
 	}
+	return diags
+}
+
+// runningJobNotice says what a create does when a job runs in the PKI: typically the replacement of an upload whose
+// apply was interrupted (Terraform shows it as tainted, "must be replaced"). It uploads nothing then.
+func (r *uploadResource) runningJobNotice(ctx context.Context, pkiID string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	p, err := r.client.Graph.GetPKICached(ctx, pkiID)
+	if err != nil || !graph.PKIRunning(p.Status) {
+		return nil
+	}
+	diags.AddAttributeWarning(path.Root("sha256_file_hash"), "A job is running in the PKI: this apply waits for it",
+		fmt.Sprintf("PKI %s is running a job, such as the upload of an apply that was interrupted (Terraform then shows "+
+			"this upload as tainted, to be replaced). The apply waits for that job and records the certificate authorities "+
+			"it brings; it uploads the file again only if the job brings none of them.", pkiID))
 	return diags
 }

@@ -5,7 +5,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/entracert/terraform-provider-entracert/internal/graphemu"
 	"github.com/entracert/terraform-provider-entracert/internal/pkcs"
+	"github.com/entracert/terraform-provider-entracert/internal/testfixtures"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 )
 
@@ -71,5 +73,24 @@ func TestCADeclarations(t *testing.T) {
 		if !strings.Contains(d.Detail(), want) {
 			t.Errorf("the diagnostic %q does not say %q", d.Detail(), want)
 		}
+	}
+}
+
+// After an interrupted upload Terraform plans the tainted upload as "must be replaced"; the plan then says what
+// the apply does: wait for the running job and upload nothing again (issue 16, item 12).
+func TestRunningJobNoticeSaysNoSecondUpload(t *testing.T) {
+	v := newProtoEnv(t, graphemu.Options{UploadDuration: time.Hour})
+	id := v.createPKI(t)
+	if d := v.r.runningJobNotice(v.ctx(t), id); d.HasError() || d.WarningsCount() != 0 {
+		t.Fatalf("an idle PKI: %v, want nothing", d)
+	}
+	if err := v.r.client.Graph.UploadPKI(v.ctx(t), id, v.url, testfixtures.ContosoSHA256); err != nil {
+		t.Fatal(err)
+	}
+	v.clk.Advance(time.Second)
+	d := v.r.runningJobNotice(v.ctx(t), id)
+	if d.WarningsCount() != 1 || !strings.Contains(d[0].Detail(), "waits for that job") ||
+		!strings.Contains(d[0].Detail(), "uploads the file again only if the job brings none of them") {
+		t.Fatalf("a running job: %v, want one warning saying the apply waits and uploads nothing again", d)
 	}
 }

@@ -93,12 +93,16 @@ func (r *uploadResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 			"job is asynchronous (up to 30 minutes); the provider waits for it (see `timeouts`). If an apply is interrupted " +
 			"while the job runs, the upload stays in the state with `status = \"running\"` and the next apply waits for that " +
 			"job instead of uploading again.\n\n" +
-			"Destroying this resource deletes the certificate authorities it recorded from the PKI, except those another " +
-			"upload object of the same run declares (`create_before_destroy`).",
+			"Each CA is declared by one object: a plan in which another upload or CA resource of the configuration declares a " +
+			"CA of this file in the same PKI fails, naming both. Destroying this resource deletes the certificate authorities " +
+			"it added (uploaded, added one by one, or imported), never those it adopted (in the PKI, put there by someone " +
+			"else, before it declared them) nor those an object created or updated in the same run declares " +
+			"(`create_before_destroy`). A file holding one CA twice fails the plan.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
-				MarkdownDescription: "`{pki_id}/{SHA-256 of the file, uppercase}`: the upload is identified by its content.",
-				Computed:            true,
+				MarkdownDescription: "`{pki_id}/{SHA-256 of the file, uppercase}`: the upload is identified by its content. Import " +
+					"takes the same form, the GUID and the hash in either case (stored lower and upper case).",
+				Computed: true,
 			},
 			"pki_id": schema.StringAttribute{
 				MarkdownDescription: "ID of the PKI (`entracert_certificate_based_auth_pki`) to add the certificate authorities to. Changing it uploads to the new PKI.",
@@ -294,18 +298,22 @@ func (r *uploadResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	// that an object created or updated in this run declares (create_before_destroy: the new object holds the
 	// deposed one's CAs).
 	adopted := adoptedOf(ctx, req.Private)
-	declarations := declarationsOf(r.client)
 	var doomed []certificateAuthorityModel
 	for _, m := range recorded {
 		thumb := strings.ToUpper(m.Thumbprint.ValueString())
 		switch {
 		case adopted[thumb]:
 			tflog.Info(ctx, "Keeping a certificate authority this upload adopted, not added", map[string]any{"thumbprint": thumb})
-		case declarations.declared(pkiID, thumb):
-			tflog.Info(ctx, "Keeping a certificate authority that another object of this run declares", map[string]any{"thumbprint": thumb})
 		default:
 			doomed = append(doomed, m)
 		}
+	}
+	if len(recorded) == 0 && graph.PKIRunning(state.Status.ValueString()) {
+		// An upload interrupted while its job ran has nothing recorded to delete. Not waiting for the job matters
+		// for -replace of such a tainted upload: the replacement then sees this job running, waits for it and
+		// takes its CAs as added by this upload, not as someone else's.
+		tflog.Info(ctx, "The upload's job is still running and nothing is recorded; nothing to delete")
+		return
 	}
 	if err := r.deleteCertificateAuthorities(ctx, pkiID, doomed, deadline); err != nil {
 		resp.Diagnostics.AddError("Cannot delete the uploaded certificate authorities",

@@ -176,9 +176,10 @@ func TestAccPKIUpload_allPresentAreAdopted(t *testing.T) {
 	url := env.ServeFile(t, "contoso.p7b", pkisvc.Fixture(t, "contoso-pki.p7b"))
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.ProtoV6ProviderFactories,
+		// Adopted, not added: the destroy leaves them to whoever put them there (issue 16).
 		CheckDestroy: func(*terraform.State) error {
-			if left := caThumbprints(t, env, pki.ID); len(left) != 0 {
-				return fmt.Errorf("destroy left certificate authorities %v", left)
+			if left := caThumbprints(t, env, pki.ID); len(left) != 2 {
+				return fmt.Errorf("after destroy the PKI holds %v, want the two adopted CAs", left)
 			}
 			return nil
 		},
@@ -297,6 +298,8 @@ func TestAccPKIUpload_interruptedApplyResumesWithoutUploadingAgain(t *testing.T)
 	url := env.ServeFile(t, "contoso.p7b", pkisvc.Fixture(t, "contoso-pki.p7b"))
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.ProtoV6ProviderFactories,
+		// The CAs its own job brought are its own (issue 16): the destroy deletes them.
+		CheckDestroy: checkNoCAsLeft(t, env, pki.ID),
 		Steps: []resource.TestStep{
 			{
 				Config:      uploadConfig(env, pki.ID, url, testfixtures.ContosoSHA256, "  timeouts {\n    create = \"2s\"\n  }\n"),
