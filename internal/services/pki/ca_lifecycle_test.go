@@ -211,3 +211,42 @@ func TestAccCA_importIDForms(t *testing.T) {
 		},
 	})
 }
+
+// create_before_destroy replacement by a new certificate: the new CA is added before the old one is deleted, and
+// the journal shows exactly one deletion, of the old CA.
+func TestAccCA_lifecycleCreateBeforeDestroy(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, graphemu.Options{})
+	env.RequireEmulator(t)
+	pki := env.CreatePKI(t, "acctest ca cbd")
+	const cbdBlock = "  lifecycle {\n    create_before_destroy = true\n  }\n"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.ProtoV6ProviderFactories,
+		CheckDestroy:             checkNoCAs(t, env, pki.ID),
+		Steps: []resource.TestStep{
+			{Config: caConfig(env, pki.ID, pemFixture("root-ca.pem"), cbdBlock)},
+			{
+				Config: caConfig(env, pki.ID, pemFixture("other-root-ca.pem"), cbdBlock),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(caAddr, plancheck.ResourceActionCreateBeforeDestroy),
+				}},
+				Check: func(*terraform.State) error {
+					var order []string
+					for _, e := range env.Emulator.Journal() {
+						if (e.Method == "POST" && strings.HasSuffix(e.Path, "/certificateAuthorities")) ||
+							(e.Method == "DELETE" && strings.Contains(e.Path, "/certificateAuthorities/")) {
+							order = append(order, e.Method)
+						}
+					}
+					if strings.Join(order, ",") != "POST,POST,DELETE" {
+						return fmt.Errorf("CA writes %v, want the first create, then the new CA's create before the old one's deletion", order)
+					}
+					if caOf(t, env, pki.ID, testfixtures.ContosoRootThumbprint) != nil {
+						return fmt.Errorf("the replaced CA is still in the PKI")
+					}
+					return nil
+				},
+			},
+		},
+	})
+}

@@ -265,3 +265,48 @@ func TestAccPKIUpload_duplicateCAInTheFileFailsThePlan(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// Issue 16, defect 5: with the PKI deleted out of band, the upload's refresh removes it from the state, and plan,
+// refresh-only, apply and destroy work on Terraform 1.11 (no "Missing Resource Identity After Read"). What the plan
+// proposes for the PKI itself (create or restore) is the PKI's own tests' concern; this asserts only that it works.
+func TestAccPKIUpload_pkiDeletedOutOfBandHasNoIdentityError(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, graphemu.Options{UploadDuration: time.Second})
+	env.RequireEmulator(t)
+	url := env.ServeFile(t, "contoso.p7b", pkisvc.Fixture(t, "contoso-pki.p7b"))
+	config := env.ProviderConfig() + fmt.Sprintf(`
+resource "entracert_certificate_based_auth_pki" "test" {
+  display_name = %q
+}
+
+resource "entracert_certificate_based_auth_pki_upload" "test" {
+  pki_id           = entracert_certificate_based_auth_pki.test.id
+  upload_url       = %q
+  sha256_file_hash = %q
+}
+`, randomName("acctest pki deleted under upload"), url, testfixtures.ContosoSHA256)
+	var pkiID string
+	remember := func(s *terraform.State) error {
+		pkiID = s.RootModule().Resources["entracert_certificate_based_auth_pki.test"].Primary.ID
+		return nil
+	}
+	deletePKI := func() {
+		if err := env.Graph.DeletePKI(ctxMinute(t), pkiID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config, Check: remember},
+			{PreConfig: deletePKI, RefreshState: true, ExpectNonEmptyPlan: true},
+			{Config: config, PlanOnly: true, ExpectNonEmptyPlan: true},
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(uploadAddr, tfjsonpath.New("certificate_authorities"), thumbprintsExact(contosoThumbprints...)),
+				},
+			},
+		},
+	})
+}
