@@ -35,6 +35,8 @@ type Client struct {
 	PlannedCAs PlannedCAs
 	// WrittenThisRun: singletons written in this run (run_marks.go), so a deposed object's destroy leaves them be.
 	WrittenThisRun RunMarks
+	// Registries are the per-instance registries of the services (e.g. which object declares which CA).
+	Registries Registries
 }
 
 // FromProviderData is what Configure does in every resource and data source: nil before the provider is

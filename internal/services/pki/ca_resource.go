@@ -63,7 +63,14 @@ type caIdentityModel struct {
 	Thumbprint types.String `tfsdk:"thumbprint"`
 }
 
-func caResourceID(pkiID, thumbprint string) string { return pkiID + "/" + strings.ToUpper(thumbprint) }
+func caResourceID(pkiID, thumbprint string) string {
+	return normalPKIID(pkiID) + "/" + strings.ToUpper(thumbprint)
+}
+
+// caIdentity is the identity of the CA at pkiID with thumbprint, normalised as import IDs are.
+func caIdentity(pkiID, thumbprint types.String) caIdentityModel {
+	return caIdentityModel{PKIID: types.StringValue(normalPKIID(pkiID.ValueString())), Thumbprint: types.StringValue(strings.ToUpper(thumbprint.ValueString()))}
+}
 
 func (r *caResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_certificate_based_auth_certificate_authority"
@@ -96,7 +103,7 @@ func (r *caResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *r
 				MarkdownDescription: "ID of the PKI (`entracert_certificate_based_auth_pki`). Changing it moves the CA: it is added to the new PKI and deleted from the old one.",
 				Required:            true,
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				PlanModifiers:       []planmodifier.String{pkiIDRequiresReplace()},
 			},
 			"certificate": schema.StringAttribute{
 				MarkdownDescription: "The CA certificate: PEM (`file(\"root.pem\")`) or base64 of its DER (`filebase64(\"root.cer\")`), at most 8 KB. " +
@@ -112,31 +119,35 @@ func (r *caResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *r
 				)},
 			},
 			"certificate_authority_type": schema.StringAttribute{
-				MarkdownDescription: "`root` or `intermediate`. Default: `root` for a self-signed certificate, else `intermediate`. Changed in place.",
-				Optional:            true,
-				Computed:            true,
-				Validators:          []validator.String{stringvalidator.OneOf(caTypeRoot, caTypeIntermediate)},
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+				MarkdownDescription: "`root` or `intermediate`. Default: `root` for a self-signed certificate, else `intermediate`. Changed in place. " +
+					"Left out, the default is managed: a change made in the portal shows in the next plan and the apply sets it back.",
+				Optional:      true,
+				Computed:      true,
+				Validators:    []validator.String{stringvalidator.OneOf(caTypeRoot, caTypeIntermediate)},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"certificate_revocation_list_url": schema.StringAttribute{
 				MarkdownDescription: "http URL of the CA's CRL (Entra checks only HTTP distribution points). Default: the certificate's first " +
-					"HTTP CRL distribution point, as Graph sets it. `\"\"` sets none. Changed in place.",
+					"HTTP CRL distribution point, as Graph sets it. `\"\"` sets none. Changed in place. Left out, the default is managed: " +
+					"a change made in the portal shows in the next plan and the apply sets it back.",
 				Optional:   true,
 				Computed:   true,
 				Validators: []validator.String{crlURLValidator{}},
-				// Not configured: whatever Graph keeps (its default, or an admin's edit) is not managed.
+				// Not configured: the default is planned (ModifyPlan), so an admin's edit shows and is set back.
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"delta_certificate_revocation_list_url": schema.StringAttribute{
-				MarkdownDescription: "http URL of the CA's delta CRL. Default: none. `\"\"` removes it. Changed in place.",
-				Optional:            true,
-				Computed:            true,
-				Validators:          []validator.String{crlURLValidator{}},
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+				MarkdownDescription: "http URL of the CA's delta CRL. Default: none. `\"\"` removes it. Changed in place. Left out, a delta CRL " +
+					"set in the portal shows in the next plan and the apply removes it.",
+				Optional:      true,
+				Computed:      true,
+				Validators:    []validator.String{crlURLValidator{}},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"is_issuer_hint_enabled": schema.BoolAttribute{
 				MarkdownDescription: "Whether Entra sends this CA as an issuer hint when it asks for a certificate. Entra's CBA guide: enable it " +
-					"only for the CAs that issue user certificates. Default: `false`. Changed in place.",
+					"only for the CAs that issue user certificates. Default: `false`. Changed in place. Left out, a hint enabled in the " +
+					"portal shows in the next plan and the apply disables it.",
 				Optional:      true,
 				Computed:      true,
 				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
@@ -236,10 +247,12 @@ func (r *caResource) Create(ctx context.Context, req resource.CreateRequest, res
 		ExpirationDateTime: facts.NotAfter,
 		IsRoot:             plan.CertificateAuthorityType.ValueString() == caTypeRoot,
 	}
-	if known(plan.CertificateRevocationListURL) {
+	// "" is Graph's own default for a certificate without an HTTP distribution point and for the delta CRL: sent
+	// only when it overrides what Graph would set.
+	if known(plan.CertificateRevocationListURL) && (plan.CertificateRevocationListURL.ValueString() != "" || facts.CRLURL != "") {
 		in.CertificateRevocationListURL = plan.CertificateRevocationListURL.ValueStringPointer()
 	}
-	if known(plan.DeltaCertificateRevocationListURL) {
+	if known(plan.DeltaCertificateRevocationListURL) && plan.DeltaCertificateRevocationListURL.ValueString() != "" {
 		in.DeltaCertificateRevocationListURL = plan.DeltaCertificateRevocationListURL.ValueStringPointer()
 	}
 	if !plan.IsIssuerHintEnabled.IsNull() && !plan.IsIssuerHintEnabled.IsUnknown() {
@@ -253,7 +266,7 @@ func (r *caResource) Create(ctx context.Context, req resource.CreateRequest, res
 	}
 	caToModel(ca, pkiID, &plan)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(resp.Identity.Set(ctx, caIdentityModel{PKIID: plan.PKIID, Thumbprint: plan.Thumbprint})...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, caIdentity(plan.PKIID, plan.Thumbprint))...)
 	resp.Diagnostics.Append(setCACreatedAt(ctx, resp.Private, r.client.Clock.Now())...)
 }
 
@@ -307,6 +320,13 @@ func (r *caResource) Read(ctx context.Context, req resource.ReadRequest, resp *r
 		return
 	}
 	pkiID := state.PKIID.ValueString()
+	// The identity first, so every return below has one (see the upload's Read).
+	if resp.Identity != nil {
+		resp.Diagnostics.Append(resp.Identity.Set(ctx, caIdentity(state.PKIID, state.Thumbprint))...)
+	}
+	if !clients.Require(r.client, &resp.Diagnostics) {
+		return
+	}
 	g := r.client.Graph
 	var ca *graph.CertificateAuthority
 	var err error
@@ -330,8 +350,6 @@ func (r *caResource) Read(ctx context.Context, req resource.ReadRequest, resp *r
 		tflog.Warn(ctx, "Certificate authority no longer exists; removing it from the state",
 			map[string]any{"pki_id": pkiID, "thumbprint": state.Thumbprint.ValueString()})
 		resp.State.RemoveResource(ctx)
-		// The framework wants an identity after every Read, also when the object is gone (Terraform < 1.12 sends none).
-		resp.Diagnostics.Append(resp.Identity.Set(ctx, caIdentityModel{PKIID: state.PKIID, Thumbprint: state.Thumbprint})...)
 		return
 	}
 	if err != nil {
@@ -343,8 +361,9 @@ func (r *caResource) Read(ctx context.Context, req resource.ReadRequest, resp *r
 		state.Certificate = types.StringValue(string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ca.Certificate})))
 	}
 	caToModel(ca, pkiID, &state)
+	inStateOf(r.client).add(ca.ID)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	resp.Diagnostics.Append(resp.Identity.Set(ctx, caIdentityModel{PKIID: state.PKIID, Thumbprint: state.Thumbprint})...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, caIdentity(state.PKIID, state.Thumbprint))...)
 }
 
 func (r *caResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -389,9 +408,9 @@ func (r *caResource) Update(ctx context.Context, req resource.UpdateRequest, res
 			fmt.Sprintf("Updating certificate authority %s of PKI %s: %v", state.Thumbprint.ValueString(), pkiID, err))
 		return
 	}
-	caToModel(ca, pkiID, &plan)
+	caToModel(ca, plan.PKIID.ValueString(), &plan) // the configured case of pki_id (a case-only change writes nothing)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(resp.Identity.Set(ctx, caIdentityModel{PKIID: plan.PKIID, Thumbprint: plan.Thumbprint})...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, caIdentity(plan.PKIID, plan.Thumbprint))...)
 }
 
 func (r *caResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -407,6 +426,13 @@ func (r *caResource) Delete(ctx context.Context, req resource.DeleteRequest, res
 		return
 	}
 	defer unlock()
+	// Under the PKI's lock (see deleteCertificateAuthorities).
+	if declarationsOf(r.client).declaredByOther(pkiID, state.Thumbprint.ValueString(), caResourceOwner(pkiID, state.Thumbprint.ValueString())) {
+		// An upload created or updated in this run declares it (it took the CA over): keep it in the PKI.
+		tflog.Info(ctx, "Keeping the certificate authority: another object of this run declares it",
+			map[string]any{"pki_id": pkiID, "thumbprint": state.Thumbprint.ValueString()})
+		return
+	}
 	err = r.client.Graph.DeleteCertificateAuthority(ctx, pkiID, state.CertificateAuthorityID.ValueString())
 	if err != nil && !graph.IsNotFound(err) {
 		resp.Diagnostics.AddError("Cannot delete the certificate authority",
@@ -415,32 +441,24 @@ func (r *caResource) Delete(ctx context.Context, req resource.DeleteRequest, res
 }
 
 func (r *caResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	var pkiID, thumbprint string
-	if req.ID != "" {
-		i := strings.LastIndex(req.ID, "/")
-		if i <= 0 || !thumbprintPattern.MatchString(req.ID[i+1:]) {
-			resp.Diagnostics.AddError("Invalid import ID",
-				fmt.Sprintf("%q is not {pki_id}/{thumbprint}. Use the PKI's ID and the certificate's SHA-1 thumbprint (40 hex characters), "+
-					"e.g. 0d7a1cbe-3d34-4ab4-9a3a-6c4e1b2a7f10/97B4B3728E56D57F944FDE35056EF206612D21ED.", req.ID))
-			return
-		}
-		pkiID, thumbprint = req.ID[:i], req.ID[i+1:]
-	} else {
+	importID := req.ID
+	if req.ID == "" && req.Identity != nil && !req.Identity.Raw.IsNull() {
 		var id caIdentityModel
 		resp.Diagnostics.Append(req.Identity.Get(ctx, &id)...)
 		if resp.Diagnostics.HasError() {
 			return
 		}
-		pkiID, thumbprint = id.PKIID.ValueString(), id.Thumbprint.ValueString()
-		if pkiID == "" || !thumbprintPattern.MatchString(thumbprint) {
-			resp.Diagnostics.AddError("Invalid import identity",
-				"The identity needs pki_id (the PKI's ID) and thumbprint (the certificate's SHA-1 thumbprint, 40 hex characters).")
-			return
+		if !id.PKIID.IsNull() || !id.Thumbprint.IsNull() {
+			importID = id.PKIID.ValueString() + "/" + id.Thumbprint.ValueString()
 		}
 	}
-	thumbprint = strings.ToUpper(thumbprint)
+	pkiID, thumbprint, problem := parseChildID(importID, caKey)
+	if problem != "" {
+		resp.Diagnostics.AddError("Invalid import ID", problem)
+		return
+	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), caResourceID(pkiID, thumbprint))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("pki_id"), pkiID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("thumbprint"), thumbprint)...)
-	resp.Diagnostics.Append(resp.Identity.Set(ctx, caIdentityModel{PKIID: types.StringValue(pkiID), Thumbprint: types.StringValue(thumbprint)})...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, caIdentity(types.StringValue(pkiID), types.StringValue(thumbprint)))...)
 }

@@ -46,7 +46,8 @@ func (r *caResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequ
 			return
 		}
 		// Terraform plans a replacement as a create of the new object; only the same certificate reaches here.
-		creating = !plan.PKIID.Equal(state.PKIID) || !sameCertificate(state.Certificate, plan.Certificate)
+		creating = plan.PKIID.IsUnknown() || !strings.EqualFold(plan.PKIID.ValueString(), state.PKIID.ValueString()) ||
+			!sameCertificate(state.Certificate, plan.Certificate)
 	}
 	if creating {
 		// What the certificate says is known now, so the plan shows it.
@@ -57,9 +58,12 @@ func (r *caResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequ
 			plan.ID = types.StringValue(caResourceID(plan.PKIID.ValueString(), facts.Thumbprint))
 		}
 	}
-	if plan.CertificateAuthorityType.IsUnknown() && creating {
-		plan.CertificateAuthorityType = types.StringValue(defaultCAType(facts))
+	var config caResourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
 	}
+	plannedDefaults(&plan, config, facts)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 	if r.client != nil {
 		// For the CBA policy's plan check, which runs after this plan when it references this CA (clients.PlannedCAs).
@@ -72,20 +76,47 @@ func (r *caResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequ
 	}
 	resp.Diagnostics.Append(certificateWarnings(facts, now)...)
 
+	if known(plan.PKIID) {
+		owner := caResourceOwner(plan.PKIID.ValueString(), facts.Thumbprint)
+		if taken := declarationsOf(r.client).declare(plan.PKIID.ValueString(), owner, []string{facts.Thumbprint}); len(taken) > 0 {
+			resp.Diagnostics.Append(overlapDiagnostic(path.Root("certificate"), plan.PKIID.ValueString(), owner, taken))
+			return
+		}
+	}
+
 	if creating && r.client != nil && known(plan.PKIID) {
 		pkiID := plan.PKIID.ValueString()
-		existing, err := planLists.find(ctx, r.client, pkiID, facts.Thumbprint)
+		existing, err := planListsOf(r.client).find(ctx, r.client, pkiID, facts.Thumbprint)
 		switch {
 		case err != nil:
 			// A PKI created in this apply is unknown here; a PKI that cannot be read is reported by the apply.
 			resp.Diagnostics.AddWarning("Cannot check the PKI's certificate authorities",
 				fmt.Sprintf("Reading the certificate authorities of PKI %s to check that %s is not there yet: %v", pkiID, facts.Thumbprint, err))
+		case existing != nil && inStateOf(r.client).has(existing.ID):
+			// This resource's own CA, replaced (-replace, a taint): the destroy runs first.
 		case existing != nil:
 			resp.Diagnostics.AddAttributeError(path.Root("certificate"), "The certificate authority is already in the PKI",
 				fmt.Sprintf("PKI %s already trusts certificate %s (%s, Graph ID %s). Adding it again would fail. Bring it under "+
 					"management instead: terraform import <this resource's address> %s, or an import block with id = %q.",
 					pkiID, facts.Thumbprint, facts.Subject, existing.ID, caResourceID(pkiID, facts.Thumbprint), caResourceID(pkiID, facts.Thumbprint)))
 		}
+	}
+}
+
+// plannedDefaults plans the documented default of each setting the configuration leaves out, on create and on
+// every update: a value changed in the portal then shows in the plan, and the apply sets it back.
+func plannedDefaults(plan *caResourceModel, config caResourceModel, facts *pkcs.CertificateAuthority) {
+	if config.CertificateAuthorityType.IsNull() {
+		plan.CertificateAuthorityType = types.StringValue(defaultCAType(facts))
+	}
+	if config.CertificateRevocationListURL.IsNull() {
+		plan.CertificateRevocationListURL = types.StringValue(facts.CRLURL) // what Graph derives from the certificate
+	}
+	if config.DeltaCertificateRevocationListURL.IsNull() {
+		plan.DeltaCertificateRevocationListURL = types.StringValue("")
+	}
+	if config.IsIssuerHintEnabled.IsNull() {
+		plan.IsIssuerHintEnabled = types.BoolValue(false)
 	}
 }
 
@@ -122,7 +153,9 @@ func certificateWarnings(facts *pkcs.CertificateAuthority, now time.Time) diag.D
 func certificateProblem(err error) string {
 	msg := err.Error()
 	if errors.Is(err, pkcs.ErrCATooLarge) {
-		return msg + ". Graph accepts CA certificates of at most 8 KB."
+		// pkcs words it for a file of certificates; here it is the one certificate of this attribute.
+		return "The certificate is larger than 8 KB" + strings.TrimPrefix(msg, pkcs.ErrCATooLarge.Error()) +
+			". Graph accepts CA certificates of at most 8 KB: give the CA's own certificate, without a chain or extra data."
 	}
 	return msg + `. Give one certificate as PEM (file("root.pem")) or as base64 of its DER (filebase64("root.cer")).`
 }
@@ -177,11 +210,15 @@ func checkCRLURL(raw string) string {
 	return ""
 }
 
-// planLists shares one read of a PKI's CA list among the plans of all CA resources of one provider instance (250
+// planListsOf shares one read of a PKI's CA list among the plans of all CA resources of one provider instance (250
 // CAs of one PKI would otherwise read the list 250 times per plan). A provider instance serves one terraform
 // command, so the next plan sees out-of-band changes; within one plan a CA added meanwhile is caught by Graph's
 // duplicate refusal at apply.
-var planLists = &caListCache{entries: map[caListKey]*caListEntry{}}
+func planListsOf(c *clients.Client) *caListCache {
+	return c.Registries.Get("pki/plan-ca-lists", func() any {
+		return &caListCache{entries: map[caListKey]*caListEntry{}}
+	}).(*caListCache)
+}
 
 type caListKey struct {
 	client *clients.Client
@@ -233,4 +270,36 @@ func (c *caListCache) find(ctx context.Context, client *clients.Client, pkiID, t
 		}
 	}
 	return nil, nil
+}
+
+// caIDsInState are the Graph IDs of the CAs that CA resources' refreshes found in this walk: a create planned for a
+// CA one of them holds is that resource's replacement (-replace, taint), not a second copy of the CA.
+type caIDsInState struct {
+	mu  sync.Mutex
+	ids map[string]bool
+}
+
+func inStateOf(c *clients.Client) *caIDsInState {
+	if c == nil {
+		return nil
+	}
+	return c.Registries.Get("pki/ca-ids-in-state", func() any { return &caIDsInState{ids: map[string]bool{}} }).(*caIDsInState)
+}
+
+func (s *caIDsInState) add(id string) {
+	if s == nil || id == "" {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.ids[strings.ToLower(id)] = true
+}
+
+func (s *caIDsInState) has(id string) bool {
+	if s == nil {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.ids[strings.ToLower(id)]
 }

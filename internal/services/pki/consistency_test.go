@@ -97,6 +97,8 @@ func TestAccPKIConsistency_progressiveJobInterruptedThenResumed(t *testing.T) {
 	url := env.ServeFile(t, "contoso.p7b", pkisvc.Fixture(t, "contoso-pki.p7b"))
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.ProtoV6ProviderFactories,
+		// The CAs its own job brought are its own (issue 16): the destroy deletes them.
+		CheckDestroy: checkNoCAsLeft(t, env, pki.ID),
 		Steps: []resource.TestStep{
 			{
 				Config:      uploadConfig(env, pki.ID, url, testfixtures.ContosoSHA256, "  timeouts {\n    create = \"30s\"\n  }\n"),
@@ -135,6 +137,8 @@ func TestAccPKIConsistency_partialJobThenSecondApplyCompletes(t *testing.T) {
 	config := uploadConfig(env, pki.ID, url, testfixtures.ContosoSHA256, "")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.ProtoV6ProviderFactories,
+		// The CAs its own job brought are its own (issue 16): the destroy deletes them.
+		CheckDestroy: checkNoCAsLeft(t, env, pki.ID),
 		Steps: []resource.TestStep{
 			{
 				PreConfig: func() { env.Emulator.FailNextJobAfter(pki.ID, 1, "failed", "CRLDownloadFailed after the first CA") },

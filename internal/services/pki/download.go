@@ -56,11 +56,17 @@ func checkUploadURL(raw string) string {
 // fetchBundle downloads upload_url, checks it against sha256_file_hash and parses its certificates.
 // Every failure is an *inputError naming the attribute to fix.
 func fetchBundle(ctx context.Context, rawURL, wantHash string) (*bundle, error) {
-	urlAttr, hashAttr := path.Root("upload_url"), path.Root("sha256_file_hash")
+	return fetchBundleFrom(ctx, "upload_url", rawURL, wantHash)
+}
+
+// fetchBundleFrom is fetchBundle for the URL of attribute attr (upload_url or upload_url_wo), which its
+// diagnostics name.
+func fetchBundleFrom(ctx context.Context, attr, rawURL, wantHash string) (*bundle, error) {
+	urlAttr, hashAttr := path.Root(attr), path.Root("sha256_file_hash")
 	if msg := checkUploadURL(rawURL); msg != "" {
-		return nil, &inputError{urlAttr, "upload_url is not an http or https URL", msg}
+		return nil, &inputError{urlAttr, attr + " is not an http or https URL", msg}
 	}
-	cannot := "Cannot download upload_url"
+	cannot := "Cannot download " + attr
 	why := "The provider downloads the file before asking Graph to, to check sha256_file_hash and learn which " +
 		"certificate authorities it holds. Make sure the URL is reachable from where Terraform runs (and from Microsoft Graph)."
 
@@ -91,23 +97,23 @@ func fetchBundle(ctx context.Context, rawURL, wantHash string) (*bundle, error) 
 		return nil, &inputError{urlAttr, cannot, fmt.Sprintf("reading %s failed: %v.\n\n%s", safeURL(req.URL), unwrapURLError(err), why)}
 	}
 	if len(data) > pkcs.MaxBundleSize {
-		return nil, &inputError{urlAttr, "The file at upload_url is too large",
+		return nil, &inputError{urlAttr, "The file at " + attr + " is too large",
 			fmt.Sprintf("%s is larger than 2 MB, Graph's limit for a PKI upload. Split the certificate authorities "+
 				"into several .p7b files, each with its own entracert_certificate_based_auth_pki_upload.", safeURL(req.URL))}
 	}
 
 	got := pkcs.SHA256Hex(data)
 	if !strings.EqualFold(got, wantHash) {
-		return nil, &inputError{hashAttr, "sha256_file_hash does not match the file at upload_url",
+		return nil, &inputError{hashAttr, "sha256_file_hash does not match the file at " + attr,
 			fmt.Sprintf("sha256_file_hash:          %s\nSHA-256 of %s: %s\n\n"+
 				"Graph would reject this upload. Set sha256_file_hash to the hash of the file you mean to upload "+
-				"(filesha256(\"<file>.p7b\") or Get-FileHash), or publish that file at upload_url.",
+				"(filesha256(\"<file>.p7b\") or Get-FileHash), or publish that file at "+attr+".",
 				strings.ToUpper(wantHash), safeURL(req.URL), got)}
 	}
 
 	cas, err := pkcs.ParseCertificateBundle(data)
 	if err != nil {
-		return nil, &inputError{urlAttr, "The file at upload_url is not a usable .p7b", bundleProblem(safeURL(req.URL), err)}
+		return nil, &inputError{urlAttr, "The file at " + attr + " is not a usable .p7b", bundleProblem(safeURL(req.URL), err)}
 	}
 	return &bundle{SHA256: got, CAs: cas}, nil
 }

@@ -207,12 +207,13 @@ func (e *redirectRefusedError) Unwrap() error { return e.err }
 func refusedInput(attr path.Path, u *url.URL, err error) error {
 	var refused *refusedAddressError
 	errors.As(err, &refused)
-	where := "upload_url " + safeURL(u)
+	name := attr.String()
+	where := name + " " + safeURL(u)
 	var redirect *redirectRefusedError
 	if errors.As(err, &redirect) {
 		where += " redirects to " + safeURL(redirect.to)
 	}
-	return &inputError{attr, "Cannot download upload_url",
+	return &inputError{attr, "Cannot download " + name,
 		fmt.Sprintf("%s, which leads to %s: %s. Microsoft Graph downloads the file from the internet and can never reach "+
 			"such an address, so the provider does not connect to it either (no request was sent to it). Publish the .p7b at a "+
 			"public http or https URL, for instance a storage account blob URL with a SAS token.",

@@ -16,8 +16,16 @@ import (
 
 type ensureArgs struct {
 	PKIID, UploadURL, SHA256 string
+	URLAttr                  string                      // the attribute that gives UploadURL, which diagnostics name ("upload_url" when empty)
 	Expected                 []pkcs.CertificateAuthority // from the verified file, in file order
 	Deadline                 time.Time
+}
+
+func (a ensureArgs) urlAttr() string {
+	if a.URLAttr == "" {
+		return "upload_url"
+	}
+	return a.URLAttr
 }
 
 type ensureResult struct {
@@ -25,6 +33,10 @@ type ensureResult struct {
 	Uploaded              bool
 	Status, StatusDetails string
 	CAs                   []graph.CertificateAuthority // in file order
+	// Found are the file's CAs that were in the PKI before this apply wrote anything, when no job was running or
+	// had failed there (such a job may be this upload's own earlier attempt, whose CAs it added): candidates for
+	// adoption, by uppercase thumbprint.
+	Found map[string]bool
 }
 
 // ensure makes the file's certificate authorities present in the PKI. It waits out the replication lag of a PKI
@@ -49,6 +61,7 @@ func (r *uploadResource) ensure(ctx context.Context, a ensureArgs) (ensureResult
 		return res, fmt.Errorf("reading PKI %s: %w", a.PKIID, err)
 	}
 	res.Status, res.StatusDetails = p.Status, p.StatusDetails
+	lastJobDone := strings.TrimSpace(p.Status) == "" || graph.PKISucceeded(p.Status)
 	if graph.PKIRunning(p.Status) {
 		if err := r.waitForOthersJob(ctx, a, &res); err != nil {
 			return res, err
@@ -62,6 +75,14 @@ func (r *uploadResource) ensure(ctx context.Context, a ensureArgs) (ensureResult
 			return res, fmt.Errorf("listing the certificate authorities of PKI %s: %w", a.PKIID, err)
 		}
 		present, missing := classify(a.Expected, cas)
+		if res.Found == nil {
+			res.Found = map[string]bool{}
+			for _, ca := range present {
+				if lastJobDone {
+					res.Found[strings.ToUpper(ca.Thumbprint)] = true
+				}
+			}
+		}
 		switch {
 		case len(missing) == 0:
 			if !res.Uploaded {
@@ -119,7 +140,7 @@ func (r *uploadResource) ensure(ctx context.Context, a ensureArgs) (ensureResult
 					continue
 				}
 			}
-			return res, &detailedError{path.Root("upload_url"), "Graph rejected the upload",
+			return res, &detailedError{path.Root(a.urlAttr()), "Graph rejected the upload",
 				fmt.Sprintf("Uploading %s to PKI %s: %v", safeURLString(a.UploadURL), a.PKIID, err)}
 		default:
 			return res, fmt.Errorf("uploading %s to PKI %s: %w", safeURLString(a.UploadURL), a.PKIID, err)
@@ -149,9 +170,9 @@ func (r *uploadResource) finishUpload(ctx context.Context, a ensureArgs, since t
 		if !graph.PKIStatusKnown(p.Status) {
 			what = fmt.Sprintf("ended with a status this provider does not know, %q (it is treated as a failure)", p.Status)
 		}
-		return res, &detailedError{path.Root("upload_url"), "The PKI upload job failed",
+		return res, &detailedError{path.Root(a.urlAttr()), "The PKI upload job failed",
 			fmt.Sprintf("The upload job of PKI %s %s: %s\n\n%s Fix the cause (Microsoft Graph must be able to "+
-				"download upload_url, and the file must match sha256_file_hash) and apply again.",
+				"download "+a.urlAttr()+", and the file must match sha256_file_hash) and apply again.",
 				a.PKIID, what, orNone(p.StatusDetails), landed)}
 	}
 	var present []graph.CertificateAuthority
@@ -169,7 +190,7 @@ func (r *uploadResource) finishUpload(ctx context.Context, a ensureArgs, since t
 		return res, fmt.Errorf("listing the certificate authorities of PKI %s: %w", a.PKIID, werr)
 	}
 	if len(missing) > 0 {
-		return res, &detailedError{path.Root("upload_url"), "Certificate authorities missing after the upload",
+		return res, &detailedError{path.Root(a.urlAttr()), "Certificate authorities missing after the upload",
 			fmt.Sprintf("The upload job of PKI %s succeeded, but these certificate authorities of the file are still not "+
 				"in the PKI: %s. Check the PKI in the Entra admin center, then apply again (the next apply adds the missing "+
 				"ones one by one).", a.PKIID, describe(missingCAs(missing)))}
@@ -242,7 +263,7 @@ func (r *uploadResource) addMissing(ctx context.Context, a ensureArgs, present [
 			}
 			why = append(why, fmt.Sprintf("%s (%s): %s", strings.ToUpper(m.Thumbprint), m.Subject, reason))
 		}
-		return nil, &detailedError{path.Root("upload_url"), "Cannot add the missing certificate authorities",
+		return nil, &detailedError{path.Root(a.urlAttr()), "Cannot add the missing certificate authorities",
 			fmt.Sprintf("PKI %s holds %s of the file; adding the others failed:\n%s\n\nFix the cause and apply again: "+
 				"certificate authorities already in the PKI are kept.", a.PKIID, describe(have), strings.Join(why, "\n"))}
 	}
@@ -294,9 +315,20 @@ func (r *uploadResource) deleteCertificateAuthorities(ctx context.Context, pkiID
 	if gone, err := r.waitIdle(ctx, pkiID, deadline); gone || err != nil {
 		return err
 	}
+	declarations := declarationsOf(r.client)
 	var left []certificateAuthorityModel
+	seen := map[string]bool{}
 	for _, m := range doomed {
-		if m.ID.ValueString() != "" { // "" is a CA already deleted out of band
+		// Under the PKI's lock: an object of this run that declares the CA (create_before_destroy, or one that took
+		// it over) has planned before it could write, so its declaration is visible here.
+		if declarations.declared(pkiID, m.Thumbprint.ValueString()) {
+			tflog.Info(ctx, "Keeping a certificate authority that another object of this run declares",
+				map[string]any{"thumbprint": strings.ToUpper(m.Thumbprint.ValueString())})
+			continue
+		}
+		// "" is a CA already deleted out of band; a state written before duplicates were refused may list one twice.
+		if id := m.ID.ValueString(); id != "" && !seen[id] {
+			seen[id] = true
 			left = append(left, m)
 		}
 	}

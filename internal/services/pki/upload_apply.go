@@ -9,6 +9,7 @@ import (
 
 	"github.com/entracert/terraform-provider-entracert/internal/clients"
 	"github.com/entracert/terraform-provider-entracert/internal/graph"
+	"github.com/entracert/terraform-provider-entracert/internal/pkcs"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -28,11 +29,12 @@ func (r *uploadResource) Create(ctx context.Context, req resource.CreateRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	newState, diags := r.apply(ctx, plan, config, nil, timeout)
+	newState, adopted, diags := r.apply(ctx, plan, config, nil, priorOwnership{}, timeout)
 	resp.Diagnostics.Append(diags...)
 	if newState != nil {
 		// Also on error: an upload that is still running is kept in state, so the next apply waits for it.
 		resp.Diagnostics.Append(setWrittenAt(ctx, resp.Private, r.client.Clock.Now())...)
+		resp.Diagnostics.Append(setAdopted(ctx, resp.Private, adopted)...)
 		resp.Diagnostics.Append(setUploadIdentity(ctx, resp.Identity, newState.PKIID.ValueString(), newState.SHA256FileHash.ValueString())...)
 		resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)
 	}
@@ -60,10 +62,13 @@ func (r *uploadResource) Update(ctx context.Context, req resource.UpdateRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	newState, diags := r.apply(ctx, plan, config, &state, timeout)
+	b, _ := req.Private.GetKey(ctx, privateImported)
+	prior := priorOwnership{Adopted: adoptedOf(ctx, req.Private), Imported: len(b) > 0}
+	newState, adopted, diags := r.apply(ctx, plan, config, &state, prior, timeout)
 	resp.Diagnostics.Append(diags...)
 	if newState != nil {
 		resp.Diagnostics.Append(setWrittenAt(ctx, resp.Private, r.client.Clock.Now())...)
+		resp.Diagnostics.Append(setAdopted(ctx, resp.Private, adopted)...)
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, nil)...)
 		resp.Diagnostics.Append(setUploadIdentity(ctx, resp.Identity, newState.PKIID.ValueString(), newState.SHA256FileHash.ValueString())...)
 		resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)
@@ -71,14 +76,21 @@ func (r *uploadResource) Update(ctx context.Context, req resource.UpdateRequest,
 	// Otherwise the prior state stays, and the next plan tries again.
 }
 
+// priorOwnership is what an existing upload's private state says about its CAs.
+type priorOwnership struct {
+	Adopted  map[string]bool // thumbprints it adopted (never deletes)
+	Imported bool            // imported and not applied yet: it owns what it adopts now
+}
+
 // apply checks the file, makes sure its certificate authorities are in the PKI (uploading when none are, adding
 // the missing ones one by one otherwise), then, for a new file (prior set), deletes the prior file's CAs that
 // left it; CAs both files hold are never touched. It returns the state to save: complete on success, with status
-// "running" when the wait for an upload it sent was interrupted, nil when nothing should be saved.
-func (r *uploadResource) apply(ctx context.Context, plan, config uploadModel, prior *uploadModel, timeout time.Duration) (*uploadModel, diag.Diagnostics) {
+// "running" when the wait for an upload it sent was interrupted, nil when nothing should be saved; and the CAs the
+// upload adopted (see privateAdopted).
+func (r *uploadResource) apply(ctx context.Context, plan, config uploadModel, prior *uploadModel, own priorOwnership, timeout time.Duration) (*uploadModel, map[string]bool, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	if !clients.Require(r.client, &diags) {
-		return nil, diags
+		return nil, nil, diags
 	}
 	clk := r.client.Clock
 	deadline := clk.Now().Add(timeout)
@@ -93,22 +105,20 @@ func (r *uploadResource) apply(ctx context.Context, plan, config uploadModel, pr
 	b, err := loadBundle(ctx, config, hash)
 	if err != nil {
 		addError(&diags, err)
-		return nil, diags
+		return nil, nil, diags
 	}
-	thumbs := make([]string, 0, len(b.CAs))
-	for _, ca := range b.CAs {
-		thumbs = append(thumbs, ca.Thumbprint)
-	}
-	claims := claimsOf(r.client)
-	if taken := claims.claim(pkiID, id, thumbs); len(taken) > 0 {
-		diags.AddAttributeError(path.Root("sha256_file_hash"), "Another upload declares the same certificate authorities",
-			fmt.Sprintf("Another entracert_certificate_based_auth_pki_upload of PKI %s in this configuration already holds %s. "+
-				"One certificate authority can belong to one upload only, or destroying either would remove it from the other. "+
-				"Remove it from one of the two .p7b files.", pkiID, strings.Join(taken, ", ")))
-		return nil, diags
+	thumbs := thumbprintsOf(b.CAs)
+	// The plan refused overlapping declarations already; this catches those it could not see (a pki_id unknown
+	// while planning), before this upload writes anything.
+	owner := uploadOwner(pkiID, hash)
+	declarations := declarationsOf(r.client)
+	if taken := declarations.declare(pkiID, owner, thumbs); len(taken) > 0 {
+		diags.Append(overlapDiagnostic(path.Root("sha256_file_hash"), pkiID, owner, taken))
+		return nil, nil, diags
 	}
 	res, err := r.ensure(ctx, ensureArgs{
-		PKIID: pkiID, UploadURL: uploadURLOf(config).ValueString(), SHA256: hash, Expected: b.CAs, Deadline: deadline,
+		PKIID: pkiID, UploadURL: uploadURLOf(config).ValueString(), URLAttr: uploadURLAttr(config), SHA256: hash,
+		Expected: b.CAs, Deadline: deadline,
 	})
 	plan.ID = types.StringValue(id)
 	if err != nil {
@@ -126,17 +136,22 @@ func (r *uploadResource) apply(ctx context.Context, plan, config uploadModel, pr
 					"Run terraform apply again: it waits for this job instead of uploading again (if the resource is shown "+
 					"as tainted, the replacement waits for the job and adopts its certificate authorities without a second upload). "+
 					"A job can take up to 30 minutes; raise timeouts.create if it needs longer.", sre.Error()))
-			return &plan, diags
+			return &plan, own.Adopted, diags
 		}
 		addError(&diags, err)
-		return nil, diags
+		return nil, nil, diags
 	}
+	adopted := adoptedNow(b.CAs, prior, own, res.Found)
 	if prior != nil {
 		recorded, d := caListModels(ctx, prior.CertificateAuthorities)
 		diags.Append(d...)
 		var doomed []certificateAuthorityModel
 		for _, m := range leftTheFile(recorded, b.CAs) {
-			if !claims.claimed(pkiID, m.Thumbprint.ValueString()) {
+			thumb := strings.ToUpper(m.Thumbprint.ValueString())
+			switch {
+			case own.Adopted[thumb]:
+				tflog.Info(ctx, "Leaving a certificate authority this upload adopted, not added", map[string]any{"thumbprint": thumb})
+			default:
 				doomed = append(doomed, m)
 			}
 		}
@@ -145,7 +160,7 @@ func (r *uploadResource) apply(ctx context.Context, plan, config uploadModel, pr
 				diags.AddAttributeError(path.Root("sha256_file_hash"), "Cannot delete the certificate authorities that left the file",
 					fmt.Sprintf("The new file's certificate authorities are in PKI %s, but deleting those only the old file held "+
 						"failed: %v\n\nApply again once the cause is fixed.", pkiID, err))
-				return nil, diags
+				return nil, nil, diags
 			}
 		}
 	}
@@ -153,12 +168,35 @@ func (r *uploadResource) apply(ctx context.Context, plan, config uploadModel, pr
 	if err != nil {
 		diags.AddAttributeError(path.Root("certificate_authority_settings"), "Cannot apply the certificate authorities' settings",
 			fmt.Sprintf("The file's certificate authorities are in PKI %s, but: %v\n\nApply again once the cause is fixed.", pkiID, err))
-		return nil, diags
+		return nil, nil, diags
 	}
 	plan.Status = types.StringValue(res.Status)
 	plan.StatusDetails = types.StringValue(res.StatusDetails)
 	list, d := caListValue(ctx, cas)
 	diags.Append(d...)
 	plan.CertificateAuthorities = list
-	return &plan, diags
+	return &plan, adopted, diags
+}
+
+// adoptedNow is what the upload adopted after this apply: of the CAs it adopted before, those still in its file;
+// plus the CAs it found in the PKI that it did not hold yet (none after an import, which owns what it adopts).
+func adoptedNow(cas []pkcs.CertificateAuthority, prior *uploadModel, own priorOwnership, found map[string]bool) map[string]bool {
+	held := map[string]bool{}
+	if prior != nil {
+		recorded, _ := caListModels(context.Background(), prior.CertificateAuthorities)
+		for _, m := range recorded {
+			held[strings.ToUpper(m.Thumbprint.ValueString())] = true
+		}
+	}
+	out := map[string]bool{}
+	for _, ca := range cas {
+		thumb := strings.ToUpper(ca.Thumbprint)
+		switch {
+		case own.Adopted[thumb]:
+			out[thumb] = true
+		case found[thumb] && !held[thumb] && !own.Imported:
+			out[thumb] = true
+		}
+	}
+	return out
 }

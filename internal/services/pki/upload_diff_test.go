@@ -377,6 +377,14 @@ func TestAccPKIUpload_ownershipSequencesNeverEmptyTheStore(t *testing.T) {
 	declared := func(ths ...string) func(*terraform.State) error { return neverLacked(t, env, pki.ID, 0, ths...) }
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.ProtoV6ProviderFactories,
+		// Known limit (issue 16): the create_before_destroy replacement (the taint below) finds every CA of its file in
+		// the PKI before the deposed object is destroyed, so it records them as adopted, and the destroy leaves them.
+		CheckDestroy: func(*terraform.State) error {
+			if left := caThumbprints(t, env, pki.ID); len(left) != 3 {
+				return fmt.Errorf("after destroy the PKI holds %v, want the three CAs the replacement adopted", left)
+			}
+			return nil
+		},
 		Steps: []resource.TestStep{
 			{
 				Config: uploadConfig(env, pki.ID, urlA, hash2, cbd), ResourceName: uploadAddr,

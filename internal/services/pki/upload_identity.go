@@ -33,12 +33,12 @@ func setUploadIdentity(ctx context.Context, id *tfsdk.ResourceIdentity, pkiID, h
 	if id == nil || pkiID == "" || hash == "" {
 		return nil
 	}
-	return id.Set(ctx, uploadIdentity{PKIID: types.StringValue(pkiID), SHA256FileHash: types.StringValue(strings.ToUpper(hash))})
+	return id.Set(ctx, uploadIdentity{PKIID: types.StringValue(normalPKIID(pkiID)), SHA256FileHash: types.StringValue(strings.ToUpper(hash))})
 }
 
 // importIdentity reads {pki_id, sha256_file_hash} from an import by identity ("" when imported by ID).
 func importIdentity(ctx context.Context, req resource.ImportStateRequest) (pkiID, hash string, diags diag.Diagnostics) {
-	if req.ID != "" || req.Identity == nil {
+	if req.ID != "" || req.Identity == nil || req.Identity.Raw.IsNull() {
 		return "", "", nil
 	}
 	var idn uploadIdentity

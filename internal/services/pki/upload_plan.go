@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/entracert/terraform-provider-entracert/internal/graph"
 	"github.com/entracert/terraform-provider-entracert/internal/pkcs"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -29,6 +30,14 @@ func uploadURLOf(config uploadModel) types.String {
 	return config.UploadURL
 }
 
+// uploadURLAttr names the URL attribute the configuration sets, for diagnostics.
+func uploadURLAttr(config uploadModel) string {
+	if !config.UploadURLWO.IsNull() {
+		return "upload_url_wo"
+	}
+	return "upload_url"
+}
+
 // loadBundle reads the file the configuration names: from content_base64 when set (checked against the hash,
 // nothing downloaded), else downloaded from the URL.
 func loadBundle(ctx context.Context, config uploadModel, hash string) (*bundle, error) {
@@ -47,9 +56,34 @@ func loadBundle(ctx context.Context, config uploadModel, hash string) (*bundle, 
 		if err != nil {
 			return nil, &inputError{path.Root("content_base64"), "content_base64 is not a usable .p7b", bundleProblem("content_base64", err)}
 		}
-		return &bundle{SHA256: strings.ToUpper(hash), CAs: cas}, nil
+		return checkDuplicates("content_base64", &bundle{SHA256: strings.ToUpper(hash), CAs: cas})
 	}
-	return fetchBundle(ctx, uploadURLOf(config).ValueString(), hash)
+	b, err := fetchBundleFrom(ctx, uploadURLAttr(config), uploadURLOf(config).ValueString(), hash)
+	if err != nil {
+		return nil, err
+	}
+	return checkDuplicates(uploadURLAttr(config), b)
+}
+
+// checkDuplicates refuses a file that holds one certificate authority twice. Graph keeps one CA per thumbprint,
+// so the state would list it twice and a destroy would delete it twice; the fix belongs in the file, which the
+// user can see, rather than in a silent dedupe of what Graph is asked to upload.
+func checkDuplicates(attr string, b *bundle) (*bundle, error) {
+	seen := map[string]bool{}
+	var dups []string
+	for _, ca := range b.CAs {
+		thumb := strings.ToUpper(ca.Thumbprint)
+		if seen[thumb] {
+			dups = append(dups, fmt.Sprintf("%s (%s)", thumb, ca.Subject))
+		}
+		seen[thumb] = true
+	}
+	if len(dups) == 0 {
+		return b, nil
+	}
+	return nil, &inputError{path.Root(attr), "The file holds a certificate authority twice",
+		fmt.Sprintf("The .p7b of %s holds these certificates more than once: %s. Entra keeps each certificate authority "+
+			"once; remove the duplicates from the file (and update sha256_file_hash).", attr, strings.Join(dups, ", "))}
 }
 
 // bundleWarnings are the plan-time warnings about what the file would make Entra trust.
@@ -158,7 +192,7 @@ func (r *uploadResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		if resp.Diagnostics.HasError() {
 			return
 		}
-		if !plan.PKIID.Equal(state.PKIID) {
+		if !strings.EqualFold(plan.PKIID.ValueString(), state.PKIID.ValueString()) || plan.PKIID.IsUnknown() {
 			return // replaced: Terraform plans the new object as a create, which checks the file then
 		}
 		recorded, _ = caListModels(ctx, state.CertificateAuthorities)
@@ -181,6 +215,7 @@ func (r *uploadResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	}
 
 	// Check the file now, so a mistake shows in the plan and nothing is written to Graph; and show its CAs.
+	var declared []string // the CAs this upload declares, for the ownership check
 	url := uploadURLOf(config)
 	sourceKnown := known(config.ContentBase64) || (config.ContentBase64.IsNull() && known(url))
 	if check && hashOK && sourceKnown {
@@ -206,9 +241,31 @@ func (r *uploadResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 			if imported && r.client != nil {
 				resp.Diagnostics.Append(r.checkImported(ctx, plan.PKIID.ValueString(), b.CAs)...)
 			}
+			declared = thumbprintsOf(b.CAs)
+		}
+	} else if !creating {
+		for _, m := range recorded {
+			declared = append(declared, m.Thumbprint.ValueString())
+		}
+	}
+	if creating && known(plan.PKIID) && r.client != nil && r.client.Graph != nil {
+		resp.Diagnostics.Append(r.runningJobNotice(ctx, plan.PKIID.ValueString())...)
+	}
+	if known(plan.PKIID) && hashOK && len(declared) > 0 {
+		owner := uploadOwner(plan.PKIID.ValueString(), plan.SHA256FileHash.ValueString())
+		if taken := declarationsOf(r.client).declare(plan.PKIID.ValueString(), owner, declared); len(taken) > 0 {
+			resp.Diagnostics.Append(overlapDiagnostic(path.Root("sha256_file_hash"), plan.PKIID.ValueString(), owner, taken))
 		}
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+func thumbprintsOf(cas []pkcs.CertificateAuthority) []string {
+	out := make([]string, 0, len(cas))
+	for _, ca := range cas {
+		out = append(out, ca.Thumbprint)
+	}
+	return out
 }
 
 // checkImported refuses an imported upload whose file's CAs are not all in the PKI: an import adopts, it never
@@ -230,5 +287,20 @@ func (r *uploadResource) checkImported(ctx context.Context, pkiID string, cas []
 				"authorities that are there one by one (entracert_certificate_based_auth_certificate_authority), or remove "+
 				"this upload from the state (terraform state rm) and apply it to upload the file.", pkiID, describe(missingCAs(missing))))
 	}
+	return diags
+}
+
+// runningJobNotice says what a create does when a job runs in the PKI: typically the replacement of an upload whose
+// apply was interrupted (Terraform shows it as tainted, "must be replaced"). It uploads nothing then.
+func (r *uploadResource) runningJobNotice(ctx context.Context, pkiID string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	p, err := r.client.Graph.GetPKICached(ctx, pkiID)
+	if err != nil || !graph.PKIRunning(p.Status) {
+		return nil
+	}
+	diags.AddAttributeWarning(path.Root("sha256_file_hash"), "A job is running in the PKI: this apply waits for it",
+		fmt.Sprintf("PKI %s is running a job, such as the upload of an apply that was interrupted (Terraform then shows "+
+			"this upload as tainted, to be replaced). The apply waits for that job and records the certificate authorities "+
+			"it brings; it uploads the file again only if the job brings none of them.", pkiID))
 	return diags
 }

@@ -70,7 +70,7 @@ type uploadModel struct {
 	Timeouts               timeouts.Value `tfsdk:"timeouts"`
 }
 
-func uploadID(pkiID, hash string) string { return pkiID + "/" + strings.ToUpper(hash) }
+func uploadID(pkiID, hash string) string { return normalPKIID(pkiID) + "/" + strings.ToUpper(hash) }
 
 func (r *uploadResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_certificate_based_auth_pki_upload"
@@ -93,18 +93,22 @@ func (r *uploadResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 			"job is asynchronous (up to 30 minutes); the provider waits for it (see `timeouts`). If an apply is interrupted " +
 			"while the job runs, the upload stays in the state with `status = \"running\"` and the next apply waits for that " +
 			"job instead of uploading again.\n\n" +
-			"Destroying this resource deletes the certificate authorities it recorded from the PKI, except those another " +
-			"upload object of the same run declares (`create_before_destroy`).",
+			"Each CA is declared by one object: a plan in which another upload or CA resource of the configuration declares a " +
+			"CA of this file in the same PKI fails, naming both. Destroying this resource deletes the certificate authorities " +
+			"it added (uploaded, added one by one, or imported), never those it adopted (in the PKI, put there by someone " +
+			"else, before it declared them) nor those an object created or updated in the same run declares " +
+			"(`create_before_destroy`). A file holding one CA twice fails the plan.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
-				MarkdownDescription: "`{pki_id}/{SHA-256 of the file, uppercase}`: the upload is identified by its content.",
-				Computed:            true,
+				MarkdownDescription: "`{pki_id}/{SHA-256 of the file, uppercase}`: the upload is identified by its content. Import " +
+					"takes the same form, the GUID and the hash in either case (stored lower and upper case).",
+				Computed: true,
 			},
 			"pki_id": schema.StringAttribute{
 				MarkdownDescription: "ID of the PKI (`entracert_certificate_based_auth_pki`) to add the certificate authorities to. Changing it uploads to the new PKI.",
 				Required:            true,
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				PlanModifiers:       []planmodifier.String{pkiIDRequiresReplace()},
 			},
 			"upload_url": schema.StringAttribute{
 				MarkdownDescription: "http or https URL of the `.p7b` file (DER or PEM, at most 2 MB, 250 certificates, 8 KB each), " +
@@ -208,6 +212,12 @@ func (r *uploadResource) Read(ctx context.Context, req resource.ReadRequest, res
 	defer cancel()
 	g := r.client.Graph
 	pkiID := state.PKIID.ValueString()
+	// The identity first, so every return below has one: the framework requires an identity after every Read,
+	// also one that removes the resource, and Terraform before 1.12 sends none to start from.
+	resp.Diagnostics.Append(setUploadIdentity(ctx, resp.Identity, pkiID, state.SHA256FileHash.ValueString())...)
+	if known(state.SHA256FileHash) {
+		state.ID = types.StringValue(uploadID(pkiID, state.SHA256FileHash.ValueString()))
+	}
 	p, err := readPKIAfterWrite(ctx, r.client, req.Private, pkiID)
 	if graph.IsNotFound(err) {
 		tflog.Warn(ctx, "PKI no longer exists; removing the upload from the state", map[string]any{"pki_id": pkiID})
@@ -260,7 +270,6 @@ func (r *uploadResource) Read(ctx context.Context, req resource.ReadRequest, res
 	if _, ok := writtenAt(ctx, req.Private); ok {
 		resp.Diagnostics.Append(clearWrittenAt(ctx, resp.Private)...)
 	}
-	resp.Diagnostics.Append(setUploadIdentity(ctx, resp.Identity, pkiID, state.SHA256FileHash.ValueString())...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -285,17 +294,26 @@ func (r *uploadResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	defer cancel()
 	pkiID := state.PKIID.ValueString()
 	ctx = tflog.SetField(ctx, "pki_id", pkiID)
-	// Never delete a CA that an object created or updated in this run declares (create_before_destroy: the new
-	// object adopted the deposed one's CAs).
-	claims := claimsOf(r.client)
+	// Delete only the CAs this upload added: never one it adopted (another object or an admin put it there), nor one
+	// that an object created or updated in this run declares (create_before_destroy: the new object holds the
+	// deposed one's CAs).
+	adopted := adoptedOf(ctx, req.Private)
 	var doomed []certificateAuthorityModel
 	for _, m := range recorded {
-		if claims.claimed(pkiID, m.Thumbprint.ValueString()) {
-			tflog.Info(ctx, "Keeping a certificate authority that another upload object of this run declares",
-				map[string]any{"thumbprint": m.Thumbprint.ValueString()})
-			continue
+		thumb := strings.ToUpper(m.Thumbprint.ValueString())
+		switch {
+		case adopted[thumb]:
+			tflog.Info(ctx, "Keeping a certificate authority this upload adopted, not added", map[string]any{"thumbprint": thumb})
+		default:
+			doomed = append(doomed, m)
 		}
-		doomed = append(doomed, m)
+	}
+	if len(recorded) == 0 && graph.PKIRunning(state.Status.ValueString()) {
+		// An upload interrupted while its job ran has nothing recorded to delete. Not waiting for the job matters
+		// for -replace of such a tainted upload: the replacement then sees this job running, waits for it and
+		// takes its CAs as added by this upload, not as someone else's.
+		tflog.Info(ctx, "The upload's job is still running and nothing is recorded; nothing to delete")
+		return
 	}
 	if err := r.deleteCertificateAuthorities(ctx, pkiID, doomed, deadline); err != nil {
 		resp.Diagnostics.AddError("Cannot delete the uploaded certificate authorities",
@@ -311,14 +329,11 @@ func (r *uploadResource) ImportState(ctx context.Context, req resource.ImportSta
 	} else if pkiID != "" || hash != "" {
 		importID = pkiID + "/" + hash
 	}
-	i := strings.LastIndex(importID, "/")
-	if i <= 0 || !sha256Pattern.MatchString(importID[i+1:]) {
-		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("%q is not {pki_id}/{sha256_file_hash}. Use the PKI's ID and the file's SHA-256 (64 hex characters), "+
-				"e.g. 0d7a1cbe-3d34-4ab4-9a3a-6c4e1b2a7f10/14FF50E98B7263ECE04A094FF75E5DD3B9A051AD8AB801E8740E3D027E8480FA.", importID))
+	pkiID, hash, problem := parseChildID(importID, uploadKey)
+	if problem != "" {
+		resp.Diagnostics.AddError("Invalid import ID", problem)
 		return
 	}
-	pkiID, hash := importID[:i], importID[i+1:]
 	resp.Diagnostics.Append(setUploadIdentity(ctx, resp.Identity, pkiID, hash)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), uploadID(pkiID, hash))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("pki_id"), pkiID)...)
@@ -377,6 +392,6 @@ func (uploadURLValidator) ValidateString(_ context.Context, req validator.String
 		return
 	}
 	if msg := checkUploadURL(req.ConfigValue.ValueString()); msg != "" {
-		resp.Diagnostics.AddAttributeError(req.Path, "upload_url is not an http or https URL", msg)
+		resp.Diagnostics.AddAttributeError(req.Path, req.Path.String()+" is not an http or https URL", msg)
 	}
 }

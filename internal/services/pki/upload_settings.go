@@ -92,8 +92,10 @@ func checkSettings(ctx context.Context, m types.Map, cas []pkcs.CertificateAutho
 				continue
 			}
 			if u, err := url.Parse(v.ValueString()); err != nil || u.Scheme != "http" || u.Host == "" {
-				diags.AddAttributeError(at.AtName(name), "The CRL URL is not an http URL",
-					fmt.Sprintf("%s must be an absolute http:// URL: Entra checks only HTTP CRL distribution points.", name))
+				// At the map key: Terraform locates a path into an attribute's value only down to a map element.
+				diags.AddAttributeError(at, "The CRL URL is not an http URL",
+					fmt.Sprintf("certificate_authority_settings[%q].%s is %q; it must be an absolute http:// URL: Entra checks only "+
+						"HTTP CRL distribution points.", k, name, v.ValueString()))
 			}
 		}
 	}
