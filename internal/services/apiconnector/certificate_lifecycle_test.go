@@ -144,7 +144,9 @@ func TestAccCertificateLifecycle_connectorDeletedOutOfBand(t *testing.T) {
 	env.RequireEmulator(t)
 	conn := env.CreateAPIConnector(t, "acctest-lc-conn-gone")
 	other := env.CreateAPIConnector(t, "acctest-lc-conn-other")
-	cfg := lifecycleConfig(env, conn.ID)
+	// Another resource keeps the state non-empty, so that terraform destroy plans the whole configuration first.
+	const otherResource = "\nresource \"terraform_data\" \"other\" {}\n"
+	cfg := lifecycleConfig(env, conn.ID) + otherResource
 	planFails := errorPattern(`API connector not found .* No API connector with ID "` + conn.ID + `" exists \(Graph answered 404 Not Found, also after looking again .* Set api_connector_id to an existing connector's ID`)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.ProtoV6ProviderFactories,
@@ -171,6 +173,10 @@ func TestAccCertificateLifecycle_connectorDeletedOutOfBand(t *testing.T) {
 			{RefreshState: true, Check: checkNotInState(resourceAddr), ExpectError: planFails},
 			{Config: cfg, PlanOnly: true, ExpectError: planFails},
 			{Config: cfg, ExpectError: planFails, Check: checkUploads(t, env, 1)},
+			// Now destroy fails too, as the diagnostic says, because Terraform plans the whole configuration before
+			// destroying; without the resource in the configuration it works.
+			{Config: cfg, Destroy: true, ExpectError: errorPattern(`API connector not found .* \(also before terraform destroy`)},
+			{Config: env.ProviderConfig() + otherResource, Destroy: true},
 			{
 				Config: lifecycleConfig(env, other.ID),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
