@@ -134,10 +134,10 @@ func TestAccCertificateLifecycle_certificateRemovedOutOfBand(t *testing.T) {
 	})
 }
 
-// The connector deleted out of band. The run whose refresh finds it gone drops the certificate from state with a
-// warning and plans the create with a warning, not an error: terraform destroy runs that same plan first and
-// would stop on an error. Its apply fails on api_connector_id. Every later plan fails on api_connector_id, saying
-// what to do; pointing at another connector repairs it.
+// The connector deleted out of band. While the certificate is in the saved state, a plan's refresh drops it with a
+// warning and plans the create with a warning, not an error: terraform destroy runs that same plan first and would
+// stop on an error. An apply fails on api_connector_id and saves the state without the certificate; from then on
+// plans fail on api_connector_id, saying what to do. Pointing at another connector repairs it.
 func TestAccCertificateLifecycle_connectorDeletedOutOfBand(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t, graphemu.Options{})
@@ -166,12 +166,21 @@ func TestAccCertificateLifecycle_connectorDeletedOutOfBand(t *testing.T) {
 					plancheck.ExpectResourceAction(resourceAddr, plancheck.ResourceActionCreate),
 				}},
 			},
-			// The apply of the run that finds the connector gone: its plan only warns; the apply plans the create
-			// again (without a refresh) and fails there, before any upload.
+			// A plan saves no state: the next plan finds the certificate in state again, and only warns again.
+			{
+				Config:             cfg,
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(resourceAddr, plancheck.ResourceActionCreate),
+				}},
+			},
+			// The apply: its plan only warns; the apply plans the create again (without a refresh) and fails there,
+			// before any upload, saving the state without the certificate.
 			{Config: cfg, ExpectError: planFails, Check: checkUploads(t, env, 1)},
-			// Refresh-only (the state is already empty), then the plan after it fails at plan.
-			{RefreshState: true, Check: checkNotInState(resourceAddr), ExpectError: planFails},
+			// From now on the plan fails, before and after a refresh-only run.
 			{Config: cfg, PlanOnly: true, ExpectError: planFails},
+			{RefreshState: true, Check: checkNotInState(resourceAddr), ExpectError: planFails},
 			{Config: cfg, ExpectError: planFails, Check: checkUploads(t, env, 1)},
 			// Now destroy fails too, as the diagnostic says, because Terraform plans the whole configuration before
 			// destroying; without the resource in the configuration it works.

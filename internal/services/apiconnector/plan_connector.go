@@ -38,12 +38,14 @@ func (r *certificateResource) connectorChecks(ctx context.Context, connectorID, 
 		// This run's refresh found the connector deleted under this certificate and removed it from state. Terraform
 		// runs the same plan before destroying (terraform destroy, plan -destroy) and stops on any error in it, with
 		// no way for the provider to tell the two apart: an error here would make the destroy impossible. So this
-		// run only warns; the apply fails (Create reads the connector), and later plans fail below.
+		// run only warns. The apply fails (its plan of the create runs without a refresh, so without this mark) and
+		// saves the state without the certificate; from then on plans fail below.
 		diags.AddAttributeWarning(path.Root(attrAPIConnectorID), "The certificate cannot be created again: its API connector no longer exists",
 			fmt.Sprintf("API connector %s was deleted outside Terraform, so this plan's create of the certificate fails at "+
 				"apply. Set api_connector_id to an existing connector's ID (the entracert_api_connector data source can look "+
-				"one up by display_name), or remove this resource from the configuration. terraform destroy works now; "+
-				"after this run, plans fail on api_connector_id until the configuration changes.", normalizeGUID(connectorID)))
+				"one up by display_name), or remove this resource from the configuration. terraform destroy works now. Once "+
+				"the state is saved without the certificate (by an apply, or terraform apply -refresh-only), plans fail on "+
+				"api_connector_id until the configuration changes.", normalizeGUID(connectorID)))
 		return diags
 	}
 	conn, err := r.client.Graph.GetAPIConnectorCached(ctx, connectorID)
