@@ -79,6 +79,9 @@ func importIDFromIdentity(ctx context.Context, req resource.ImportStateRequest) 
 		return "", diags
 	}
 	connectorID, thumbprint := id.APIConnectorID.ValueString(), id.Thumbprint.ValueString()
+	if connectorID == "" && thumbprint == "" {
+		return "", diags // neither an ID nor an identity: ImportState reports the empty import ID
+	}
 	if p := connectorIDProblem(connectorID); p != "" {
 		diags.AddError("Cannot import the client certificate",
 			fmt.Sprintf("identity.api_connector_id %s. It must be the API connector's object ID, a GUID such as "+
