@@ -93,7 +93,9 @@ func (r *certificateResource) Schema(ctx context.Context, _ resource.SchemaReque
 			attrAPIConnectorID: schema.StringAttribute{
 				Required: true,
 				MarkdownDescription: "The object ID of the API connector, a GUID (any letter case; `id` and the identity hold it in " +
-					"lower case). The plan fails when Graph has no connector with this ID, unless the ID is only known at apply. " +
+					"lower case). The plan fails when Graph has no connector with this ID (looked for again for 30 seconds, in case " +
+					"it was created moments ago), unless the ID is only known at apply; while this resource is still in the saved " +
+					"state (its connector deleted since), the plan only warns, so that `terraform destroy` works, and the apply fails. " +
 					"Changing it to another connector uploads the certificate there (the certificate stays on the old one); " +
 					"changing only its letter case is an in-place update that calls Graph for nothing.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIf(otherConnector,
