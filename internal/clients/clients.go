@@ -31,8 +31,9 @@ type Client struct {
 	// AllowLoopbackDownloads is set when graph_endpoint is a loopback emulator: only then may plan-time downloads
 	// (upload_url) connect to loopback addresses.
 	AllowLoopbackDownloads bool
-	// Marks holds what this instance learnt during its run that later calls of the same run need (see RunMarks).
-	Marks RunMarks
+	// GoneParents: parent objects (API connectors) a refresh in this run found deleted under managed objects
+	// (run_marks.go), so the plan of the same walk only warns about them and terraform destroy still works.
+	GoneParents RunMarks
 }
 
 // FromProviderData is what Configure does in every resource and data source: nil before the provider is
@@ -127,28 +128,4 @@ func Require(c *Client, diags *diag.Diagnostics) bool {
 			"only after apply) or was not applied. Make the provider block depend only on values known while planning; "+
 			"if it does, this is a bug in the provider, please report it.")
 	return false
-}
-
-// RunMarks is a set of keys one provider instance remembers for the rest of its run, such as a parent object a
-// refresh found deleted under a managed object. The zero value is ready to use; it is safe for concurrent use.
-type RunMarks struct {
-	mu   sync.Mutex
-	keys map[string]bool
-}
-
-// Add remembers key.
-func (m *RunMarks) Add(key string) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.keys == nil {
-		m.keys = map[string]bool{}
-	}
-	m.keys[key] = true
-}
-
-// Has reports whether key was added.
-func (m *RunMarks) Has(key string) bool {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.keys[key]
 }

@@ -457,7 +457,7 @@ func (r *certificateResource) Read(ctx context.Context, req resource.ReadRequest
 				"api_connector_id to that connector's ID; otherwise remove this resource from the configuration. Until then, "+
 				"applying fails, and later plans fail on api_connector_id.", normalizeGUID(connectorID), thumbprint))
 		// The plan that follows in this run (terraform destroy's refresh plan too) must not fail on it: see connectorChecks.
-		r.client.Marks.Add(goneConnectorMark(connectorID))
+		r.client.GoneParents.Mark(goneConnectorMark(connectorID))
 		resp.State.RemoveResource(ctx)
 		return
 	}

@@ -34,7 +34,7 @@ func (r *certificateResource) connectorChecks(ctx context.Context, connectorID, 
 	}
 	ctx, cancel := context.WithTimeout(ctx, planReadTimeout)
 	defer cancel()
-	if r.client.Marks.Has(goneConnectorMark(connectorID)) {
+	if r.client.GoneParents.Marked(goneConnectorMark(connectorID)) {
 		// This run's refresh found the connector deleted under this certificate and removed it from state. Terraform
 		// runs the same plan before destroying (terraform destroy, plan -destroy) and stops on any error in it, with
 		// no way for the provider to tell the two apart: an error here would make the destroy impossible. So this
