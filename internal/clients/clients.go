@@ -37,6 +37,9 @@ type Client struct {
 	WrittenThisRun RunMarks
 	// Registries are the per-instance registries of the services (e.g. which object declares which CA).
 	Registries Registries
+	// GoneParents: parent objects (API connectors) a refresh in this run found deleted under managed objects
+	// (run_marks.go), so the plan of the same walk only warns about them and terraform destroy still works.
+	GoneParents RunMarks
 }
 
 // FromProviderData is what Configure does in every resource and data source: nil before the provider is

@@ -118,6 +118,39 @@ func (c *Client) getAPIConnector(ctx context.Context, id string, fresh bool) (*A
 	})
 }
 
+// APIConnectorVisibleWindow bounds how long a connector that answers 404 is looked for again before the 404 is
+// believed: a connector created elsewhere moments ago may not have reached every replica yet (Entra's replication
+// window). Short, because the one who waits is a plan whose ID is usually simply wrong.
+const APIConnectorVisibleWindow = 30 * time.Second
+
+// WaitForAPIConnector reads the connector fresh until it answers, tolerating 404 until `until` (clock time). A 404
+// that lasts past until is returned as it is (IsNotFound); other errors end the wait at once, transient ones
+// (throttling, 5xx) are waited out as in Wait.
+func (c *Client) WaitForAPIConnector(ctx context.Context, id string, until time.Time) (*APIConnector, error) {
+	var found *APIConnector
+	var lastNotFound error
+	err := Wait(ctx, c.clock, WaitOptions{What: "API connector " + id + " to become visible", Deadline: until,
+		LogFields: map[string]any{"api_connector_id": id}}, func(ctx context.Context) (bool, error) {
+		a, err := c.GetAPIConnector(ctx, id)
+		if IsNotFound(err) {
+			lastNotFound = err
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		found = a
+		return true, nil
+	})
+	if err != nil {
+		if IsWaitTimeout(err) && lastNotFound != nil {
+			return nil, lastNotFound
+		}
+		return nil, err
+	}
+	return found, nil
+}
+
 // CreateAPIConnector POSTs a new connector with basic authentication (never re-sent by middleware).
 func (c *Client) CreateAPIConnector(ctx context.Context, in NewAPIConnector) (*APIConnector, error) {
 	const path = "/identity/apiConnectors"

@@ -1,5 +1,6 @@
 # Import a certificate already on an API connector by its identity (Terraform 1.12 and OpenTofu 1.12 and later):
-# no compound ID to assemble. The thumbprint is case-insensitive.
+# no compound ID to assemble. Both are case-insensitive: the state holds the connector's ID in lower case and the
+# thumbprint in upper case.
 import {
   to = entracert_api_connector_client_certificate.current
   identity = {

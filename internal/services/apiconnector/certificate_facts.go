@@ -139,8 +139,3 @@ func decodeCertificate(in certificateInput, now time.Time) (*pkcs.ClientCertific
 func formatTime(t time.Time) string {
 	return t.UTC().Truncate(time.Second).Format(time.RFC3339)
 }
-
-// certificateID is the resource ID: {api_connector_id}/{thumbprint}.
-func certificateID(connectorID, thumbprint string) string {
-	return connectorID + "/" + thumbprint
-}

@@ -26,11 +26,11 @@ func (r *certificateResource) IdentitySchema(_ context.Context, _ resource.Ident
 		Attributes: map[string]identityschema.Attribute{
 			attrAPIConnectorID: identityschema.StringAttribute{
 				RequiredForImport: true,
-				Description:       "The ID of the API connector.",
+				Description:       "The object ID of the API connector, a GUID (any letter case; stored in lower case).",
 			},
 			"thumbprint": identityschema.StringAttribute{
 				RequiredForImport: true,
-				Description:       "The certificate's SHA-1 thumbprint, 40 hex digits (any case).",
+				Description:       "The certificate's SHA-1 thumbprint, 40 hex digits (any case; stored in upper case).",
 			},
 		},
 	}
@@ -44,9 +44,23 @@ func setCertificateIdentity(ctx context.Context, identity *tfsdk.ResourceIdentit
 		return nil
 	}
 	return identity.Set(ctx, certificateIdentity{
-		APIConnectorID: types.StringValue(connectorID),
+		APIConnectorID: types.StringValue(normalizeGUID(connectorID)),
 		Thumbprint:     types.StringValue(strings.ToUpper(thumbprint)),
 	})
+}
+
+// keepOrSetCertificateIdentity is Read's identity: the prior one when it names the same certificate in another letter
+// case (an identity stored before IDs were normalised), so that Terraform never sees an identity change on a
+// refresh; else the normalised one.
+func keepOrSetCertificateIdentity(ctx context.Context, prior, identity *tfsdk.ResourceIdentity, connectorID, thumbprint string) diag.Diagnostics {
+	if prior != nil && identity != nil && !prior.Raw.IsNull() {
+		var old certificateIdentity
+		if d := prior.Get(ctx, &old); !d.HasError() &&
+			strings.EqualFold(old.APIConnectorID.ValueString(), connectorID) && strings.EqualFold(old.Thumbprint.ValueString(), thumbprint) {
+			return identity.Set(ctx, old)
+		}
+	}
+	return setCertificateIdentity(ctx, identity, connectorID, thumbprint)
 }
 
 // importIDFromIdentity turns an import by identity into the import ID that ImportState parses, after checking
@@ -65,14 +79,18 @@ func importIDFromIdentity(ctx context.Context, req resource.ImportStateRequest) 
 		return "", diags
 	}
 	connectorID, thumbprint := id.APIConnectorID.ValueString(), id.Thumbprint.ValueString()
-	if connectorID == "" || strings.Contains(connectorID, "/") {
-		diags.AddError("Cannot import the client certificate",
-			fmt.Sprintf("identity.api_connector_id %q must be the API connector's ID, e.g. 45715bb8-13f9-4bf6-927f-ef96c102d394.", connectorID))
+	if connectorID == "" && thumbprint == "" {
+		return "", diags // neither an ID nor an identity: ImportState reports the empty import ID
 	}
-	if !thumbprintPattern.MatchString(thumbprint) {
+	if p := connectorIDProblem(connectorID); p != "" {
 		diags.AddError("Cannot import the client certificate",
-			fmt.Sprintf("identity.thumbprint %q must be the certificate's 40-digit hex SHA-1 thumbprint, e.g. "+
-				"0EB255CC895477798BA418B378255204304897AD.", thumbprint))
+			fmt.Sprintf("identity.api_connector_id %s. It must be the API connector's object ID, a GUID such as "+
+				"45715bb8-13f9-4bf6-927f-ef96c102d394.", p))
+	}
+	if p := thumbprintProblem(thumbprint); p != "" {
+		diags.AddError("Cannot import the client certificate",
+			fmt.Sprintf("identity.thumbprint %s. It must be the certificate's 40-digit hex SHA-1 thumbprint, e.g. "+
+				"0EB255CC895477798BA418B378255204304897AD.", p))
 	}
 	return certificateID(connectorID, thumbprint), diags
 }

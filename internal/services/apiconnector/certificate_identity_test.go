@@ -106,24 +106,31 @@ func TestAccCertificate_importByIdentity(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      cfg + identityImportBlock(conn.ID, "not-a-thumbprint"),
-				ExpectError: errorPattern(`identity\.thumbprint "not-a-thumbprint" must be the certificate's 40-digit hex`),
+				ExpectError: errorPattern(`identity\.thumbprint is not 40 hex digits \(got "not-a-thumbprint"\)\. It must be the certificate's 40-digit hex`),
 			},
 			{
 				Config:      cfg + identityImportBlock("", testfixtures.ClientThumbprint),
-				ExpectError: errorPattern(`identity\.api_connector_id "" must be the API connector's ID`),
+				ExpectError: errorPattern(`identity\.api_connector_id is empty\. It must be the API connector's object ID, a GUID`),
+			},
+			{
+				Config:      cfg + identityImportBlock("not-a-guid", testfixtures.ClientThumbprint),
+				ExpectError: errorPattern(`identity\.api_connector_id is not a GUID \(got "not-a-guid"\)`),
 			},
 			{
 				Config:      cfg + identityImportBlock(conn.ID, testfixtures.ClientECThumbprint),
 				ExpectError: errorPattern(`(?i)cannot import non-existent remote object`),
 			},
 			{
-				Config: cfg + identityImportBlock(conn.ID, strings.ToLower(testfixtures.ClientThumbprint)),
+				// Upper-case GUID, lower-case thumbprint: stored normalised, so the plan is a no-op.
+				Config: cfg + identityImportBlock(strings.ToUpper(conn.ID), strings.ToLower(testfixtures.ClientThumbprint)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(resourceAddr, plancheck.ResourceActionNoop),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectIdentity(resourceAddr, certificateIdentity(conn.ID, testfixtures.ClientThumbprint)),
 					statecheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("thumbprint"), knownvalue.StringExact(testfixtures.ClientThumbprint)),
+					statecheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("api_connector_id"), knownvalue.StringExact(conn.ID)),
+					statecheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("id"), knownvalue.StringExact(conn.ID+"/"+testfixtures.ClientThumbprint)),
 				},
 				// The certificate was already there: importing uploads nothing.
 				Check: checkUploads(t, env, 1),

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
@@ -89,13 +88,20 @@ func (r *certificateResource) Schema(ctx context.Context, _ resource.SchemaReque
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
-				MarkdownDescription: "`{api_connector_id}/{thumbprint}`.",
+				MarkdownDescription: "`{api_connector_id}/{thumbprint}`: the connector's ID in lower case, the thumbprint in upper case.",
 			},
 			attrAPIConnectorID: schema.StringAttribute{
-				Required:            true,
-				MarkdownDescription: "The ID of the API connector. Changing it uploads the certificate to the other connector.",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Required: true,
+				MarkdownDescription: "The object ID of the API connector, a GUID (any letter case; `id` and the identity hold it in " +
+					"lower case). The plan fails when Graph has no connector with this ID (looked for again for 30 seconds, in case " +
+					"it was created moments ago), unless the ID is only known at apply; while this resource is still in the saved " +
+					"state (its connector deleted since), the plan only warns, so that `terraform destroy` works, and the apply fails. " +
+					"Changing it to another connector uploads the certificate there (the certificate stays on the old one); " +
+					"changing only its letter case is an in-place update that calls Graph for nothing.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIf(otherConnector,
+					"Another API connector (not only another letter case) replaces the resource.",
+					"Another API connector (not only another letter case) replaces the resource.")},
+				Validators: []validator.String{connectorIDValidator{}},
 			},
 			attrPKCS12Value: schema.StringAttribute{
 				Optional:  true,
@@ -172,7 +178,8 @@ func unsupportedCloud(c *clients.Client) (summary, detail string, bad bool) {
 
 func (r *certificateResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
-		// Destroy: say at plan time what it means for Graph (Delete says it again after apply).
+		// Destroy: say at plan time what it means for Graph. Only here: Delete only logs it, so that
+		// `terraform destroy` (a plan, then an apply) prints it once.
 		var state certificateModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 		if !resp.Diagnostics.HasError() {
@@ -201,6 +208,10 @@ func (r *certificateResource) ModifyPlan(ctx context.Context, req resource.Modif
 	if !in.Present {
 		return // the config validators say what is missing
 	}
+	// Another letter case of the same ID is the same connector (Graph matches IDs in any case).
+	sameConnector := state != nil && !plan.APIConnectorID.IsUnknown() &&
+		strings.EqualFold(state.APIConnectorID.ValueString(), plan.APIConnectorID.ValueString())
+
 	if !in.Known {
 		// Validated again in Create, before any upload.
 		plan.ID = types.StringUnknown()
@@ -211,6 +222,10 @@ func (r *certificateResource) ModifyPlan(ctx context.Context, req resource.Modif
 		plan.IsActive = types.BoolUnknown()
 		if state != nil {
 			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("thumbprint"))
+			resp.Diagnostics.Append(replacedWarning(*state, sameConnector))
+		}
+		if !plan.APIConnectorID.IsUnknown() {
+			resp.Diagnostics.Append(r.connectorChecks(ctx, plan.APIConnectorID.ValueString(), "", in.PKCS12Attr)...)
 		}
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		return
@@ -233,7 +248,6 @@ func (r *certificateResource) ModifyPlan(ctx context.Context, req resource.Modif
 	}
 
 	sameCertificate := state != nil && strings.EqualFold(state.Thumbprint.ValueString(), cert.Thumbprint)
-	sameConnector := state != nil && state.APIConnectorID.Equal(plan.APIConnectorID)
 	switch {
 	case sameCertificate && sameConnector:
 		// Nothing changes in Graph: keep what Graph last said about the certificate.
@@ -260,10 +274,32 @@ func (r *certificateResource) ModifyPlan(ctx context.Context, req resource.Modif
 	default:
 		plan.IsActive = types.BoolUnknown()
 	}
+	if state != nil && !(sameCertificate && sameConnector) {
+		resp.Diagnostics.Append(replacedWarning(*state, sameConnector))
+	}
 	if creating := !sameCertificate || !sameConnector; creating && !plan.APIConnectorID.IsUnknown() {
-		resp.Diagnostics.Append(r.connectorWarnings(ctx, plan.APIConnectorID.ValueString(), cert.Thumbprint, in.PKCS12Attr)...)
+		resp.Diagnostics.Append(r.connectorChecks(ctx, plan.APIConnectorID.ValueString(), cert.Thumbprint, in.PKCS12Attr)...)
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// otherConnector is api_connector_id's replacement rule: another connector replaces the resource, another letter
+// case of the same ID does not (Graph matches object IDs in any case).
+func otherConnector(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
+	resp.RequiresReplace = !strings.EqualFold(req.StateValue.ValueString(), req.PlanValue.ValueString())
+}
+
+// replacedWarning says at plan time that a replacement leaves the replaced certificate on its connector. Said at
+// plan time only: at apply, the new object is planned again without prior state, so this is not repeated.
+func replacedWarning(state certificateModel, sameConnector bool) diag.Diagnostic {
+	where := "stays on API connector " + normalizeGUID(state.APIConnectorID.ValueString())
+	if sameConnector {
+		where += "; Graph makes the newly uploaded certificate the active one once it is valid"
+	}
+	return diag.NewWarningDiagnostic("The replaced certificate stays on the API connector",
+		fmt.Sprintf("Microsoft Graph cannot remove a single certificate from an API connector, so replacing this resource "+
+			"removes the old certificate %s from the Terraform state only: it %s.",
+			strings.ToUpper(state.Thumbprint.ValueString()), where))
 }
 
 func (r *certificateResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -396,7 +432,7 @@ func (r *certificateResource) Read(ctx context.Context, req resource.ReadRequest
 		return
 	}
 	// Before anything else: the framework wants an identity even with the resource removed from state.
-	resp.Diagnostics.Append(setCertificateIdentity(ctx, resp.Identity, state.APIConnectorID.ValueString(), state.Thumbprint.ValueString())...)
+	resp.Diagnostics.Append(keepOrSetCertificateIdentity(ctx, req.Identity, resp.Identity, state.APIConnectorID.ValueString(), state.Thumbprint.ValueString())...)
 	if !clients.Require(r.client, &resp.Diagnostics) {
 		return
 	}
@@ -415,6 +451,13 @@ func (r *certificateResource) Read(ctx context.Context, req resource.ReadRequest
 	conn, err := r.client.Graph.GetAPIConnectorCached(ctx, connectorID)
 	if graph.IsNotFound(err) {
 		tflog.Warn(ctx, "API connector no longer exists; removing the certificate from state", fields)
+		resp.Diagnostics.AddWarning("The API connector no longer exists",
+			fmt.Sprintf("Graph has no API connector %s (deleted outside Terraform?), so the certificate %s is removed from "+
+				"the Terraform state; a connector's certificates go with it. To put the certificate on another connector, set "+
+				"api_connector_id to that connector's ID; otherwise remove this resource from the configuration. Until then, "+
+				"applying fails, and later plans fail on api_connector_id.", normalizeGUID(connectorID), thumbprint))
+		// The plan that follows in this run (terraform destroy's refresh plan too) must not fail on it: see connectorChecks.
+		r.client.GoneParents.Mark(goneConnectorMark(connectorID))
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -498,31 +541,30 @@ func (r *certificateResource) Delete(ctx context.Context, req resource.DeleteReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// The plan said so (ModifyPlan's destroy warning, or replacedWarning): a warning here too would print it twice.
 	tflog.Info(ctx, "removing the certificate from state only; Graph cannot remove a single certificate", map[string]any{
 		"api_connector_id": state.APIConnectorID.ValueString(), "thumbprint": state.Thumbprint.ValueString(),
 	})
-	resp.Diagnostics.AddWarning("The certificate stays on the API connector", destroyDetail(state))
 }
-
-var thumbprintPattern = regexp.MustCompile(`^[0-9A-Fa-f]{40}$`)
 
 func (r *certificateResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	importID := req.ID
-	if importID == "" {
+	if importID == "" && req.Identity != nil && !req.Identity.Raw.IsNull() {
 		var diags diag.Diagnostics
 		importID, diags = importIDFromIdentity(ctx, req)
 		if resp.Diagnostics.Append(diags...); diags.HasError() {
 			return
 		}
 	}
-	connectorID, thumbprint, ok := strings.Cut(importID, "/")
-	if !ok || connectorID == "" || !thumbprintPattern.MatchString(thumbprint) {
+	connectorID, thumbprint, err := parseCertificateID(importID)
+	if err != nil {
 		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("The import ID %q must be {api_connector_id}/{thumbprint}, with the certificate's 40-digit hex SHA-1 "+
-				"thumbprint, e.g. 45715bb8-13f9-4bf6-927f-ef96c102d394/0EB255CC895477798BA418B378255204304897AD.", req.ID))
+			fmt.Sprintf("Cannot import the client certificate: %v. The import ID must be {api_connector_id}/{thumbprint}: the API "+
+				"connector's object ID (a GUID), a slash, and the certificate's 40-digit hex SHA-1 thumbprint, e.g. %s. With "+
+				"Terraform 1.12 or later, an import block can give identity = { api_connector_id = ..., thumbprint = ... } instead.",
+				err, exampleCertificateID))
 		return
 	}
-	thumbprint = strings.ToUpper(thumbprint)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), certificateID(connectorID, thumbprint))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attrAPIConnectorID), connectorID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("thumbprint"), thumbprint)...)

@@ -55,10 +55,11 @@ func (d *connectorDataSource) Schema(ctx context.Context, _ datasource.SchemaReq
 			"client certificates it holds. API connectors exist in the global and China clouds only.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
-				Optional:            true,
-				Computed:            true,
-				MarkdownDescription: "The connector's ID. Exactly one of `id` and `display_name` is required.",
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Optional: true,
+				Computed: true,
+				MarkdownDescription: "The connector's object ID, a GUID (any letter case). Exactly one of `id` and `display_name` is required. " +
+					"A connector that Graph does not find is looked for again for 30 seconds (one created moments ago may not be replicated yet), then the read fails.",
+				Validators: []validator.String{connectorIDValidator{}},
 			},
 			"display_name": schema.StringAttribute{
 				Optional:            true,
@@ -133,10 +134,15 @@ func (d *connectorDataSource) Read(ctx context.Context, req datasource.ReadReque
 	if !m.ID.IsNull() {
 		id := m.ID.ValueString()
 		c, err := d.client.Graph.GetAPIConnectorCached(ctx, id)
+		if graph.IsNotFound(err) {
+			// Created elsewhere moments ago, it may not be replicated yet.
+			c, err = d.client.Graph.WaitForAPIConnector(ctx, id, d.client.Clock.Now().Add(graph.APIConnectorVisibleWindow))
+		}
 		switch {
 		case graph.IsNotFound(err):
 			resp.Diagnostics.AddAttributeError(path.Root("id"), "API connector not found",
-				fmt.Sprintf("No API connector with ID %q exists. Check the ID, or look the connector up by display_name.", id))
+				fmt.Sprintf("No API connector with ID %q exists (Graph answered 404 Not Found, also after looking again for %s). "+
+					"Check the ID, or look the connector up by display_name.", normalizeGUID(id), graph.APIConnectorVisibleWindow))
 			return
 		case err != nil:
 			resp.Diagnostics.AddError("Cannot read the API connector", fmt.Sprintf("Reading API connector %s failed: %v.", id, err))
@@ -178,7 +184,9 @@ func (d *connectorDataSource) Read(ctx context.Context, req datasource.ReadReque
 		}
 	}
 
-	m.ID = types.StringValue(conn.ID)
+	if m.ID.IsNull() {
+		m.ID = types.StringValue(conn.ID)
+	} // else as configured: Graph may answer another letter case, and Terraform wants the configured value back
 	m.DisplayName = types.StringValue(conn.DisplayName)
 	m.TargetURL = types.StringValue(conn.TargetURL)
 	m.AuthenticationType = types.StringNull()

@@ -2,6 +2,7 @@ package apiconnector_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/entracert/terraform-provider-entracert/internal/acctest"
@@ -97,11 +98,11 @@ func TestAccConnectorDataSource_errors(t *testing.T) {
 				ExpectError: errorPattern(`Found 2 API connectors named .* Use id to pick one`),
 			},
 			{
-				Config:      dataConfig(env, "  id = \"00000000-0000-0000-0000-000000000000\"\n"),
-				ExpectError: errorPattern(`No API connector with ID "00000000-0000-0000-0000-000000000000" exists`),
+				Config:      dataConfig(env, "  id = \"d915cc77-0000-4000-8000-000000000001\"\n"),
+				ExpectError: errorPattern(`No API connector with ID "d915cc77-0000-4000-8000-000000000001" exists \(Graph answered 404 Not Found, also after looking again for 30s\)`),
 			},
 			{
-				Config:      dataConfig(env, "  id = \"x\"\n  display_name = \"y\"\n"),
+				Config:      dataConfig(env, "  id = \"d915cc77-0000-4000-8000-000000000001\"\n  display_name = \"y\"\n"),
 				ExpectError: errorPattern(`Invalid Attribute Combination .* \[id,display_name\]`),
 			},
 			{
@@ -110,4 +111,39 @@ func TestAccConnectorDataSource_errors(t *testing.T) {
 			},
 		},
 	})
+}
+
+// Bad IDs fail before any Graph read, naming the attribute and showing the form; an upper-case ID reads the
+// connector and keeps the ID as configured.
+func TestAccConnectorDataSource_idForms(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, graphemu.Options{})
+	env.RequireEmulator(t)
+	conn := env.CreateAPIConnector(t, "acctest-ds-ids")
+	bad := func(id, want string) resource.TestStep {
+		return resource.TestStep{Config: dataConfig(env, fmt.Sprintf("  id = %q\n", id)), ExpectError: errorPattern(want)}
+	}
+	const form = `It must be the API connector's object ID, a GUID such as 45715bb8-13f9-4bf6-927f-ef96c102d394`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			bad("", `Invalid API connector ID .* id is empty\. `+form),
+			bad("   ", `Invalid API connector ID .* id is not a GUID \(got "   "\)\. `+form),
+			bad("not-a-guid", `id is not a GUID \(got "not-a-guid"\)\. `+form),
+			bad(strings.Repeat("x", 10*1024), `id is not a GUID \(got "x{100}"… \(10240 characters\)\)`),
+			bad("00000000-0000-0000-0000-000000000000", `id is the all-zero GUID, which is never an object's ID`),
+			{
+				Config: dataConfig(env, fmt.Sprintf("  id = %q\n", strings.ToUpper(conn.ID))),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(dataAddr, tfjsonpath.New("id"), knownvalue.StringExact(strings.ToUpper(conn.ID))),
+					statecheck.ExpectKnownValue(dataAddr, tfjsonpath.New("display_name"), knownvalue.StringExact(conn.DisplayName)),
+				},
+			},
+		},
+	})
+	for _, e := range env.Emulator.Journal() {
+		if rest, ok := strings.CutPrefix(e.Path, "/identity/apiConnectors/"); ok && !strings.EqualFold(rest, conn.ID) {
+			t.Errorf("%s %s: a bad ID reached Graph", e.Method, e.Path)
+		}
+	}
 }
