@@ -274,7 +274,7 @@ func (r *certificateResource) ModifyPlan(ctx context.Context, req resource.Modif
 	default:
 		plan.IsActive = types.BoolUnknown()
 	}
-	if state != nil && !(sameCertificate && sameConnector) {
+	if state != nil && (!sameCertificate || !sameConnector) {
 		resp.Diagnostics.Append(replacedWarning(*state, sameConnector))
 	}
 	if creating := !sameCertificate || !sameConnector; creating && !plan.APIConnectorID.IsUnknown() {
