@@ -10,6 +10,7 @@ import (
 	"github.com/entracert/terraform-provider-entracert/internal/graph"
 	"github.com/entracert/terraform-provider-entracert/internal/pkcs"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
@@ -95,7 +96,7 @@ func (r *caResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *r
 			"pki_id": schema.StringAttribute{
 				MarkdownDescription: "ID of the PKI (`entracert_certificate_based_auth_pki`). Changing it moves the CA: it is added to the new PKI and deleted from the old one.",
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{pkiIDValidator{}},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"certificate": schema.StringAttribute{
@@ -325,6 +326,11 @@ func (r *caResource) Read(ctx context.Context, req resource.ReadRequest, resp *r
 	} else {
 		// After an import only the thumbprint is known.
 		ca, err = findCAByThumbprint(ctx, g, pkiID, state.Thumbprint.ValueString())
+	}
+	if graph.IsNotFound(err) && readUnderMissingPKI(ctx, r.client, pkiID, resp, func() diag.Diagnostics { // parent_pki.go
+		return resp.Identity.Set(ctx, caIdentityModel{PKIID: state.PKIID, Thumbprint: state.Thumbprint})
+	}) {
+		return
 	}
 	if graph.IsNotFound(err) || (err == nil && ca == nil) {
 		tflog.Warn(ctx, "Certificate authority no longer exists; removing it from the state",

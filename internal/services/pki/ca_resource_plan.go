@@ -39,6 +39,7 @@ func (r *caResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequ
 		return // unknown until apply, or already reported by the validator
 	}
 	creating := req.State.Raw.IsNull()
+	resp.Diagnostics.Append(checkParentPKI(ctx, r.client, plan.PKIID, creating)...) // parent_pki.go
 	if !creating {
 		var state caResourceModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
