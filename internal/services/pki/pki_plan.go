@@ -18,7 +18,14 @@ func (r *pkiResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 	var plan, state pkiModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || state.DeletedDateTime.IsNull() || state.DeletedDateTime.IsUnknown() {
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if state.DeletedDateTime.IsNull() || state.DeletedDateTime.IsUnknown() {
+		if plan.DeletedDateTime.IsUnknown() {
+			// An update (a rename) leaves a live PKI live.
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("deleted_date_time"), types.StringNull())...)
+		}
 		return
 	}
 	id := state.ID.ValueString()
