@@ -31,8 +31,8 @@ type Client struct {
 	// AllowLoopbackDownloads is set when graph_endpoint is a loopback emulator: only then may plan-time downloads
 	// (upload_url) connect to loopback addresses.
 	AllowLoopbackDownloads bool
-	// RestoringPKIs are the deleted PKIs a managed PKI resource restores in this run (restores.go).
-	RestoringPKIs IDSet
+	// PKIsOfThisRun are the PKIs a managed PKI resource creates or restores in this run (restores.go).
+	PKIsOfThisRun IDSet
 }
 
 // FromProviderData is what Configure does in every resource and data source: nil before the provider is

@@ -37,7 +37,7 @@ func readUnderMissingPKI(ctx context.Context, c *clients.Client, pkiID string, r
 	}
 	tflog.Warn(ctx, "The PKI was deleted outside Terraform and is restorable; keeping the resource, whose CAs come back with it",
 		map[string]any{"pki_id": pkiID})
-	if !c.RestoringPKIs.Has(pkiID) {
+	if !c.PKIsOfThisRun.Has(pkiID) {
 		resp.Diagnostics.AddWarning("The PKI was deleted outside Terraform",
 			fmt.Sprintf("PKI %q (%s) was deleted at %s and is restorable until %s, with its certificate authorities. "+
 				"No entracert_certificate_based_auth_pki of this configuration restores it: restore it in the Entra admin "+
@@ -59,6 +59,9 @@ func checkParentPKI(ctx context.Context, c *clients.Client, pkiID types.String, 
 	if !ok {
 		return nil
 	}
+	if c.PKIsOfThisRun.Has(id) {
+		return nil // created in this run (replica lag may hide it), or restored first
+	}
 	_, err := c.Graph.GetPKICached(ctx, id)
 	if err == nil {
 		return nil
@@ -67,9 +70,6 @@ func checkParentPKI(ctx context.Context, c *clients.Client, pkiID types.String, 
 		diags.AddAttributeWarning(path.Root("pki_id"), "Cannot check the PKI",
 			fmt.Sprintf("Reading PKI %s to check that it exists: %v. The apply reads it again.", id, err))
 		return diags
-	}
-	if c.RestoringPKIs.Has(id) {
-		return nil // this apply restores it first
 	}
 	if d := deletedPKI(ctx, c, id); d != nil {
 		diags.AddAttributeError(path.Root("pki_id"), "The PKI was deleted",

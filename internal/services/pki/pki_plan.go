@@ -35,7 +35,7 @@ func (r *pkiResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 	plan.LastModifiedDateTime = types.StringUnknown()
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 	if r.client != nil {
-		r.client.RestoringPKIs.Add(id)
+		r.client.PKIsOfThisRun.Add(id)
 	}
 	resp.Diagnostics.AddAttributeWarning(path.Root("deleted_date_time"), "The PKI will be restored",
 		fmt.Sprintf("PKI %q (%s) was deleted outside Terraform at %s and is still in Graph's deleted items. This apply "+

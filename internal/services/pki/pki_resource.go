@@ -154,6 +154,7 @@ func (r *pkiResource) Create(ctx context.Context, req resource.CreateRequest, re
 		addPKIError(&resp.Diagnostics, "Cannot create the PKI", fmt.Sprintf("Creating PKI %q", plan.DisplayName.ValueString()), err)
 		return
 	}
+	r.client.PKIsOfThisRun.Add(p.ID)
 	pkiToModel(p, &plan)
 	// Keep the configured name, as Graph may normalise it.
 	plan.DisplayName = types.StringValue(plan.DisplayName.ValueString())

@@ -8,9 +8,10 @@ import (
 // IDSet is a set of Graph object ids (GUIDs, compared case-insensitively), safe for concurrent use. The zero
 // value is empty and usable.
 //
-// RestoringPKIs holds the PKIs that a managed entracert_certificate_based_auth_pki found in Graph's deleted items
-// while refreshing: its plan restores them. Terraform refreshes and plans a PKI before the resources that
-// reference it, so an upload or CA resource under such a PKI learns here that its CAs come back with the restore.
+// PKIsOfThisRun holds the PKIs that a managed entracert_certificate_based_auth_pki creates in this run, or found in
+// Graph's deleted items and plans to restore. Terraform plans and applies a PKI before the resources that reference
+// it, so an upload or CA resource under such a PKI learns here that it exists or comes back (its CAs with it),
+// even while Graph's reads do not show it yet.
 type IDSet struct {
 	mu  sync.Mutex
 	ids map[string]bool
