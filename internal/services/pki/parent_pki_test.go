@@ -231,3 +231,73 @@ func TestAccPKIParent_nonExistentPKIFailsThePlan(t *testing.T) {
 		t.Fatalf("%d writes, want none", n)
 	}
 }
+
+// A policy scoping a CA of a PKI deleted out of band. Restorable: the plan restores the PKI, the upload and the
+// policy plan nothing. Purged: the PKI and upload are created again, and the policy (the same subject key
+// identifier, known from the file at plan time) plans nothing. Either way the plan after the apply is empty, and
+// destroy works with the PKI deleted again.
+func TestAccPKIParent_policyScopingADeletedPKI(t *testing.T) {
+	t.Parallel()
+	for _, purge := range []bool{false, true} {
+		t.Run(fmt.Sprintf("purged=%v", purge), func(t *testing.T) {
+			t.Parallel()
+			testPolicyScopingADeletedPKI(t, purge)
+		})
+	}
+}
+
+func testPolicyScopingADeletedPKI(t *testing.T, purge bool) {
+	env := acctest.New(t, graphemu.Options{UploadDuration: time.Second})
+	env.RequireEmulator(t)
+	url := env.ServeFile(t, "contoso-pki.p7b", pkisvc.Fixture(t, "contoso-pki.p7b"))
+	const policyAddr = "entracert_certificate_based_auth_policy.test"
+	base := pkiWithUploadConfig(env, randomName("acctest parent policy"), url, "")
+	config := base + `
+resource "entracert_certificate_based_auth_policy" "test" {
+  state = "disabled"
+  certificate_authority_scopes = [{
+    subject_key_identifier = entracert_certificate_based_auth_pki_upload.test.certificate_authorities[1].subject_key_identifier
+    include_targets        = [{ id = "0b9e2c4a-5f1d-4e3b-8a7c-6d2f1e0a9b8c" }]
+  }]
+}
+`
+	expect := []plancheck.PlanCheck{
+		plancheck.ExpectResourceAction(pkiAddr, plancheck.ResourceActionUpdate),
+		plancheck.ExpectResourceAction(uploadAddr, plancheck.ResourceActionNoop),
+		plancheck.ExpectResourceAction(policyAddr, plancheck.ResourceActionNoop),
+	}
+	if purge {
+		expect = []plancheck.PlanCheck{
+			plancheck.ExpectResourceAction(pkiAddr, plancheck.ResourceActionCreate),
+			plancheck.ExpectResourceAction(uploadAddr, plancheck.ResourceActionCreate),
+			plancheck.ExpectResourceAction(policyAddr, plancheck.ResourceActionNoop),
+		}
+	}
+	var id string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			// The CA exists before the policy names it (a reference in one go is the policy's own case, issue 16 #4).
+			{Config: base, Check: func(s *terraform.State) error { return stateID(s, pkiAddr, &id) }},
+			{Config: config},
+			{
+				PreConfig:          deletePKIOutOfBand(t, env, &id, purge),
+				RefreshState:       true,
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             expect,
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: func(s *terraform.State) error { return stateID(s, pkiAddr, &id) },
+			},
+			{
+				PreConfig: deletePKIOutOfBand(t, env, &id, false),
+				Config:    config,
+				Destroy:   true,
+			},
+		},
+	})
+}
