@@ -89,3 +89,50 @@ func (c *Client) PurgeDeletedItem(ctx context.Context, id string) error {
 	})
 	return err
 }
+
+// DeletedCertificateAuthority is a CA deleted on its own, in Graph's deleted items (the certificateAuthorityDetail
+// page lists the same deleted-items methods as the PKI's). Restoring it puts it back into its PKI with its id.
+type DeletedCertificateAuthority struct {
+	CertificateAuthority
+	DeletedDateTime time.Time
+}
+
+// GetDeletedCertificateAuthority reads a CA in the deleted items by its id; a 404, or a deleted item that is not a
+// CA, is IsNotFound.
+func (c *Client) GetDeletedCertificateAuthority(ctx context.Context, id string) (*DeletedCertificateAuthority, error) {
+	if id == "" {
+		return nil, errEmptyID("certificate authority")
+	}
+	path := deletedItemsPath + "/" + id
+	m, err := call(ctx, http.MethodGet, path, func(ctx context.Context) (models.DirectoryObjectable, error) {
+		return c.deletedItems().ByDirectoryObjectId(id).Get(ctx, nil)
+	})
+	if err != nil {
+		return nil, err
+	}
+	cm, ok := m.(models.CertificateAuthorityDetailable)
+	if !ok || cm == nil || deref(cm.GetId()) == "" {
+		return nil, &Error{StatusCode: http.StatusNotFound, Code: "Request_ResourceNotFound", Method: http.MethodGet, Path: path,
+			Message: fmt.Sprintf("deleted item %s is no certificateAuthorityDetail", id)}
+	}
+	return &DeletedCertificateAuthority{CertificateAuthority: *toCertificateAuthority(cm), DeletedDateTime: timeUTC(cm.GetDeletedDateTime())}, nil
+}
+
+// RestoreCertificateAuthority restores a CA deleted on its own into its PKI (POST /directory/deletedItems/{id}/restore).
+func (c *Client) RestoreCertificateAuthority(ctx context.Context, id string) (*CertificateAuthority, error) {
+	if id == "" {
+		return nil, errEmptyID("certificate authority")
+	}
+	path := deletedItemsPath + "/" + id + "/restore"
+	m, err := call(ctx, http.MethodPost, path, func(ctx context.Context) (models.DirectoryObjectable, error) {
+		return c.deletedItems().ByDirectoryObjectId(id).Restore().Post(ctx, nil)
+	})
+	if err != nil {
+		return nil, err
+	}
+	cm, ok := m.(models.CertificateAuthorityDetailable)
+	if !ok || cm == nil || deref(cm.GetId()) == "" {
+		return nil, fmt.Errorf("graph: POST %s: Graph answered without the restored certificate authority", path)
+	}
+	return toCertificateAuthority(cm), nil
+}
