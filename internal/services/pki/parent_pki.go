@@ -47,6 +47,11 @@ func readUnderMissingPKI(ctx context.Context, c *clients.Client, pkiID string, r
 	return true
 }
 
+// parentPKIVisibleWait is how long the plan looks for a pki_id that answers 404 and is not in the deleted items
+// before failing: long enough for Entra's replication of a PKI created a moment before, far from the 2 minutes
+// the apply used to wait.
+const parentPKIVisibleWait = 10 * time.Second
+
 // checkParentPKI fails the plan of a new upload or CA resource whose pki_id names a PKI that Graph says does not
 // exist and cannot be restored (or that is restorable but not restored by this configuration). Unknown IDs (a PKI
 // created in the same apply) and malformed ones (the validator reports those) are not looked up.
@@ -63,6 +68,10 @@ func checkParentPKI(ctx context.Context, c *clients.Client, pkiID types.String, 
 		return nil // created in this run (replica lag may hide it), or restored first
 	}
 	_, err := c.Graph.GetPKICached(ctx, id)
+	if graph.IsNotFound(err) && deletedPKI(ctx, c, id) == nil {
+		// A PKI created a moment ago (outside this run) may not be replicated yet: look again for a short while.
+		_, err = c.Graph.WaitForPKI(ctx, id, c.Clock.Now().Add(parentPKIVisibleWait))
+	}
 	if err == nil {
 		return nil
 	}
