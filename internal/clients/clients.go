@@ -28,11 +28,11 @@ type Client struct {
 	Clock       clock.Clock
 	// Locks serializes writes that change one Graph object (an API connector's certificate list, a PKI).
 	Locks *KeyedMutex
+	// PKIsOfThisRun are the PKIs a managed PKI resource creates or restores in this run (idset.go).
+	PKIsOfThisRun IDSet
 	// AllowLoopbackDownloads is set when graph_endpoint is a loopback emulator: only then may plan-time downloads
 	// (upload_url) connect to loopback addresses.
 	AllowLoopbackDownloads bool
-	// PKIsOfThisRun are the PKIs a managed PKI resource creates or restores in this run (restores.go).
-	PKIsOfThisRun IDSet
 }
 
 // FromProviderData is what Configure does in every resource and data source: nil before the provider is
