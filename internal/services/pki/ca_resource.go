@@ -327,7 +327,7 @@ func (r *caResource) Read(ctx context.Context, req resource.ReadRequest, resp *r
 		// After an import only the thumbprint is known.
 		ca, err = findCAByThumbprint(ctx, g, pkiID, state.Thumbprint.ValueString())
 	}
-	if graph.IsNotFound(err) && readUnderMissingPKI(ctx, r.client, pkiID, resp, func() diag.Diagnostics { // parent_pki.go
+	if (graph.IsNotFound(err) || err == nil && ca == nil) && readMissingCA(ctx, r.client, pkiID, state.CertificateAuthorityID.ValueString(), resp, func() diag.Diagnostics { // ca_restore.go
 		return resp.Identity.Set(ctx, caIdentityModel{PKIID: state.PKIID, Thumbprint: state.Thumbprint})
 	}) {
 		return
@@ -361,6 +361,10 @@ func (r *caResource) Update(ctx context.Context, req resource.UpdateRequest, res
 		return
 	}
 	pkiID, caID := state.PKIID.ValueString(), state.CertificateAuthorityID.ValueString()
+	if err := restoreDeletedCA(ctx, r.client, pkiID, req, resp); err != nil { // ca_restore.go
+		resp.Diagnostics.AddError("Cannot restore the certificate authority", err.Error())
+		return
+	}
 	var set graph.CertificateAuthoritySettings
 	changed := false
 	if known(plan.CertificateRevocationListURL) && !plan.CertificateRevocationListURL.Equal(state.CertificateRevocationListURL) {

@@ -62,6 +62,7 @@ func (r *caResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequ
 		plan.CertificateAuthorityType = types.StringValue(defaultCAType(facts))
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	planCARestore(ctx, req, resp, facts.Thumbprint) // ca_restore.go
 
 	now := time.Now()
 	if r.client != nil && r.client.Clock != nil {
