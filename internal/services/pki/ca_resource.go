@@ -90,7 +90,11 @@ func (r *caResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *r
 			"Entra ID P1/P2 can add their CAs one by one this way.\n\n" +
 			"A certificate whose thumbprint is already in the PKI is refused at plan time; bring it under management with `terraform import` " +
 			"instead. The certificate is checked at plan time: a certificate that is not a CA, an expired one and one expiring within " +
-			"30 days are warned about. Destroying the resource deletes the CA from the PKI.",
+			"30 days are warned about. Destroying the resource deletes the CA from the PKI.\n\n" +
+			"A CA deleted outside Terraform stays in Graph's deleted items for 30 days: meanwhile the plan is an in-place update " +
+			"with a warning, and the apply restores it (same Graph ID and settings). Once purged, the plan adds it anew. Under a " +
+			"PKI deleted outside Terraform the resource keeps its state while the PKI is restorable (its CA comes back with the " +
+			"PKI), and is planned anew once the PKI is purged. `pki_id` must be a GUID naming a PKI Graph has: otherwise the plan fails.",
 		Attributes: map[string]schema.Attribute{
 			"id": computed("`{pki_id}/{thumbprint}`."),
 			"pki_id": schema.StringAttribute{
