@@ -52,11 +52,14 @@ func importPKI(ctx context.Context, req resource.ImportStateRequest, resp *resou
 		}
 		raw, from = id.ID.ValueString(), "identity.id"
 	}
+	const form = "the PKI's ID, a GUID such as 0d7a1cbe-3d34-4ab4-9a3a-6c4e1b2a7f10 (terraform import <address> <id>, or an import block's id)"
 	id, ok := normalGUID(raw)
-	if !ok {
-		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("The %s %q is not a PKI ID. Use the PKI's ID, a GUID such as 0d7a1cbe-3d34-4ab4-9a3a-6c4e1b2a7f10 "+
-				"(terraform import <address> <id>, or an import block's id).", from, raw))
+	switch {
+	case raw == "":
+		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("The %s is empty: set it to %s.", from, form))
+		return
+	case !ok:
+		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("The %s %q is not a PKI ID. Use %s.", from, raw, form))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
