@@ -9,13 +9,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
-var guidPattern = regexp.MustCompile(`^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$`)
+var pkiGUIDPattern = regexp.MustCompile(`^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$`)
 
 // normalGUID returns s lower case (Graph writes ids lower case and compares them case-insensitively) when it is a
 // GUID, surrounding blanks removed.
 func normalGUID(s string) (string, bool) {
 	s = strings.TrimSpace(s)
-	if !guidPattern.MatchString(s) {
+	if !pkiGUIDPattern.MatchString(s) {
 		return "", false
 	}
 	return strings.ToLower(s), true
