@@ -66,3 +66,44 @@ func TestPKIFlagsTurnOnReplicaLagAndDroppedCreates(t *testing.T) {
 		t.Error("a negative -pki-fail-jobs was accepted")
 	}
 }
+
+func TestPKIHardDeleteFlag(t *testing.T) {
+	for _, hard := range []bool{false, true} {
+		fs := flag.NewFlagSet("graphemu", flag.ContinueOnError)
+		apply := pkiFlags(fs)
+		args := []string{}
+		if hard {
+			args = append(args, "-pki-hard-delete")
+		}
+		if err := fs.Parse(args); err != nil {
+			t.Fatal(err)
+		}
+		emu := graphemu.New(graphemu.Options{Token: "t"})
+		if err := apply(emu); err != nil {
+			t.Fatal(err)
+		}
+		srv := httptest.NewServer(emu)
+		const pkis = "/v1.0/directory/publicKeyInfrastructure/certificateBasedAuthConfigurations"
+		do := func(method, path, body string) *http.Response {
+			req, _ := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
+			req.Header.Set("Authorization", "Bearer t")
+			req.Header.Set("Content-Type", "application/json")
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return resp
+		}
+		resp := do("POST", pkis, `{"displayName":"flags"}`)
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		id := strings.Split(strings.Split(string(b), `"id":"`)[1], `"`)[0]
+		do("DELETE", pkis+"/"+id, "").Body.Close()
+		resp = do("GET", "/v1.0/directory/deletedItems/"+id, "")
+		resp.Body.Close()
+		if want := map[bool]int{false: 200, true: 404}[hard]; resp.StatusCode != want {
+			t.Errorf("-pki-hard-delete=%v: the deleted PKI answers %d in deleted items, want %d", hard, resp.StatusCode, want)
+		}
+		srv.Close()
+	}
+}

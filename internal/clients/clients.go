@@ -28,6 +28,8 @@ type Client struct {
 	Clock       clock.Clock
 	// Locks serializes writes that change one Graph object (an API connector's certificate list, a PKI).
 	Locks *KeyedMutex
+	// PKIsOfThisRun are the PKIs a managed PKI resource creates or restores in this run (idset.go).
+	PKIsOfThisRun IDSet
 	// AllowLoopbackDownloads is set when graph_endpoint is a loopback emulator: only then may plan-time downloads
 	// (upload_url) connect to loopback addresses.
 	AllowLoopbackDownloads bool

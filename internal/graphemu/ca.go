@@ -293,6 +293,7 @@ func (e *Emulator) deleteCA(c *call, pkiID, caID string) {
 	}
 	p.cas = out
 	p.lastModified = now
+	e.softDeleteCA(p.id, a, now) // deleted_items.go
 	e.mu.Unlock()
 	c.noContent()
 }

@@ -9,7 +9,8 @@
 //     Uploading onto a basic-auth connector switches it to clientCertificateAuthentication (RefuseUploadsOnBasicAuth
 //     refuses it instead). PBES2 (AES) PFX files are accepted unless RejectPBES2 is set.
 //   - A new PKI reports status "succeeded" and statusDetails null before any upload; a failed job ends "failed".
-//   - Deleting a PKI is immediate (no delete job), even while an upload job runs.
+//   - Deleting a PKI is immediate (no delete job), even while an upload job runs; the PKI (with its CAs) and a CA
+//     deleted on its own go to the deleted items, restorable for 30 days (deleted_items.go).
 //   - 404 codes: Request_ResourceNotFound for PKIs and CAs (directory objects), ResourceNotFound for connectors.
 //     Unknown segments under /v1.0 answer 400 "Resource not found for the segment", as Graph does; 405 answers
 //     MethodNotAllowed with an Allow header. innerError.date has no zone, as Graph writes it.
@@ -86,6 +87,7 @@ type Emulator struct {
 	refuseBasic    bool
 	pkiSwitches    PKISwitches
 	journal        []JournalEntry
+	deleted        *recycleBin // deleted_items.go
 	certSeq        uint64
 }
 

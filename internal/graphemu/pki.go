@@ -300,8 +300,9 @@ func (e *Emulator) patchPKI(c *call, id string) {
 	c.json(http.StatusOK, v)
 }
 
-// deletePKI removes the PKI at once. Graph runs a delete job (status running) and soft-deletes; the emulator
-// keeps it simple and deletes immediately, even while an upload job runs, since the docs are silent there.
+// deletePKI removes the PKI at once into the deleted items (soft delete, with its CAs). Graph runs a delete job
+// (status running); the emulator keeps it simple and deletes immediately, even while an upload job runs, since the
+// docs are silent there.
 func (e *Emulator) deletePKI(c *call, id string) {
 	e.mu.Lock()
 	key := normID(id)
@@ -310,6 +311,7 @@ func (e *Emulator) deletePKI(c *call, id string) {
 		c.pkiNotFound(id)
 		return
 	}
+	e.softDeletePKI(e.pkis[key], e.clk.Now())
 	delete(e.pkis, key)
 	e.pkiOrder = removeID(e.pkiOrder, key)
 	e.mu.Unlock()

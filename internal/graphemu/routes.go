@@ -15,6 +15,7 @@ const (
 	segPKIRoot       = "publickeyinfrastructure"
 	segPKIs          = "certificatebasedauthconfigurations"
 	segCAs           = "certificateauthorities"
+	segDeletedItems  = "deleteditems"
 
 	// defaultPageSize is how many items a list answers without $top.
 	defaultPageSize = 100
@@ -28,7 +29,7 @@ func (e *Emulator) route(c *call) {
 		e.batch(c) // batch.go
 		return
 	}
-	known := [][]string{{segIdentity, segAPIConnectors}, {segDirectory, segPKIRoot, segPKIs}, cbaPolicyPrefix}
+	known := [][]string{{segIdentity, segAPIConnectors}, {segDirectory, segPKIRoot, segPKIs}, cbaPolicyPrefix, {segDirectory, segDeletedItems}}
 	for i, prefix := range known {
 		if len(s) < len(prefix) || !segsEqual(s[:len(prefix)], prefix) {
 			continue
@@ -38,6 +39,8 @@ func (e *Emulator) route(c *call) {
 			e.routeConnectors(c, s[len(prefix):])
 		case 1:
 			e.routePKIs(c, s[len(prefix):])
+		case 3:
+			e.routeDeletedItems(c, s[len(prefix):]) // deleted_items.go
 		default:
 			e.routeCBAPolicy(c, s[len(prefix):])
 		}

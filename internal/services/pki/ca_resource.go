@@ -10,6 +10,7 @@ import (
 	"github.com/entracert/terraform-provider-entracert/internal/graph"
 	"github.com/entracert/terraform-provider-entracert/internal/pkcs"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
@@ -96,13 +97,17 @@ func (r *caResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *r
 			"Entra ID P1/P2 can add their CAs one by one this way.\n\n" +
 			"A certificate whose thumbprint is already in the PKI is refused at plan time; bring it under management with `terraform import` " +
 			"instead. The certificate is checked at plan time: a certificate that is not a CA, an expired one and one expiring within " +
-			"30 days are warned about. Destroying the resource deletes the CA from the PKI.",
+			"30 days are warned about. Destroying the resource deletes the CA from the PKI.\n\n" +
+			"A CA deleted outside Terraform stays in Graph's deleted items for 30 days: meanwhile the plan is an in-place update " +
+			"with a warning, and the apply restores it (same Graph ID and settings). Once purged, the plan adds it anew. Under a " +
+			"PKI deleted outside Terraform the resource keeps its state while the PKI is restorable (its CA comes back with the " +
+			"PKI), and is planned anew once the PKI is purged. `pki_id` must be a GUID naming a PKI Graph has: otherwise the plan fails.",
 		Attributes: map[string]schema.Attribute{
 			"id": computed("`{pki_id}/{thumbprint}`."),
 			"pki_id": schema.StringAttribute{
 				MarkdownDescription: "ID of the PKI (`entracert_certificate_based_auth_pki`). Changing it moves the CA: it is added to the new PKI and deleted from the old one.",
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{pkiIDValidator{}},
 				PlanModifiers:       []planmodifier.String{pkiIDRequiresReplace()},
 			},
 			"certificate": schema.StringAttribute{
@@ -346,6 +351,11 @@ func (r *caResource) Read(ctx context.Context, req resource.ReadRequest, resp *r
 		// After an import only the thumbprint is known.
 		ca, err = findCAByThumbprint(ctx, g, pkiID, state.Thumbprint.ValueString())
 	}
+	if (graph.IsNotFound(err) || err == nil && ca == nil) && readMissingCA(ctx, r.client, pkiID, state.CertificateAuthorityID.ValueString(), resp, func() diag.Diagnostics { // ca_restore.go
+		return resp.Identity.Set(ctx, caIdentityModel{PKIID: state.PKIID, Thumbprint: state.Thumbprint})
+	}) {
+		return
+	}
 	if graph.IsNotFound(err) || (err == nil && ca == nil) {
 		tflog.Warn(ctx, "Certificate authority no longer exists; removing it from the state",
 			map[string]any{"pki_id": pkiID, "thumbprint": state.Thumbprint.ValueString()})
@@ -374,6 +384,10 @@ func (r *caResource) Update(ctx context.Context, req resource.UpdateRequest, res
 		return
 	}
 	pkiID, caID := state.PKIID.ValueString(), state.CertificateAuthorityID.ValueString()
+	if err := restoreDeletedCA(ctx, r.client, pkiID, req, resp); err != nil { // ca_restore.go
+		resp.Diagnostics.AddError("Cannot restore the certificate authority", err.Error())
+		return
+	}
 	var set graph.CertificateAuthoritySettings
 	changed := false
 	if known(plan.CertificateRevocationListURL) && !plan.CertificateRevocationListURL.Equal(state.CertificateRevocationListURL) {

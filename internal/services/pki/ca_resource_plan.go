@@ -39,6 +39,7 @@ func (r *caResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequ
 		return // unknown until apply, or already reported by the validator
 	}
 	creating := req.State.Raw.IsNull()
+	resp.Diagnostics.Append(checkParentPKI(ctx, r.client, plan.PKIID, creating)...) // parent_pki.go
 	if !creating {
 		var state caResourceModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -69,6 +70,7 @@ func (r *caResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequ
 		// For the CBA policy's plan check, which runs after this plan when it references this CA (clients.PlannedCAs).
 		r.client.PlannedCAs.Add(plan.PKIID.ValueString(), facts.SubjectKeyIdentifier)
 	}
+	planCARestore(ctx, req, resp, facts.Thumbprint) // ca_restore.go
 
 	now := time.Now()
 	if r.client != nil && r.client.Clock != nil {

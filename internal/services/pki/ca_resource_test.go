@@ -325,13 +325,13 @@ func TestAccCA_outOfBandChanges(t *testing.T) {
 				},
 			},
 			{
-				// Deleted out of band: the plan creates it again.
+				// Deleted out of band: the plan restores it from the deleted items (ca_restore_test.go).
 				PreConfig:          func() { deleteCAByThumbprint(t, env, pki.ID, testfixtures.ContosoRootThumbprint) },
 				Config:             config,
 				PlanOnly:           true,
 				ExpectNonEmptyPlan: true,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(caAddr, plancheck.ResourceActionCreate),
+					plancheck.ExpectResourceAction(caAddr, plancheck.ResourceActionUpdate),
 				}},
 			},
 			{

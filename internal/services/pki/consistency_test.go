@@ -241,24 +241,33 @@ func TestAccPKIConsistency_lostCreateAnswerMakesExactlyOnePKI(t *testing.T) {
 	})
 }
 
-// A lost create answer when another PKI already has the name: the provider cannot tell which is its own and
-// says what to import, creating nothing more.
-func TestAccPKIConsistency_lostCreateAnswerWithTwoMatchesSaysWhatToImport(t *testing.T) {
+// A lost create answer when another PKI already has the name: the provider listed the PKIs of that name before
+// creating, so it adopts the new one, never the other, and creates nothing more.
+func TestAccPKIConsistency_lostCreateAnswerWithANamesakeAdoptsTheNewOne(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t, graphemu.Options{UploadDuration: time.Second})
 	env.RequireEmulator(t)
 	other := env.CreatePKI(t, "acctest ambiguous")
 	name := other.DisplayName
 	env.Emulator.AddFault(graphemu.Fault{Method: "POST", Path: pkiCollectionPath, DropAfterProcessing: true})
+	env.Emulator.ResetJournal()
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config:      pkiConfig(env, name),
-			ExpectError: regexp.MustCompile(`(?s)Cannot tell which PKI the create made.*2\s+PKIs.*` + other.ID + `.*terraform\s+import`),
+			Config: pkiConfig(env, name),
+			Check: func(s *terraform.State) error {
+				if id := s.RootModule().Resources[pkiAddr].Primary.ID; id == other.ID {
+					return fmt.Errorf("adopted the namesake %s, want the PKI the lost create made", other.ID)
+				}
+				if n := env.Emulator.Count("POST", pkiCollectionPath); n != 1 {
+					return fmt.Errorf("%d PKI creates, want 1", n)
+				}
+				return nil
+			},
 		}},
 	})
-	if n := pkisNamed(t, env, name); n != 2 {
-		t.Errorf("%d PKIs named %q, want 2 (the other one and the lost create's)", n, name)
+	if n := pkisNamed(t, env, name); n != 1 {
+		t.Errorf("%d PKIs named %q after destroy, want 1 (the namesake)", n, name)
 	}
 }
 

@@ -2,6 +2,7 @@ package pki
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -40,20 +41,27 @@ func setPKIIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, id st
 }
 
 // importPKI imports by ID (`terraform import`, an import block's id) or by identity (an import block's identity).
+// The ID must be a GUID; it is stored lower case, as Graph writes ids, so that nothing referencing the PKI plans a
+// replacement after importing it in upper case.
 func importPKI(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if req.ID == "" && req.Identity != nil {
+	raw, from := req.ID, "import ID"
+	if raw == "" && req.Identity != nil && !req.Identity.Raw.IsNull() {
 		var id pkiIdentity
 		if resp.Diagnostics.Append(req.Identity.Get(ctx, &id)...); resp.Diagnostics.HasError() {
 			return
 		}
-		if id.ID.ValueString() == "" {
-			resp.Diagnostics.AddError("Cannot import the PKI",
-				"identity.id is empty: set it to the PKI's ID, e.g. 0d7a1cbe-3d34-4ab4-9a3a-6c4e1b2a7f10.")
-			return
-		}
+		raw, from = id.ID.ValueString(), "identity.id"
 	}
-	resource.ImportStatePassthroughWithIdentity(ctx, path.Root("id"), path.Root("id"), req, resp)
-	if req.ID != "" {
-		resp.Diagnostics.Append(setPKIIdentity(ctx, resp.Identity, req.ID)...)
+	const form = "the PKI's ID, a GUID such as 0d7a1cbe-3d34-4ab4-9a3a-6c4e1b2a7f10 (terraform import <address> <id>, or an import block's id)"
+	id, ok := normalGUID(raw)
+	switch {
+	case raw == "":
+		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("The %s is empty: set it to %s.", from, form))
+		return
+	case !ok:
+		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("The %s %q is not a PKI ID. Use %s.", from, raw, form))
+		return
 	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	resp.Diagnostics.Append(setPKIIdentity(ctx, resp.Identity, id)...)
 }

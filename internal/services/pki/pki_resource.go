@@ -27,11 +27,15 @@ const (
 	defaultPKIDeleteWait = 45 * time.Minute // a running upload job (up to 30 minutes) may delay the deletion
 )
 
-var notBlank = regexp.MustCompile(`\S`)
+var (
+	notBlank            = regexp.MustCompile(`\S`)
+	noControlCharacters = regexp.MustCompile(`^[^\x00-\x1f\x7f]*$`)
+)
 
 var (
 	_ resource.ResourceWithConfigure   = (*pkiResource)(nil)
 	_ resource.ResourceWithImportState = (*pkiResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*pkiResource)(nil)
 )
 
 // NewPKIResource is entracert_certificate_based_auth_pki.
@@ -47,6 +51,7 @@ type pkiModel struct {
 	Status               types.String   `tfsdk:"status"`
 	StatusDetails        types.String   `tfsdk:"status_details"`
 	LastModifiedDateTime types.String   `tfsdk:"last_modified_date_time"`
+	DeletedDateTime      types.String   `tfsdk:"deleted_date_time"`
 	Timeouts             timeouts.Value `tfsdk:"timeouts"`
 }
 
@@ -58,7 +63,14 @@ func (r *pkiResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "An Entra certificate-based-authentication PKI (`certificateBasedAuthPki`): a container of trusted " +
 			"certificate authorities. Add certificate authorities with `entracert_certificate_based_auth_pki_upload`.\n\n" +
-			"PKIs are soft-deleted directory objects: Entra keeps a deleted one restorable for 30 days.",
+			"PKIs are soft-deleted directory objects: Entra keeps a deleted one, with its certificate authorities, restorable " +
+			"for 30 days. When this PKI was deleted outside Terraform and is still restorable, the plan shows an in-place " +
+			"update (`deleted_date_time` back to null) with a warning, and the apply restores it: the same ID, its " +
+			"certificate authorities and their settings, and no new upload; the upload and certificate authority resources " +
+			"under it keep their state. Once it is no longer restorable (purged, or deleted more than 30 days ago) the plan " +
+			"creates a new PKI, and the resources under it plan their re-creation in it.\n\n" +
+			"Destroying this resource deletes the PKI as Graph does: a soft delete, so it stays restorable for 30 days " +
+			"(Entra admin center, or `POST /directory/deletedItems/{id}/restore`). The provider never purges it.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "ID of the PKI.",
@@ -66,11 +78,12 @@ func (r *pkiResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"display_name": schema.StringAttribute{
-				MarkdownDescription: "Display name of the PKI: 1 to 256 characters (characters, not bytes), not only blanks. Changing it renames the PKI in place.",
+				MarkdownDescription: "Display name of the PKI: 1 to 256 characters (characters, not bytes), not only blanks, no control characters (NUL, tab, newline). Changing it renames the PKI in place.",
 				Required:            true,
 				Validators: []validator.String{
 					stringvalidator.UTF8LengthBetween(1, maxDisplayNameLength),
 					stringvalidator.RegexMatches(notBlank, "must not be empty or only blanks"),
+					stringvalidator.RegexMatches(noControlCharacters, "must not contain control characters such as NUL, tab or newline"),
 				},
 			},
 			"status": schema.StringAttribute{
@@ -84,6 +97,11 @@ func (r *pkiResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 			"last_modified_date_time": schema.StringAttribute{
 				MarkdownDescription: "When the PKI last changed (RFC 3339).",
 				Computed:            true,
+			},
+			"deleted_date_time": schema.StringAttribute{
+				MarkdownDescription: "Null while the PKI exists. When it was deleted outside Terraform and is still restorable, " +
+					"the time Graph deleted it (RFC 3339): the plan sets it back to null, and the apply restores the PKI.",
+				Computed: true,
 			},
 		},
 		Blocks: map[string]schema.Block{
@@ -107,6 +125,7 @@ func pkiToModel(p *graph.PKI, m *pkiModel) {
 	m.Status = types.StringValue(p.Status)
 	m.StatusDetails = types.StringValue(p.StatusDetails)
 	m.LastModifiedDateTime = timeString(p.LastModifiedDateTime)
+	m.DeletedDateTime = types.StringNull()
 }
 
 func timeString(t time.Time) types.String {
@@ -135,6 +154,7 @@ func (r *pkiResource) Create(ctx context.Context, req resource.CreateRequest, re
 		addPKIError(&resp.Diagnostics, "Cannot create the PKI", fmt.Sprintf("Creating PKI %q", plan.DisplayName.ValueString()), err)
 		return
 	}
+	r.client.PKIsOfThisRun.Add(p.ID)
 	pkiToModel(p, &plan)
 	// Keep the configured name, as Graph may normalise it.
 	plan.DisplayName = types.StringValue(plan.DisplayName.ValueString())
@@ -163,8 +183,7 @@ func (r *pkiResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 	defer cancel()
 	p, err := readPKIAfterWrite(ctx, r.client, req.Private, state.ID.ValueString())
 	if graph.IsNotFound(err) {
-		tflog.Warn(ctx, "PKI no longer exists; removing it from the state", map[string]any{"pki_id": state.ID.ValueString()})
-		resp.State.RemoveResource(ctx)
+		readDeletedPKI(ctx, r.client, &state, resp) // pki_restore.go: kept while restorable, else removed
 		return
 	}
 	if err != nil {
@@ -194,6 +213,13 @@ func (r *pkiResource) Update(ctx context.Context, req resource.UpdateRequest, re
 	ctx, cancel := context.WithTimeout(ctx, timeout+timeoutGrace)
 	defer cancel()
 	id := state.ID.ValueString()
+	if !state.DeletedDateTime.IsNull() {
+		if err := restorePKI(ctx, r.client, id, state.DisplayName.ValueString()); err != nil { // pki_restore.go
+			resp.Diagnostics.AddError("Cannot restore the PKI", err.Error())
+			return
+		}
+		resp.Diagnostics.Append(setWrittenAt(ctx, resp.Private, r.client.Clock.Now())...)
+	}
 	if !plan.DisplayName.Equal(state.DisplayName) {
 		if err := r.client.Graph.UpdatePKI(ctx, id, plan.DisplayName.ValueString()); err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("display_name"), "Cannot rename the PKI",

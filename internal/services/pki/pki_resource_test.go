@@ -119,8 +119,9 @@ func TestAccPKI_deletedOutOfBandIsPlannedAgain(t *testing.T) {
 				Config:             config,
 				PlanOnly:           true,
 				ExpectNonEmptyPlan: true,
+				// Still in Graph's deleted items: the plan restores it (pki_lifecycle_test.go covers the purged case).
 				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(pkiAddr, plancheck.ResourceActionCreate),
+					plancheck.ExpectResourceAction(pkiAddr, plancheck.ResourceActionUpdate),
 				}},
 			},
 		},

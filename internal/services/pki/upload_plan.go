@@ -184,6 +184,7 @@ func (r *uploadResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		return
 	}
 	creating := req.State.Raw.IsNull()
+	resp.Diagnostics.Append(checkParentPKI(ctx, r.client, plan.PKIID, creating)...) // parent_pki.go
 	var state uploadModel
 	var recorded []certificateAuthorityModel
 	work, check, imported := creating, creating, false

@@ -107,7 +107,7 @@ func (r *uploadResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 			"pki_id": schema.StringAttribute{
 				MarkdownDescription: "ID of the PKI (`entracert_certificate_based_auth_pki`) to add the certificate authorities to. Changing it uploads to the new PKI.",
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          []validator.String{pkiIDValidator{}},
 				PlanModifiers:       []planmodifier.String{pkiIDRequiresReplace()},
 			},
 			"upload_url": schema.StringAttribute{
@@ -219,9 +219,9 @@ func (r *uploadResource) Read(ctx context.Context, req resource.ReadRequest, res
 		state.ID = types.StringValue(uploadID(pkiID, state.SHA256FileHash.ValueString()))
 	}
 	p, err := readPKIAfterWrite(ctx, r.client, req.Private, pkiID)
-	if graph.IsNotFound(err) {
-		tflog.Warn(ctx, "PKI no longer exists; removing the upload from the state", map[string]any{"pki_id": pkiID})
-		resp.State.RemoveResource(ctx)
+	if graph.IsNotFound(err) && readUnderMissingPKI(ctx, r.client, pkiID, resp, func() diag.Diagnostics { // parent_pki.go
+		return setUploadIdentity(ctx, resp.Identity, pkiID, state.SHA256FileHash.ValueString())
+	}) {
 		return
 	}
 	if err != nil {
