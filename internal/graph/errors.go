@@ -23,6 +23,9 @@ type Error struct {
 	Path       string // path below /v1.0, without query
 	// RetryAfter is the wait Graph asked for (Retry-After, seconds or HTTP date) on a 429 or 503; 0 when absent.
 	RetryAfter time.Duration
+	// Attempts is how many times the request was sent (0 or 1: once), over Waited on the client's clock.
+	Attempts int
+	Waited   time.Duration
 }
 
 func (e *Error) Error() string {
@@ -50,6 +53,9 @@ func (e *Error) Error() string {
 		b.WriteString(" (request-id ")
 		b.WriteString(e.RequestID)
 		b.WriteString(")")
+	}
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, ", the last of %d attempts over %s", e.Attempts, e.Waited.Round(time.Second))
 	}
 	return b.String()
 }
@@ -205,6 +211,10 @@ type callInfo struct {
 	status     int
 	requestID  string
 	retryAfter time.Duration
+	// attempts and waited are written by the retry middleware: how many times the request was sent, and how long
+	// the client's clock ran between the first and the last.
+	attempts int
+	waited   time.Duration
 }
 
 type callInfoKey struct{}
@@ -254,7 +264,9 @@ func translate(err error, method, path string, ci *callInfo) error {
 	}
 	// A response arrived but its body could not be parsed (e.g. an HTML page from a proxy).
 	if ci != nil && ci.status >= 300 {
-		return &Error{StatusCode: ci.status, RequestID: ci.requestID, RetryAfter: ci.retryAfter, Method: method, Path: path}
+		e := &Error{Method: method, Path: path}
+		fillFromCall(e, ci)
+		return e
 	}
 	var se *sentError
 	if errors.As(err, &se) {
@@ -275,6 +287,9 @@ func fillFromCall(e *Error, ci *callInfo) {
 	}
 	if e.RetryAfter == 0 {
 		e.RetryAfter = ci.retryAfter
+	}
+	if e.Attempts == 0 {
+		e.Attempts, e.Waited = ci.attempts, ci.waited
 	}
 }
 

@@ -21,7 +21,8 @@ import (
 	msgraphgocore "github.com/microsoftgraph/msgraph-sdk-go-core"
 )
 
-// Retry policy. Throttled and failed idempotent requests are retried until MaxRetries or the caller's deadline.
+// Retry policy (see retryHandler): throttled requests until the caller's deadline; failed idempotent ones until
+// MaxRetries or the deadline.
 const (
 	defaultMaxRetries = 10
 	// Without Retry-After: 0.5 s, 1 s, 2 s, ... capped at 30 s, each scaled by a random factor in [0.5, 1).
@@ -58,9 +59,17 @@ func (h userAgentHandler) Intercept(p khttp.Pipeline, i int, req *http.Request) 
 	return p.Next(req, i)
 }
 
-// retryHandler retries GET, PATCH and DELETE on 429, 503, 504 and connection errors, and every request (POSTs
-// included) on 429: a throttled request was not acted on, so sending it again after Retry-After is safe. A POST
-// whose answer was lost or was 5xx is never re-sent here: its outcome is unknown, and the caller reads first.
+// retryHandler is the one retry policy of every Graph request:
+//   - 429 on any method (POSTs included: a throttled request was not acted on) is sent again after Retry-After,
+//     until the caller's deadline; only a caller without a deadline is bounded by maxRetries;
+//   - GET and PATCH are sent again on 500, 502, 503, 504 and connection errors (a PATCH sets the same values
+//     again), up to maxRetries and within the deadline;
+//   - a DELETE whose outcome is unknown (a lost answer or a 5xx) is read back first: gone means done (answered
+//     204 No Content), still there means it is sent again;
+//   - a POST whose answer was lost or was 5xx is never re-sent here: its outcome is unknown, and the caller reads first.
+//
+// The deadline is measured on the client's clock as well as in real time, so a fake clock in tests ends a
+// throttling stream at the same point a real one would.
 type retryHandler struct {
 	clock      clock.Clock
 	maxRetries int
@@ -71,8 +80,10 @@ func retriableMethod(m string) bool {
 	return m == http.MethodGet || m == http.MethodPatch || m == http.MethodDelete
 }
 
-func retriableStatus(s int) bool {
-	return s == http.StatusTooManyRequests || s == http.StatusServiceUnavailable || s == http.StatusGatewayTimeout
+// serverError is a 5xx after which an idempotent request may be tried again.
+func serverError(s int) bool {
+	return s == http.StatusInternalServerError || s == http.StatusBadGateway ||
+		s == http.StatusServiceUnavailable || s == http.StatusGatewayTimeout
 }
 
 func (h *retryHandler) Intercept(p khttp.Pipeline, i int, req *http.Request) (*http.Response, error) {
@@ -87,7 +98,17 @@ func (h *retryHandler) Intercept(p khttp.Pipeline, i int, req *http.Request) (*h
 		}
 		body = b
 	}
+	start := h.clock.Now()
+	budget, hasDeadline := time.Duration(0), false
+	if dl, ok := ctx.Deadline(); ok {
+		budget, hasDeadline = time.Until(dl), true
+	}
+	ci := callInfoFrom(ctx)
+	failures := 0 // answers other than 429 that were retried, bounded by maxRetries
 	for n := 0; ; n++ {
+		if ci != nil {
+			ci.attempts, ci.waited = n+1, h.clock.Now().Sub(start)
+		}
 		// Each attempt gets a fresh clone: the compression handler rewrites headers and body in place.
 		r := req.Clone(ctx)
 		resp, err := h.attempt(p, i, r, body)
@@ -95,24 +116,34 @@ func (h *retryHandler) Intercept(p khttp.Pipeline, i int, req *http.Request) (*h
 		var wait time.Duration
 		switch {
 		case err != nil:
-			if !idempotent || n >= h.maxRetries || ctx.Err() != nil || !retriableTransportError(err) {
+			if !idempotent || failures >= h.maxRetries || ctx.Err() != nil || !retriableTransportError(err) {
 				return nil, err
 			}
-			wait = backoff(n)
-		case idempotent && retriableStatus(resp.StatusCode), resp.StatusCode == http.StatusTooManyRequests:
-			if n >= h.maxRetries {
+			failures++
+			wait = backoff(failures - 1)
+		case resp.StatusCode == http.StatusTooManyRequests:
+			if !hasDeadline && n >= h.maxRetries {
 				return resp, nil
 			}
 			var ok bool
 			if wait, ok = retryAfter(resp.Header, h.clock.Now()); !ok {
-				wait = backoff(n)
+				wait = backoff(min(n, 6))
+			}
+		case idempotent && serverError(resp.StatusCode):
+			if failures >= h.maxRetries {
+				return resp, nil
+			}
+			failures++
+			var ok bool
+			if wait, ok = retryAfter(resp.Header, h.clock.Now()); !ok {
+				wait = backoff(failures - 1)
 			}
 		default:
 			return resp, nil
 		}
 
 		// Never start a wait the caller's deadline would cut short: answer now with what we have.
-		if dl, ok := ctx.Deadline(); ok && time.Until(dl) <= wait {
+		if hasDeadline && (time.Until(deadlineOf(ctx)) <= wait || h.clock.Now().Sub(start)+wait >= budget) {
 			tflog.Debug(ctx, "Graph request not retried: the wait would pass the deadline", map[string]any{
 				"method": req.Method, "path": relPath(req, h.basePath), "wait_ms": wait.Milliseconds(), "attempt": n + 1,
 			})
@@ -131,6 +162,43 @@ func (h *retryHandler) Intercept(p khttp.Pipeline, i int, req *http.Request) (*h
 		if resp != nil {
 			_ = resp.Body.Close() // buffered by the wire handler; nothing left on the connection
 		}
+		if req.Method == http.MethodDelete && (resp == nil || resp.StatusCode != http.StatusTooManyRequests) {
+			if gone, ok := h.readBack(p, i, req); ok && gone {
+				tflog.Debug(ctx, "Graph DELETE with an unknown outcome: read back, the object is gone", map[string]any{
+					"method": req.Method, "path": relPath(req, h.basePath),
+				})
+				return goneResponse(req), nil
+			}
+		}
+	}
+}
+
+// deadlineOf is ctx's deadline (the caller checked there is one).
+func deadlineOf(ctx context.Context) time.Time {
+	dl, _ := ctx.Deadline()
+	return dl
+}
+
+// readBack GETs what a DELETE named, once: gone reports a 404, ok that Graph answered at all.
+func (h *retryHandler) readBack(p khttp.Pipeline, i int, del *http.Request) (gone, ok bool) {
+	r := del.Clone(del.Context())
+	r.Method = http.MethodGet
+	r.Body, r.ContentLength = nil, 0
+	r.Header.Del("Content-Type")
+	r.Header.Del("Content-Encoding")
+	resp, err := h.attempt(p, i, r, nil)
+	if err != nil {
+		return false, false
+	}
+	_ = resp.Body.Close()
+	return resp.StatusCode == http.StatusNotFound, resp.StatusCode < 500 && resp.StatusCode != http.StatusTooManyRequests
+}
+
+// goneResponse is the answer to a DELETE whose object a read back found gone: 204 No Content.
+func goneResponse(req *http.Request) *http.Response {
+	return &http.Response{
+		Status: "204 No Content", StatusCode: http.StatusNoContent, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header: http.Header{}, Body: http.NoBody, Request: req,
 	}
 }
 
