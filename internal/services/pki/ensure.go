@@ -69,6 +69,7 @@ func (r *uploadResource) ensure(ctx context.Context, a ensureArgs) (ensureResult
 	}
 
 	uploads := 0
+	var notFoundSince time.Time // the first upload answered 404 (replica lag of a new PKI)
 	for {
 		cas, err := g.ListCertificateAuthorities(ctx, a.PKIID)
 		if err != nil {
@@ -117,9 +118,14 @@ func (r *uploadResource) ensure(ctx context.Context, a ensureArgs) (ensureResult
 				return r.finishUpload(ctx, a, time.Time{}, res)
 			}
 		case graph.IsNotFound(err) && clk.Now().Before(visibleBy):
-			// A PKI created a moment ago may not have reached the replica that takes uploads yet.
+			// A PKI created a moment ago may not have reached the replica that takes uploads yet. Graph did not act
+			// on a 404, so it spends no upload attempt; the pause grows from the first 404 (graph.NextWaitInterval).
+			uploads--
+			if notFoundSince.IsZero() {
+				notFoundSince = since
+			}
 			tflog.Info(ctx, "The PKI is not visible to the upload yet; trying again shortly")
-			if err := clk.Sleep(ctx, graph.NextWaitInterval(clk.Now().Sub(since))+time.Second); err != nil {
+			if err := clk.Sleep(ctx, graph.NextWaitInterval(clk.Now().Sub(notFoundSince))+time.Second); err != nil {
 				return res, err
 			}
 		case graph.IsNotFound(err):

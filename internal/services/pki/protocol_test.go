@@ -238,3 +238,27 @@ func TestDeleteCertificateAuthoritiesProtocol(t *testing.T) {
 		t.Errorf("DELETE statuses %v, want one 400, one dropped answer and the rest 204 or 404", statuses)
 	}
 }
+
+// The upload endpoint lags behind reads: five 404s on the upload of a PKI that GET already shows. Each 404 is an
+// upload Graph did not act on, so it spends no upload attempt, and the pause between them grows from the first
+// 404 (issue 17: it used to restart every round, so five 404s spent every attempt in about 6 s and the error said
+// the answers were lost).
+func TestEnsureUploadNotFoundUnderLagBacksOffAndSpendsNoAttempt(t *testing.T) {
+	v := newProtoEnv(t, graphemu.Options{UploadDuration: time.Second})
+	id := v.createPKI(t)
+	v.clk.Advance(time.Minute)
+	v.emu.AddFault(graphemu.Fault{Method: http.MethodPost, Path: protoUpload, Status: http.StatusNotFound, Count: 5})
+	res, err := v.ensure(t, id)
+	wantBothCAs(t, res, err)
+	up := v.journal("POST", protoUpload)
+	if len(up) != 6 {
+		t.Fatalf("%d uploads, want 6 (five 404s, then one accepted)", len(up))
+	}
+	var gaps []time.Duration
+	for i := 1; i < len(up); i++ {
+		gaps = append(gaps, up[i].Time.Sub(up[i-1].Time))
+	}
+	if gaps[len(gaps)-1] <= gaps[0] {
+		t.Errorf("pauses between the uploads %v do not grow", gaps)
+	}
+}
