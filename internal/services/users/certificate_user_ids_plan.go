@@ -135,8 +135,8 @@ func quoteAll(vs []string) string {
 }
 
 // ImportState imports by object ID (any letter case) or user principal name (`terraform import`, an import block's
-// id), or by identity (the object ID). A UPN is resolved to the object ID; user_id keeps the form given, so a
-// configuration naming the user the same way plans no change.
+// id), or by identity (the object ID). A UPN is resolved to the object ID; user_id keeps the form of the import ID
+// (the lower-case object ID from an identity), so a configuration naming the user the same way plans no change.
 func (r *certificateUserIDsResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	raw, what := req.ID, "The import ID"
 	fromIdentity := false
@@ -176,6 +176,10 @@ func (r *certificateUserIDsResource) ImportState(ctx context.Context, req resour
 		id = normalID(u.ID)
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user_id"), raw)...)
+	userID := raw
+	if fromIdentity {
+		userID = id // the identity is the object ID, as Graph writes it (lower case)
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user_id"), userID)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, id)...)
 }
