@@ -2,10 +2,11 @@ package users
 
 import (
 	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -24,8 +25,7 @@ func TestModifyPlanWarnsBeforeDestroy(t *testing.T) {
 		ID: types.StringValue("6b2d3bd3-b078-4f46-ac53-f862f35e10b6"), UserID: types.StringValue("bob@contoso.com"),
 		UserPrincipalName: types.StringValue("bob@contoso.com"), CertificateUserIDs: setOf([]string{"X509:<PN>bob@contoso.com"}),
 	}
-	m.Timeouts.Object = types.ObjectNull(map[string]attr.Type{"create": types.StringType, "read": types.StringType,
-		"update": types.StringType, "delete": types.StringType})
+	m.Timeouts.Object = types.ObjectNull(timeoutsAttrTypes())
 	if d := state.Set(ctx, &m); d.HasError() {
 		t.Fatal(d)
 	}
@@ -53,4 +53,8 @@ func TestSameUser(t *testing.T) {
 			t.Errorf("sameUser(%q) = %v, want %v", v, got, want)
 		}
 	}
+}
+
+func timeoutsAttrTypes() map[string]attr.Type {
+	return map[string]attr.Type{"create": types.StringType, "read": types.StringType, "update": types.StringType, "delete": types.StringType}
 }

@@ -200,3 +200,42 @@ func TestAccUserCertificateUserIDs_readAfterWriteLag(t *testing.T) {
 		},
 	})
 }
+
+// A 403 on the write names the least-privileged permission and the role Entra requires; a 403 on the read names
+// the read permission.
+func TestAccUserCertificateUserIDs_forbiddenNamesPermissionAndRole(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, graphemu.Options{})
+	env.RequireEmulator(t)
+	id := env.Emulator.AddUser("bob@contoso.com")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.ProtoV6ProviderFactories,
+		CheckDestroy:             checkEmulatorUser(env, id),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					env.Emulator.AddFault(graphemu.Fault{Method: http.MethodPatch, Path: "/users/*", Status: http.StatusForbidden, Count: 1})
+				},
+				Config:      config(env, id, pnBob),
+				ExpectError: errRe("Authorization_RequestDenied: The request could not be processed. (request-id"),
+			},
+			{
+				PreConfig: func() {
+					env.Emulator.AddFault(graphemu.Fault{Method: http.MethodPatch, Path: "/users/*", Status: http.StatusForbidden, Count: 1})
+				},
+				Config: config(env, id, pnBob),
+				ExpectError: errRe("The identity needs the Microsoft Graph permission User.ReadUpdate.All (the least privileged one for " +
+					"updating users; User.ReadWrite.All or Directory.ReadWrite.All also work), with admin consent, and, as Entra " +
+					"requires for certificateUserIds, at least the Privileged Authentication Administrator role."),
+			},
+			{
+				PreConfig: func() {
+					env.Emulator.AddFault(graphemu.Fault{Method: http.MethodGet, Path: "/users/*", Status: http.StatusForbidden, Count: 1})
+				},
+				Config:      config(env, id, pnBob),
+				ExpectError: errRe("The identity needs the Microsoft Graph permission User.Read.All"),
+			},
+			{Config: config(env, id, pnBob), Check: checkEmulatorUser(env, id, pnBob)},
+		},
+	})
+}
