@@ -2,11 +2,10 @@ package users
 
 import (
 	"context"
-
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
