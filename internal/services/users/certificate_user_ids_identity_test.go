@@ -42,11 +42,11 @@ func TestAccUserCertificateUserIDs_identity(t *testing.T) {
 		ProtoV6ProviderFactories: env.ProtoV6ProviderFactories,
 		CheckDestroy:             checkEmulatorUser(env, id),
 		Steps: []resource.TestStep{
-			{Config: config(env, "bob@contoso.com", pnBob), ConfigStateChecks: []statecheck.StateCheck{identity}},
-			{Config: config(env, "bob@contoso.com", pnBob, skiBob), ConfigStateChecks: []statecheck.StateCheck{identity}},
+			{Config: config(env, id, pnBob), ConfigStateChecks: []statecheck.StateCheck{identity}},
+			{Config: config(env, id, pnBob, skiBob), ConfigStateChecks: []statecheck.StateCheck{identity}},
 			{RefreshState: true},
 			{
-				Config:            config(env, "bob@contoso.com", pnBob, skiBob),
+				Config:            config(env, id, pnBob, skiBob),
 				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 				ConfigStateChecks: []statecheck.StateCheck{identity},
 			},

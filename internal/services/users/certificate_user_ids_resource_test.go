@@ -104,7 +104,12 @@ func TestAccUserCertificateUserIDs_byUPN(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 				}},
-				Check: checkEmulatorUser(env, bob, pnBob),
+				Check: resource.ComposeTestCheckFunc(checkEmulatorUser(env, bob, pnBob), func(*terraform.State) error {
+					if n := env.Emulator.Count("PATCH", "/users/*"); n != 0 {
+						return fmt.Errorf("%d PATCH: naming the same user differently must write nothing", n)
+					}
+					return nil
+				}),
 			},
 			{
 				Config: config(env, "alice@contoso.com", "X509:<PN>alice@contoso.com"),
