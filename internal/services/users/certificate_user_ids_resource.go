@@ -80,7 +80,8 @@ func (r *certificateUserIDsResource) Schema(ctx context.Context, _ resource.Sche
 			"user_id": schema.StringAttribute{
 				MarkdownDescription: "The user: its object ID (a GUID) or user principal name (`bob@contoso.com`). Changing it " +
 					"to another user replaces the resource (the old user's list is emptied); changing it between the same " +
-					"user's object ID and UPN, or its letter case, changes nothing in Entra.",
+					"user's object ID and UPN, or its letter case, changes nothing in Entra (the plan shows an in-place update " +
+					"of user_id alone). An import by identity sets it to the object ID.",
 				Required:   true,
 				Validators: []validator.String{userIDValidator{}},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIf(replaceUnlessSameUser,
