@@ -37,7 +37,7 @@ func (c *Client) SetCertificateUserIDs(ctx context.Context, id string, values []
 			return u, nil
 		}
 		if rerr != nil && !IsTransient(rerr) {
-			return nil, fmt.Errorf("%w (and reading the user to learn whether it landed failed: %v)", err, rerr)
+			return nil, fmt.Errorf("%w (and reading the user to learn whether it landed failed: %w)", err, rerr)
 		}
 	}
 	window := c.clock.Now().Add(UserVisibleWindow)

@@ -107,7 +107,7 @@ func CheckCertificateUserID(v string) string {
 	}
 	for _, f := range certificateUserIDFormats {
 		if strings.HasPrefix(v, f.Prefix) {
-			return checkBody(v, q, f, v[len(f.Prefix):])
+			return checkBody(q, f, v[len(f.Prefix):])
 		}
 		if len(v) >= len(f.Prefix) && strings.EqualFold(v[:len(f.Prefix)], f.Prefix) && !otherPrefixMatches(v, f) {
 			return fmt.Sprintf("%s has the prefix %q, but Entra's prefixes are case-sensitive: write %s (%s).",
@@ -129,7 +129,7 @@ func otherPrefixMatches(v string, f certificateUserIDFormat) bool {
 	return false
 }
 
-func checkBody(v, q string, f certificateUserIDFormat, body string) string {
+func checkBody(q string, f certificateUserIDFormat, body string) string {
 	if body == "" {
 		return fmt.Sprintf("%s has nothing after its prefix. Expected %s.", q, f.Form)
 	}

@@ -55,7 +55,7 @@ func checkEmulatorUser(env *acctest.Env, idOrUPN string, want ...string) resourc
 		w := slices.Clone(want)
 		slices.Sort(got)
 		slices.Sort(w)
-		if !slices.Equal(got, w) && !(len(got) == 0 && len(w) == 0) {
+		if !slices.Equal(got, w) && (len(got) != 0 || len(w) != 0) {
 			return fmt.Errorf("user %s holds %q, want %q", idOrUPN, got, w)
 		}
 		return nil
