@@ -32,7 +32,7 @@ func (r *certificateUserIDsResource) ModifyPlan(ctx context.Context, req resourc
 	}
 	var plan certificateUserIDsModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || plan.CertificateUserIDs.IsUnknown() {
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	var have []string
@@ -73,8 +73,11 @@ func (r *certificateUserIDsResource) ModifyPlan(ctx context.Context, req resourc
 		user = &graph.User{ID: state.ID.ValueString(), UserPrincipalName: state.UserPrincipalName.ValueString()}
 		have = stringsOf(ctx, state.CertificateUserIDs, &resp.Diagnostics)
 	}
+	if plan.CertificateUserIDs.IsUnknown() {
+		return // the values are checked when they are known
+	}
 	want := knownStrings(plan.CertificateUserIDs)
-	if req.State.Raw.IsNull() {
+	if req.State.Raw.IsNull() && len(want) == len(plan.CertificateUserIDs.Elements()) {
 		if removed := missingFrom(have, want); len(removed) > 0 {
 			resp.Diagnostics.AddAttributeWarning(path.Root("certificate_user_ids"), "Values already on the user will be removed",
 				fmt.Sprintf("User %s (%s) already holds certificateUserIds that the configuration does not list: %s. This resource owns "+

@@ -9,6 +9,7 @@ import (
 
 	"github.com/entracert/terraform-provider-entracert/internal/clients"
 	"github.com/entracert/terraform-provider-entracert/internal/graph"
+	"github.com/entracert/terraform-provider-entracert/internal/pkcs"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -153,6 +154,13 @@ func setOf(values []string) types.Set {
 // per user within the run.
 // found is false when the user does not exist (diags then say so, on user_id).
 func (r *certificateUserIDsResource) write(ctx context.Context, userID string, values []string, timeout time.Duration) (u *graph.User, found bool, diags diag.Diagnostics) {
+	// Values unknown at plan time were not checked then: check them before anything is sent.
+	for _, p := range pkcs.CheckCertificateUserIDs(values) {
+		diags.AddAttributeError(path.Root("certificate_user_ids"), "Invalid certificate user ID", "certificate_user_ids: "+p.Problem)
+	}
+	if diags.HasError() {
+		return nil, true, diags
+	}
 	deadline := r.client.Clock.Now().Add(timeout)
 	ctx, cancel := context.WithTimeout(ctx, timeout+timeoutGrace)
 	defer cancel()

@@ -135,3 +135,28 @@ func checkUnchanged(t *testing.T, env *acctest.Env, idOrUPN string, want ...stri
 		t.Error(err)
 	}
 }
+
+// A value unknown at plan time (from another resource) is checked before anything is sent: the apply fails on it,
+// naming it, and no PATCH reaches Graph.
+func TestAccUserCertificateUserIDs_valueKnownOnlyAtApplyIsChecked(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, graphemu.Options{})
+	env.RequireEmulator(t)
+	id := env.Emulator.AddUser("bob@contoso.com", pnBob)
+	cfg := env.ProviderConfig() + fmt.Sprintf(`
+resource "terraform_data" "value" {
+  input = "x509:<SKI>3DAB96BB"
+}
+
+resource "entracert_user_certificate_user_ids" "test" {
+  user_id              = %q
+  certificate_user_ids = [terraform_data.value.output]
+}
+`, id)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{Config: cfg, ExpectError: errRe(`"x509:<SKI>3DAB96BB" has the prefix "x509:<SKI>", but Entra's prefixes are case-sensitive`)}},
+	})
+	noPatch(t, env)
+	checkUnchanged(t, env, id, pnBob)
+}
