@@ -155,7 +155,7 @@ resource "entracert_user_certificate_user_ids" "test" {
 `, id)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.ProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{Config: cfg, ExpectError: errRe(`"x509:<SKI>3DAB96BB" has the prefix "x509:<SKI>", but Entra's prefixes are case-sensitive`)}},
+		Steps:                    []resource.TestStep{{Config: cfg, ExpectError: errRe(`"x509:<SKI>3DAB96BB" has the prefix "x509:<SKI>", but Entra's prefixes are case-sensitive`)}},
 	})
 	noPatch(t, env)
 	checkUnchanged(t, env, id, pnBob)
