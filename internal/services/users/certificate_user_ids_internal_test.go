@@ -91,3 +91,27 @@ func TestWriteConflictNamesTheValueAndItsHolder(t *testing.T) {
 		t.Errorf("bob changed: %v", u.CertificateUserIDs)
 	}
 }
+
+// An empty import ID (which Terraform itself may refuse first) and a malformed one get a diagnostic naming the
+// forms; neither reaches Graph.
+func TestImportStateRefusesEmptyAndMalformedIDs(t *testing.T) {
+	ctx := context.Background()
+	c, emu := newClient(t)
+	r := &certificateUserIDsResource{client: c}
+	var sr resource.SchemaResponse
+	r.Schema(ctx, resource.SchemaRequest{}, &sr)
+	for id, want := range map[string]string{
+		"":         "The import ID is empty: set it to the user's object ID (a GUID",
+		"bob":      `The import ID "bob" is neither a GUID nor a user principal name`,
+		"bob@ x.y": "is neither a GUID nor a user principal name",
+	} {
+		resp := resource.ImportStateResponse{State: tfsdk.State{Schema: sr.Schema, Raw: tftypes.NewValue(sr.Schema.Type().TerraformType(ctx), nil)}}
+		r.ImportState(ctx, resource.ImportStateRequest{ID: id}, &resp)
+		if !resp.Diagnostics.HasError() || !strings.Contains(resp.Diagnostics.Errors()[0].Detail(), want) {
+			t.Errorf("import ID %q: %v, want %q", id, resp.Diagnostics, want)
+		}
+	}
+	if len(emu.Journal()) != 0 {
+		t.Errorf("bad import IDs reached Graph: %v", emu.Journal())
+	}
+}
