@@ -55,6 +55,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	deferValidation := fs.Bool("defer-upload-validation", false, "accept every PKI upload with 204 and report bad files as a failed job")
 	connectorSwitches := addConnectorFlags(fs)
 	applyPKIFlags := pkiFlags(fs)
+	createUsers := userFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -113,6 +114,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			fmt.Fprintf(stdout, "pki_id=%s display_name=%s\n", p.ID, p.DisplayName)
 		}
 	}
+
+	createUsers(emu, stdout)
 
 	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 30 * time.Second}
 	served := make(chan error, 1)

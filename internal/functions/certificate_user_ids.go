@@ -50,7 +50,8 @@ func (certificateUserIDs) Definition(_ context.Context, _ function.DefinitionReq
 			"The serial number is lowercase hex in big-endian order, as the cmdlet writes it. Microsoft's how-to page " +
 			"shows it byte-reversed instead; the two sources conflict, and this function follows the cmdlet. If your " +
 			"tenant's bindings use the reversed form, reverse the byte pairs.\n\n" +
-			"Set the result's values in a user's `authorizationInfo.certificateUserIds` (at most 10 per user). " +
+			"Set the result's values in a user's `authorizationInfo.certificateUserIds` (at most 10 per user) with the " +
+			"`entracert_user_certificate_user_ids` resource, which accepts every value this function returns. " +
 			"Needs Terraform 1.8 or later, or OpenTofu 1.7 or later.",
 		Parameters: []function.Parameter{
 			function.StringParameter{

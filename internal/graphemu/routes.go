@@ -29,7 +29,7 @@ func (e *Emulator) route(c *call) {
 		e.batch(c) // batch.go
 		return
 	}
-	known := [][]string{{segIdentity, segAPIConnectors}, {segDirectory, segPKIRoot, segPKIs}, cbaPolicyPrefix, {segDirectory, segDeletedItems}}
+	known := [][]string{{segIdentity, segAPIConnectors}, {segDirectory, segPKIRoot, segPKIs}, cbaPolicyPrefix, {segDirectory, segDeletedItems}, {segUsers}}
 	for i, prefix := range known {
 		if len(s) < len(prefix) || !segsEqual(s[:len(prefix)], prefix) {
 			continue
@@ -41,6 +41,8 @@ func (e *Emulator) route(c *call) {
 			e.routePKIs(c, s[len(prefix):])
 		case 3:
 			e.routeDeletedItems(c, s[len(prefix):]) // deleted_items.go
+		case 4:
+			e.routeUsers(c, s[len(prefix):]) // users.go
 		default:
 			e.routeCBAPolicy(c, s[len(prefix):])
 		}

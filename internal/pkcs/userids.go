@@ -68,23 +68,23 @@ func UserIDsOf(cert *x509.Certificate) (CertificateUserIDs, error) {
 
 	var ids CertificateUserIDs
 	if upn != "" {
-		ids.PrincipalName = "X509:<PN>" + upn
+		ids.PrincipalName = userIDPrefixPrincipalName + upn
 	}
 	if email != "" {
-		ids.RFC822Name = "X509:<RFC822>" + email
+		ids.RFC822Name = userIDPrefixRFC822Name + email
 	}
 	if subject != "" {
-		ids.Subject = "X509:<S>" + subject
+		ids.Subject = userIDPrefixSubject + subject
 		if issuer != "" {
-			ids.IssuerAndSubject = "X509:<I>" + issuer + "<S>" + subject
+			ids.IssuerAndSubject = userIDPrefixIssuer + issuer + userIDMarkSubject + subject
 		}
 	}
 	if len(cert.SubjectKeyId) > 0 {
-		ids.SubjectKeyIdentifier = "X509:<SKI>" + strings.ToUpper(hex.EncodeToString(cert.SubjectKeyId))
+		ids.SubjectKeyIdentifier = userIDPrefixSKI + strings.ToUpper(hex.EncodeToString(cert.SubjectKeyId))
 	}
-	ids.SHA1PublicKey = "X509:<SHA1-PUKEY>" + Thumbprint(cert.Raw)
+	ids.SHA1PublicKey = userIDPrefixSHA1PublicKey + Thumbprint(cert.Raw)
 	if issuer != "" && serial != "" {
-		ids.IssuerAndSerialNumber = "X509:<I>" + issuer + "<SR>" + serial
+		ids.IssuerAndSerialNumber = userIDPrefixIssuer + issuer + userIDMarkSerialNumber + serial
 	}
 	return ids, nil
 }

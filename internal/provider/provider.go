@@ -17,6 +17,7 @@ import (
 	"github.com/entracert/terraform-provider-entracert/internal/services/apiconnector"
 	"github.com/entracert/terraform-provider-entracert/internal/services/pki"
 	cbapolicy "github.com/entracert/terraform-provider-entracert/internal/services/policy"
+	"github.com/entracert/terraform-provider-entracert/internal/services/users"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -206,7 +207,7 @@ func NewClientFromEnvironment(ctx context.Context, version string) (*clients.Cli
 }
 
 func (p *entracertProvider) Resources(context.Context) []func() resource.Resource {
-	return append(append(apiconnector.Resources(), pki.Resources()...), cbapolicy.Resources()...)
+	return append(append(append(apiconnector.Resources(), pki.Resources()...), cbapolicy.Resources()...), users.Resources()...)
 }
 
 func (p *entracertProvider) DataSources(context.Context) []func() datasource.DataSource {

@@ -1,0 +1,188 @@
+package users
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/entracert/terraform-provider-entracert/internal/clients"
+	"github.com/entracert/terraform-provider-entracert/internal/graph"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+// ModifyPlan warns before a destroy empties the user's list; for a create it checks that the user exists and says
+// which values already on the user the apply removes; for a create or an update it looks up who holds each value
+// added, so a value another user holds fails the plan instead of the apply.
+func (r *certificateUserIDsResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		var state certificateUserIDsModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		resp.Diagnostics.AddWarning("The user's certificate user IDs will be emptied",
+			fmt.Sprintf("Destroying entracert_user_certificate_user_ids empties the certificateUserIds of user %s (%s): certificate-based "+
+				"authentication can then no longer match this user's certificates through certificateUserIds bindings. To stop "+
+				"managing the list and keep its values, remove the resource from the state instead (terraform state rm, or a "+
+				"removed block).", state.UserPrincipalName.ValueString(), state.ID.ValueString()))
+		return
+	}
+	if r.client == nil || req.Plan.Raw.Equal(req.State.Raw) {
+		return // not configured yet (the checks run at the next plan), or nothing changes
+	}
+	var plan certificateUserIDsModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var have []string
+	var user *graph.User
+	if req.State.Raw.IsNull() {
+		if plan.UserID.IsUnknown() {
+			return
+		}
+		u, err := r.client.Graph.GetUser(ctx, plan.UserID.ValueString())
+		if graph.IsNotFound(err) && r.client.GoneParents.Marked(goneUserMark(plan.UserID.ValueString())) {
+			resp.Diagnostics.AddAttributeWarning(path.Root("user_id"), "User not found",
+				fmt.Sprintf("The user %s was deleted outside Terraform, so this plan creates the resource again, and the apply "+
+					"fails until user_id names an existing user. Remove the resource from the configuration, or point user_id at "+
+					"another user.", quoteShort(plan.UserID.ValueString())))
+			return
+		}
+		if graph.IsNotFound(err) {
+			resp.Diagnostics.AddAttributeError(path.Root("user_id"), "User not found",
+				fmt.Sprintf("Graph has no user %s (%v). Set user_id to an existing user's object ID or user principal name.",
+					quoteShort(plan.UserID.ValueString()), err))
+			return
+		}
+		if err != nil {
+			resp.Diagnostics.Append(readError(fmt.Sprintf("Reading user %s to plan its certificateUserIds", plan.UserID.ValueString()), err))
+			return
+		}
+		user, have = u, u.CertificateUserIDs
+		plan.ID = types.StringValue(normalID(u.ID))
+		plan.UserPrincipalName = types.StringValue(u.UserPrincipalName)
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), plan.ID)...)
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("user_principal_name"), plan.UserPrincipalName)...)
+	} else {
+		var state certificateUserIDsModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		user = &graph.User{ID: state.ID.ValueString(), UserPrincipalName: state.UserPrincipalName.ValueString()}
+		have = stringsOf(ctx, state.CertificateUserIDs, &resp.Diagnostics)
+	}
+	if plan.CertificateUserIDs.IsUnknown() {
+		return // the values are checked when they are known
+	}
+	want := knownStrings(plan.CertificateUserIDs)
+	if req.State.Raw.IsNull() && len(want) == len(plan.CertificateUserIDs.Elements()) {
+		if removed := missingFrom(have, want); len(removed) > 0 {
+			resp.Diagnostics.AddAttributeWarning(path.Root("certificate_user_ids"), "Values already on the user will be removed",
+				fmt.Sprintf("User %s (%s) already holds certificateUserIds that the configuration does not list: %s. This resource owns "+
+					"the whole list, so the apply removes them; add them to certificate_user_ids to keep them.",
+					user.UserPrincipalName, user.ID, quoteAll(removed)))
+		}
+	}
+	for _, v := range missingFrom(want, have) {
+		others, err := r.client.Graph.FindUsersByCertificateUserID(ctx, v)
+		if err != nil {
+			// The look-up is an advanced query; when it fails the apply still reports a conflict.
+			tflog.Debug(ctx, "Could not look up who holds a certificate user ID", map[string]any{"error": err.Error()})
+			continue
+		}
+		for _, o := range others {
+			if !strings.EqualFold(o.ID, user.ID) {
+				resp.Diagnostics.AddAttributeError(path.Root("certificate_user_ids"), "A certificate user ID is already held by another user",
+					fmt.Sprintf("certificate_user_ids: %q is held by user %s (%s). Each value must be unique in the tenant: remove it "+
+						"from that user first, or from this configuration.", v, o.UserPrincipalName, o.ID))
+				break
+			}
+		}
+	}
+}
+
+// knownStrings are the set's known values.
+func knownStrings(s types.Set) []string {
+	var out []string
+	for _, e := range s.Elements() {
+		if v, ok := e.(types.String); ok && !v.IsNull() && !v.IsUnknown() {
+			out = append(out, v.ValueString())
+		}
+	}
+	return out
+}
+
+// missingFrom lists the values of a not in b.
+func missingFrom(a, b []string) []string {
+	in := map[string]bool{}
+	for _, v := range b {
+		in[v] = true
+	}
+	var out []string
+	for _, v := range a {
+		if !in[v] {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func quoteAll(vs []string) string {
+	q := make([]string, len(vs))
+	for i, v := range vs {
+		q[i] = fmt.Sprintf("%q", v)
+	}
+	return strings.Join(q, ", ")
+}
+
+// ImportState imports by object ID (any letter case) or user principal name (`terraform import`, an import block's
+// id), or by identity (the object ID). A UPN is resolved to the object ID; user_id keeps the form of the import ID
+// (the lower-case object ID from an identity), so a configuration naming the user the same way plans no change.
+func (r *certificateUserIDsResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	raw, what := req.ID, "The import ID"
+	fromIdentity := false
+	if raw == "" && req.Identity != nil && !req.Identity.Raw.IsNull() {
+		var ident certificateUserIDsIdentity
+		if resp.Diagnostics.Append(req.Identity.Get(ctx, &ident)...); resp.Diagnostics.HasError() {
+			return
+		}
+		raw, what, fromIdentity = ident.ID.ValueString(), "identity.id", true
+	}
+	const how = " Import with terraform import <address> <object ID or UPN>, or an import block's id."
+	if p := userIDProblem(what, raw); p != "" {
+		resp.Diagnostics.AddError("Invalid import ID", p+how)
+		return
+	}
+	id, isGUID := objectID(raw)
+	if fromIdentity && !isGUID {
+		resp.Diagnostics.AddError("Invalid import identity", fmt.Sprintf("identity.id %s is not an object ID: the identity holds "+
+			"the user's object ID, a GUID such as 6b2d3bd3-b078-4f46-ac53-f862f35e10b6. To import by user principal name, use "+
+			"an import block's id instead.", quoteShort(raw)))
+		return
+	}
+	if !isGUID {
+		if !clients.Require(r.client, &resp.Diagnostics) {
+			return
+		}
+		u, err := r.client.Graph.GetUser(ctx, raw)
+		if graph.IsNotFound(err) {
+			resp.Diagnostics.AddError("Cannot import the user's certificate user IDs",
+				fmt.Sprintf("Graph has no user with user principal name %s (%v).%s", quoteShort(raw), err, how))
+			return
+		}
+		if err != nil {
+			resp.Diagnostics.Append(readError("Resolving the user principal name "+quoteShort(raw), err))
+			return
+		}
+		id = normalID(u.ID)
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	userID := raw
+	if fromIdentity {
+		userID = id // the identity is the object ID, as Graph writes it (lower case)
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user_id"), userID)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, id)...)
+}
