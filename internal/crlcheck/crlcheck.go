@@ -68,6 +68,8 @@ type CA struct {
 // Problem is one reason Entra would fail sign-ins with the CA's certificates: what is wrong, and what Entra does.
 type Problem struct {
 	What, Entra string
+	// Download is set when the download failed where Terraform runs, which may not be where Entra fetches from.
+	Download bool
 }
 
 // Unreachable words why Entra could not download rawURL at all, without connecting anywhere ("" when it could try):
@@ -115,13 +117,13 @@ func fetchProblem(err error, limit int64) Problem {
 		return Problem{What: fmt.Sprintf("The CRL is larger than %s, Entra's limit.", SizeText(limit)),
 			Entra: "Entra stops downloading it. " + failsSignIns + " Partition the CRL, or publish a delta CRL."}
 	case errors.As(err, &status):
-		return Problem{What: "The CRL could not be downloaded: " + err.Error() + ".", Entra: failsSignIns}
+		return Problem{What: "The CRL could not be downloaded: " + err.Error() + ".", Entra: failsSignIns, Download: true}
 	case errors.Is(err, pkcs.ErrNotCRL):
 		return Problem{What: "The file at the URL is no CRL: " + err.Error() + ".", Entra: failsSignIns}
 	case errors.Is(err, context.DeadlineExceeded):
-		return Problem{What: fmt.Sprintf("The CRL did not download within %s, Entra's limit.", Timeout), Entra: failsSignIns}
+		return Problem{What: fmt.Sprintf("The CRL did not download within %s, Entra's limit.", Timeout), Entra: failsSignIns, Download: true}
 	}
-	return Problem{What: "The CRL could not be downloaded: " + err.Error() + ".", Entra: failsSignIns}
+	return Problem{What: "The CRL could not be downloaded: " + err.Error() + ".", Entra: failsSignIns, Download: true}
 }
 
 // Assess checks a downloaded CRL against its CA at now: current, with an authority key identifier that is the CA's
