@@ -69,7 +69,9 @@ func (r *caResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequ
 	if r.client != nil {
 		// For the CBA policy's plan check, which runs after this plan when it references this CA (clients.PlannedCAs).
 		r.client.PlannedCAs.Add(plan.PKIID.ValueString(), facts.SubjectKeyIdentifier)
-		recordPlanned(r.client, plan.PKIID, []pkcs.CertificateAuthority{*facts}, plannedCRLURL(plan, facts)) // chain_check.go
+		if creating || crlURLChanges(ctx, req, plan) {
+			recordPlanned(r.client, plan.PKIID, []pkcs.CertificateAuthority{*facts}, plannedCRLURL(plan, facts)) // chain_check.go
+		}
 		if creating {
 			resp.Diagnostics.Append(chainWarnings(ctx, r.client, plan.PKIID, []pkcs.CertificateAuthority{*facts}, path.Root("certificate"), "planned in this run")...)
 		}

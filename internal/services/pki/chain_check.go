@@ -10,6 +10,7 @@ import (
 	"github.com/entracert/terraform-provider-entracert/internal/pkcs"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -109,4 +110,13 @@ func plannedCRLURL(plan caResourceModel, facts *pkcs.CertificateAuthority) map[s
 		return nil
 	}
 	return map[string]string{strings.ToUpper(facts.Thumbprint): plan.CertificateRevocationListURL.ValueString()}
+}
+
+// crlURLChanges reports whether the CA resource's plan changes the CA's CRL URL (Entra will download the new one).
+func crlURLChanges(ctx context.Context, req resource.ModifyPlanRequest, plan caResourceModel) bool {
+	var before types.String
+	if d := req.State.GetAttribute(ctx, path.Root("certificate_revocation_list_url"), &before); d.HasError() {
+		return false
+	}
+	return !plan.CertificateRevocationListURL.Equal(before)
 }
