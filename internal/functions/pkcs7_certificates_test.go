@@ -81,11 +81,13 @@ func TestPKCS7CertificatesGeneratedAndBad(t *testing.T) {
 	}
 
 	for name, c := range map[string]struct{ content, want string }{
-		"not base64":  {"not base64!", "The bundle is not base64: content_base64 must be the .p7b file in standard base64"},
-		"a PFX":       {testfixtures.Base64("client-aes.pfx"), "is not a PKCS#7 certificate bundle (.p7b), DER or PEM"},
-		"a PEM cert":  {base64.StdEncoding.EncodeToString(testfixtures.Bytes("root-ca.pem")), "is PEM with CERTIFICATE, not PKCS7"},
-		"too many":    {base64.StdEncoding.EncodeToString(testfixtures.Bundle(t, testfixtures.NewCAs(t, 251, 0)...)), "more than 250 certificates"},
-		"empty input": {"", "The file in content_base64 is not a PKCS#7 certificate bundle"},
+		"not base64":     {"not base64!", "The bundle is not base64: content_base64 must be the .p7b file in standard base64"},
+		"a PFX":          {testfixtures.Base64("client-aes.pfx"), "is not a PKCS#7 certificate bundle (.p7b), DER or PEM"},
+		"a PEM cert":     {base64.StdEncoding.EncodeToString(testfixtures.Bytes("root-ca.pem")), "is PEM with CERTIFICATE, not PKCS7"},
+		"too many":       {base64.StdEncoding.EncodeToString(testfixtures.Bundle(t, testfixtures.NewCAs(t, 251, 0)...)), "more than 250 certificates"},
+		"a CA over 8 KB": {base64.StdEncoding.EncodeToString(testfixtures.Bundle(t, testfixtures.NewCAs(t, 1, 9000)...)), "larger than 8 KB"},
+		"over 2 MB":      {base64.StdEncoding.EncodeToString(make([]byte, 2<<20+1)), "larger than 2 MB"},
+		"empty input":    {"", "The file in content_base64 is not a PKCS#7 certificate bundle"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, ferr := run(t, functions.NewPKCS7Certificates(), c.content)
