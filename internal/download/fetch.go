@@ -47,6 +47,9 @@ func Get(ctx context.Context, rawURL string, limit int64, timeout time.Duration)
 	if resp.StatusCode != http.StatusOK {
 		return nil, &StatusError{Status: resp.Status}
 	}
+	if resp.ContentLength > limit { // announced: no need to read it to know
+		return nil, &TooLargeError{Limit: limit}
+	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
 		return nil, unwrapURLError(err)

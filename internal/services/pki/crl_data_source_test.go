@@ -35,6 +35,7 @@ func crlServer(t *testing.T, files map[string][]byte) (string, *atomic.Int32) {
 			http.NotFound(w, r)
 			return
 		}
+		w.Header().Set("Content-Length", fmt.Sprint(len(b)))
 		_, _ = w.Write(b)
 	}))
 	t.Cleanup(srv.Close)
@@ -150,6 +151,32 @@ func TestAccCRLDataSource(t *testing.T) {
 				},
 				Config:      crlConfig(env, "http://10.1.2.3/contoso.crl", ""),
 				ExpectError: errRe("10.1.2.3: a private address. Entra downloads CRLs from the internet"),
+			},
+			{
+				// In a check block, as the guide uses it: a CRL that is missing or expires soon is a warning, never a failure.
+				Config: env.ProviderConfig() + fmt.Sprintf(`
+check "missing" {
+  data "entracert_certificate_revocation_list" "missing" {
+    url = %q
+  }
+  assert {
+    condition     = data.entracert_certificate_revocation_list.missing.next_update != null
+    error_message = "no CRL"
+  }
+}
+
+check "expired" {
+  data "entracert_certificate_revocation_list" "expired" {
+    url = %q
+  }
+  assert {
+    condition     = timecmp(data.entracert_certificate_revocation_list.expired.next_update, plantimestamp()) > 0
+    error_message = "the CRL expired"
+  }
+}
+`, at("/missing.crl"), at("/expired.crl")),
+				// Terraform plans the data sources of check blocks to be read again at every apply.
+				ExpectNonEmptyPlan: true,
 			},
 		},
 	})
