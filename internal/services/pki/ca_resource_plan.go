@@ -73,7 +73,7 @@ func (r *caResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequ
 			recordPlanned(r.client, plan.PKIID, []pkcs.CertificateAuthority{*facts}, plannedCRLURL(plan, facts)) // chain_check.go
 		}
 		if creating {
-			resp.Diagnostics.Append(chainWarnings(ctx, r.client, plan.PKIID, []pkcs.CertificateAuthority{*facts}, path.Root("certificate"), "planned in this run")...)
+			resp.Diagnostics.Append(chainWarnings(ctx, r.client, plan.PKIID, []pkcs.CertificateAuthority{*facts}, path.Root("certificate"), "among the CAs planned so far in this run")...)
 		}
 	}
 	planCARestore(ctx, req, resp, facts.Thumbprint) // ca_restore.go

@@ -84,7 +84,9 @@ func chainWarnings(ctx context.Context, c *clients.Client, pkiID types.String, c
 		diags.AddAttributeWarning(at, "The issuer of a certificate authority is not in the trust store",
 			fmt.Sprintf("%s (%s) was issued by %q%s, which is neither %s%s. Entra needs every CA up to the root in the "+
 				"trust store: sign-ins with certificates under %s fail until its issuer is there. Add the issuer's certificate "+
-				"(to the .p7b, or as an entracert_certificate_based_auth_certificate_authority in the same PKI).",
+				"(to the .p7b, or as an entracert_certificate_based_auth_certificate_authority in the same PKI). Terraform plans "+
+				"independent resources in parallel: if another resource of this configuration adds that issuer, this warning "+
+				"goes away once it is applied.",
 				m.CA.Thumbprint, m.CA.Subject, m.IssuerName, key, where, inPKI, m.CA.Subject))
 	}
 	return diags
