@@ -42,6 +42,8 @@ type Client struct {
 	// GoneParents: parent objects (API connectors) a refresh in this run found deleted under managed objects
 	// (run_marks.go), so the plan of the same walk only warns about them and terraform destroy still works.
 	GoneParents RunMarks
+	// SkipCRLPreflight: the provider's skip_crl_preflight; the CBA policy's plan then downloads no CRL.
+	SkipCRLPreflight bool
 }
 
 // FromProviderData is what Configure does in every resource and data source: nil before the provider is

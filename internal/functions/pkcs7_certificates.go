@@ -22,6 +22,7 @@ var pkcs7CertificateAttrTypes = map[string]attr.Type{
 	"subject_key_identifier":     types.StringType,
 	"crl_distribution_point":     types.StringType,
 	"not_after":                  types.StringType,
+	"missing_issuer":             types.StringType,
 }
 
 type pkcs7Certificates struct{}
@@ -45,7 +46,11 @@ func (pkcs7Certificates) Definition(_ context.Context, _ function.DefinitionRequ
 			"- `subject_key_identifier`: uppercase hex of the certificate's own Subject Key Identifier (`\"\"` if absent), " +
 			"what CBA policies name a CA by;\n" +
 			"- `crl_distribution_point`: the first http(s) CRL distribution point, `null` when there is none;\n" +
-			"- `not_after`: RFC 3339 timestamp in UTC.\n\n" +
+			"- `not_after`: RFC 3339 timestamp in UTC;\n" +
+			"- `missing_issuer`: the subject of the certificate's issuer when the file does not hold it (found by authority key " +
+			"identifier against subject key identifiers, else by issuer name), `null` for a root or an issuer in the file. Entra " +
+			"needs every CA up to the root in the trust store, so such an issuer must already be in the PKI. A function cannot " +
+			"warn: test it in a `precondition` or a `check` block.\n\n" +
 			"Needs Terraform 1.8 or later, or OpenTofu 1.7 or later.",
 		Parameters: []function.Parameter{
 			function.StringParameter{
@@ -74,6 +79,10 @@ func (pkcs7Certificates) Run(ctx context.Context, req function.RunRequest, resp 
 		resp.Error = function.NewArgumentFuncError(0, bundleError(err))
 		return
 	}
+	missing := map[string]string{}
+	for _, m := range pkcs.MissingIssuers(cas, nil) {
+		missing[m.CA.Thumbprint] = m.IssuerName
+	}
 	elemType := types.ObjectType{AttrTypes: pkcs7CertificateAttrTypes}
 	elems := make([]attr.Value, 0, len(cas))
 	for _, ca := range cas {
@@ -85,6 +94,10 @@ func (pkcs7Certificates) Run(ctx context.Context, req function.RunRequest, resp 
 		if ca.CRLURL != "" {
 			crl = types.StringValue(ca.CRLURL)
 		}
+		missingIssuer := types.StringNull()
+		if name, ok := missing[ca.Thumbprint]; ok {
+			missingIssuer = types.StringValue(name)
+		}
 		obj, diags := types.ObjectValue(pkcs7CertificateAttrTypes, map[string]attr.Value{
 			"thumbprint":                 types.StringValue(ca.Thumbprint),
 			"subject":                    types.StringValue(ca.Subject),
@@ -94,6 +107,7 @@ func (pkcs7Certificates) Run(ctx context.Context, req function.RunRequest, resp 
 			"subject_key_identifier":     types.StringValue(ca.SubjectKeyIdentifier),
 			"crl_distribution_point":     crl,
 			"not_after":                  types.StringValue(ca.NotAfter.UTC().Format(time.RFC3339)),
+			"missing_issuer":             missingIssuer,
 		})
 		if diags.HasError() {
 			resp.Error = function.FuncErrorFromDiags(ctx, diags)

@@ -48,13 +48,14 @@ func TestPKCS7CertificatesDERAndPEM(t *testing.T) {
 				"subject": "CN=Contoso Fixture Root CA,O=Contoso", "issuer": "CN=Contoso Fixture Root CA,O=Contoso",
 				"is_ca": "true", "certificate_authority_type": "root",
 				"subject_key_identifier": "9514ECF8A48AB96C779523AC6689717E703627DF",
-				"crl_distribution_point": "<null>", "not_after": "2046-11-17T03:40:51Z",
+				"crl_distribution_point": "<null>", "not_after": "2046-11-17T03:40:51Z", "missing_issuer": "<null>",
 			}
 			wantInter := map[string]string{
 				"subject": "CN=Contoso Fixture Issuing CA,O=Contoso", "issuer": "CN=Contoso Fixture Root CA,O=Contoso",
 				"is_ca": "true", "certificate_authority_type": "intermediate",
 				"subject_key_identifier": "3DAB96BBDAC9E8D9959F2CCABD927CB4039589DB",
 				"crl_distribution_point": testfixtures.ContosoIntermediateCRLURL, "not_after": "2036-11-19T03:40:51Z",
+				"missing_issuer": "<null>",
 			}
 			for k, w := range wantRoot {
 				if root[k] != w {
@@ -81,11 +82,13 @@ func TestPKCS7CertificatesGeneratedAndBad(t *testing.T) {
 	}
 
 	for name, c := range map[string]struct{ content, want string }{
-		"not base64":  {"not base64!", "The bundle is not base64: content_base64 must be the .p7b file in standard base64"},
-		"a PFX":       {testfixtures.Base64("client-aes.pfx"), "is not a PKCS#7 certificate bundle (.p7b), DER or PEM"},
-		"a PEM cert":  {base64.StdEncoding.EncodeToString(testfixtures.Bytes("root-ca.pem")), "is PEM with CERTIFICATE, not PKCS7"},
-		"too many":    {base64.StdEncoding.EncodeToString(testfixtures.Bundle(t, testfixtures.NewCAs(t, 251, 0)...)), "more than 250 certificates"},
-		"empty input": {"", "The file in content_base64 is not a PKCS#7 certificate bundle"},
+		"not base64":     {"not base64!", "The bundle is not base64: content_base64 must be the .p7b file in standard base64"},
+		"a PFX":          {testfixtures.Base64("client-aes.pfx"), "is not a PKCS#7 certificate bundle (.p7b), DER or PEM"},
+		"a PEM cert":     {base64.StdEncoding.EncodeToString(testfixtures.Bytes("root-ca.pem")), "is PEM with CERTIFICATE, not PKCS7"},
+		"too many":       {base64.StdEncoding.EncodeToString(testfixtures.Bundle(t, testfixtures.NewCAs(t, 251, 0)...)), "more than 250 certificates"},
+		"a CA over 8 KB": {base64.StdEncoding.EncodeToString(testfixtures.Bundle(t, testfixtures.NewCAs(t, 1, 9000)...)), "larger than 8 KB"},
+		"over 2 MB":      {base64.StdEncoding.EncodeToString(make([]byte, 2<<20+1)), "larger than 2 MB"},
+		"empty input":    {"", "The file in content_base64 is not a PKCS#7 certificate bundle"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, ferr := run(t, functions.NewPKCS7Certificates(), c.content)
@@ -106,7 +109,7 @@ func TestAccPKCS7CertificatesFunction(t *testing.T) {
 			"thumbprint": knownvalue.StringExact(thumbprint), "subject": knownvalue.StringExact(subject),
 			"issuer": knownvalue.StringExact("CN=Contoso Fixture Root CA,O=Contoso"), "is_ca": knownvalue.Bool(true),
 			"certificate_authority_type": knownvalue.StringExact(kind), "subject_key_identifier": knownvalue.StringExact(ski),
-			"crl_distribution_point": crl, "not_after": knownvalue.StringExact(notAfter),
+			"crl_distribution_point": crl, "not_after": knownvalue.StringExact(notAfter), "missing_issuer": knownvalue.Null(),
 		})
 	}
 	want := knownvalue.SetExact([]knownvalue.Check{

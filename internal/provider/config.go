@@ -39,6 +39,7 @@ type providerModel struct {
 	UseCLI                    types.Bool   `tfsdk:"use_cli"`
 	AccessToken               types.String `tfsdk:"access_token"`
 	GraphEndpoint             types.String `tfsdk:"graph_endpoint"`
+	SkipCRLPreflight          types.Bool   `tfsdk:"skip_crl_preflight"`
 }
 
 // settings is the provider configuration after environment fallbacks, file reads and checks.
@@ -69,6 +70,8 @@ type settings struct {
 	PartnerID   string
 	UseCLI      bool
 	AccessToken string
+	// SkipCRLPreflight turns off the CBA policy's plan-time CRL downloads (a runner that cannot reach the CRL hosts).
+	SkipCRLPreflight bool
 }
 
 // environ is how settings are looked up outside the configuration; tests replace it.
@@ -186,6 +189,7 @@ func resolveSettings(m providerModel, env environ) (settings, diag.Diagnostics) 
 	if s.UseAKSWorkloadIdentity {
 		applyAKSWorkloadIdentity(&s, env, &diags)
 	}
+	s.SkipCRLPreflight = boolean("skip_crl_preflight", m.SkipCRLPreflight, "ENTRACERT_SKIP_CRL_PREFLIGHT", false)
 	s.UseMSI = boolean("use_msi", m.UseMSI, "ARM_USE_MSI", false)
 	if ep := str(m.MSIEndpoint, "ARM_MSI_ENDPOINT"); ep != "" {
 		if err := checkMSIEndpoint(ep); err != nil {

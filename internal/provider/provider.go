@@ -114,6 +114,8 @@ func (p *entracertProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 			"graph_endpoint": str("Overrides the cloud's Microsoft Graph root, e.g. `http://127.0.0.1:8080` for the "+
 				"emulator; the provider calls `{graph_endpoint}/v1.0/...`. Plain http is accepted only for loopback hosts. "+
 				"Environment variable `ARM_GRAPH_ENDPOINT`.", false),
+			"skip_crl_preflight": boolean("Do not download CRLs while planning the CBA policy (default `false`): for a runner that cannot " +
+				"reach the CRL hosts that Entra reaches. Environment variable `ENTRACERT_SKIP_CRL_PREFLIGHT`."),
 		},
 	}
 }
@@ -173,6 +175,7 @@ func newClient(ctx context.Context, s settings, version string, clk clock.Clock)
 		Clock:                  clk,
 		Locks:                  &clients.KeyedMutex{},
 		AllowLoopbackDownloads: loopback,
+		SkipCRLPreflight:       s.SkipCRLPreflight,
 	}, diags
 }
 

@@ -56,9 +56,33 @@ locals {
   contoso_cas    = entracert_certificate_based_auth_pki_upload.contoso.certificate_authorities
   root_ca_ski    = one([for ca in local.contoso_cas : ca.subject_key_identifier if ca.certificate_authority_type == "root"])
   issuing_ca_ski = one([for ca in local.contoso_cas : ca.subject_key_identifier if ca.certificate_authority_type != "root"])
+  issuing_ca_crl_url = one([
+    for ca in local.contoso_cas : ca.certificate_revocation_list_url if ca.certificate_authority_type != "root"
+  ])
 }
 
-# 2. The policy. Every CA it names must be in the trust store or planned in this run: the plan fails on a subject key
+# 2. The CRLs. With CRL validation, Entra downloads each CA's CRL (http, 10 seconds, 20 MB) and fails every sign-in
+#    with that CA's certificates when the CRL is unreachable, expired, not signed by the CA or without an authority key
+#    identifier. The policy's plan checks them once (warnings); this check block watches the issuing CA's CRL on every
+#    plan, so a scheduled `terraform plan` reports a CRL that expires within two days.
+check "issuing_ca_crl" {
+  data "entracert_certificate_revocation_list" "issuing" {
+    url                = local.issuing_ca_crl_url
+    issuer_certificate = file("${path.module}/bundles/contoso-issuing-ca.pem")
+  }
+
+  assert {
+    condition     = timecmp(data.entracert_certificate_revocation_list.issuing.next_update, timeadd(plantimestamp(), "48h")) > 0
+    error_message = "The issuing CA's CRL expires on ${data.entracert_certificate_revocation_list.issuing.next_update}: publish a new one before Entra fails sign-ins."
+  }
+
+  assert {
+    condition     = data.entracert_certificate_revocation_list.issuing.signature_valid && data.entracert_certificate_revocation_list.issuing.authority_key_identifier == local.issuing_ca_ski
+    error_message = "The CRL at ${local.issuing_ca_crl_url} is not the issuing CA's (signature or authority key identifier): Entra rejects it."
+  }
+}
+
+# 3. The policy. Every CA it names must be in the trust store or planned in this run: the plan fails on a subject key
 #    identifier that is neither, and on CRL validation while a CA without CRL is not exempted.
 resource "entracert_certificate_based_auth_policy" "this" {
   state = "enabled"

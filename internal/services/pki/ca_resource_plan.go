@@ -69,6 +69,12 @@ func (r *caResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequ
 	if r.client != nil {
 		// For the CBA policy's plan check, which runs after this plan when it references this CA (clients.PlannedCAs).
 		r.client.PlannedCAs.Add(plan.PKIID.ValueString(), facts.SubjectKeyIdentifier)
+		if creating || crlURLChanges(ctx, req, plan) {
+			recordPlanned(r.client, plan.PKIID, []pkcs.CertificateAuthority{*facts}, plannedCRLURL(plan, facts)) // chain_check.go
+		}
+		if creating {
+			resp.Diagnostics.Append(chainWarnings(ctx, r.client, plan.PKIID, []pkcs.CertificateAuthority{*facts}, path.Root("certificate"), "among the CAs planned so far in this run")...)
+		}
 	}
 	planCARestore(ctx, req, resp, facts.Thumbprint) // ca_restore.go
 

@@ -77,10 +77,10 @@ func fetchBundleFrom(ctx context.Context, attr, rawURL, wantHash string) (*bundl
 		return nil, &inputError{urlAttr, cannot, fmt.Sprintf("%s: %v.", safeURLString(rawURL), err)}
 	}
 	policy := downloadPolicyFrom(ctx)
-	if refused := policy.checkLiteral(req.URL); refused != nil {
+	if refused := policy.CheckLiteral(req.URL); refused != nil {
 		return nil, refusedInput(urlAttr, req.URL, refused)
 	}
-	resp, err := policy.client().Do(req)
+	resp, err := policy.Client(downloadTimeout).Do(req)
 	if err != nil {
 		var refused *refusedAddressError
 		if errors.As(err, &refused) {

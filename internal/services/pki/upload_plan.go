@@ -230,6 +230,8 @@ func (r *uploadResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 					// For the CBA policy's plan check, which runs after this plan when it references these CAs (clients.PlannedCAs).
 					r.client.PlannedCAs.Add(plan.PKIID.ValueString(), ca.SubjectKeyIdentifier)
 				}
+				recordPlanned(r.client, plan.PKIID, b.CAs, crlURLsOf(ctx, plan.CASettings))                                                // chain_check.go
+				resp.Diagnostics.Append(chainWarnings(ctx, r.client, plan.PKIID, b.CAs, path.Root("sha256_file_hash"), "in this file")...) // chain_check.go
 			}
 			resp.Diagnostics.Append(checkSettings(ctx, plan.CASettings, b.CAs)...)
 			if work {

@@ -67,6 +67,9 @@ type trustedCA struct {
 	// Graph's issuerSubjectKeyIdentifier, which Graph documents as the CA's SKI too. Both count as a match.
 	SKI, IssuerSKI string
 	CRLURL         string
+	// Subject, Thumbprint and DER come from the CA's certificate (empty if unreadable), for the CRL pre-flight.
+	Subject, Thumbprint string
+	DER                 []byte
 }
 
 func (c trustedCA) matches(ski string) bool {

@@ -82,7 +82,9 @@ func (r *policyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		return
 	}
 	if req.Plan.Raw.Equal(req.State.Raw) {
-		return // nothing changes: nothing to check (the checks run when the policy changes)
+		// Nothing changes: the checks run when the policy changes, but CAs planned in this run get their CRLs checked.
+		resp.Diagnostics.Append(r.preflightPlannedOnly(ctx, req.Plan)...) // crl_preflight.go
+		return
 	}
 	var plan policyModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -150,6 +152,7 @@ func (r *policyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		}
 	}
 	addFindings(&resp.Diagnostics, checkTrustStore(planned, cas, r.client.PlannedCAs.Has, applied))
+	addFindings(&resp.Diagnostics, r.preflight(ctx, planned, cas)) // crl_preflight.go
 }
 
 func (r *policyResource) setIdentity(ctx context.Context, id *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {

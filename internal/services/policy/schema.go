@@ -127,6 +127,11 @@ func resourceSchema(_ context.Context) schema.Schema {
 			"plans and applies in one go. The checks run when the policy changes, for what the configuration asks: a value the policy " +
 			"already holds whose check fails because the trust store changed since (a CA or PKI deleted outside Terraform) is a warning, " +
 			"so the repair of drift, `plan -refresh-only`, apply and destroy go on. Values unknown at plan time are not checked.\n\n" +
+			"With CRL validation enabled, the plan also downloads, as Entra would, the CRL of every CA it does not exempt (the " +
+			"trust store's, and those of CA resources and uploads planned in the same run) and warns about each CA whose CRL Entra " +
+			"could not use: unreachable, expired, not signed by the CA, over Entra's size limit, without an authority key " +
+			"identifier, or on a host Entra cannot reach (https, or a private or link-local address, which is never downloaded). " +
+			"The provider's `skip_crl_preflight` turns these downloads off.\n\n" +
 			"A `create_before_destroy` replacement keeps the policy as the new object wrote it (the old object's destroy changes nothing). " +
 			"Import with the ID `X509Certificate` (any letter case).\n\n" +
 			"Guide: [Rolling out certificate-based authentication](../guides/cba-rollout.md).",

@@ -29,6 +29,7 @@ func readTrustStore(ctx context.Context, g *graph.Client) ([]trustedCA, error) {
 				IssuerSKI: ca.IssuerSubjectKeyIdentifier, CRLURL: ca.CertificateRevocationListURL}
 			if facts, err := pkcs.ParseCertificate(ca.Certificate); err == nil {
 				t.SKI = facts.SubjectKeyIdentifier
+				t.Subject, t.Thumbprint, t.DER = facts.Subject, facts.Thumbprint, facts.DER
 				if t.DisplayName == "" {
 					t.DisplayName = facts.Subject
 				}

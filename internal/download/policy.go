@@ -1,0 +1,219 @@
+// Package download fetches files the provider checks at plan time (a PKI upload's .p7b, a CA's CRL) from where
+// Microsoft Entra would fetch them, and only from there: never from private, link-local, metadata or other addresses
+// the internet cannot reach, on any redirect hop. Loopback is allowed only for a loopback Graph emulator.
+package download
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// Policy decides which addresses a download may connect to: only those Microsoft Graph could reach from the
+// internet. Loopback is allowed only when graph_endpoint itself is a loopback emulator.
+type Policy struct {
+	AllowLoopback bool
+}
+
+type policyKey struct{}
+
+// WithPolicy makes downloads made with ctx apply p.
+func WithPolicy(ctx context.Context, p Policy) context.Context {
+	return context.WithValue(ctx, policyKey{}, p)
+}
+
+var (
+	loopbackEndpointsMu sync.Mutex
+	loopbackEndpoints   = map[string]bool{}
+)
+
+// AllowLoopbackFrom records that a provider in this process talks to a loopback Graph emulator at hostport
+// (host:port): a download without an explicit policy (WithPolicy) may then connect to that address, where the
+// emulator serves the test's files, and to no other loopback address.
+func AllowLoopbackFrom(hostport string) {
+	host, port, err := net.SplitHostPort(hostport)
+	if err != nil {
+		return
+	}
+	loopbackEndpointsMu.Lock()
+	defer loopbackEndpointsMu.Unlock()
+	if strings.EqualFold(host, "localhost") {
+		loopbackEndpoints[net.JoinHostPort("127.0.0.1", port)] = true
+		loopbackEndpoints[net.JoinHostPort("::1", port)] = true
+		return
+	}
+	if a, err := netip.ParseAddr(host); err == nil {
+		loopbackEndpoints[net.JoinHostPort(a.Unmap().String(), port)] = true
+	}
+}
+
+func registeredLoopback(addrPort netip.AddrPort) bool {
+	loopbackEndpointsMu.Lock()
+	defer loopbackEndpointsMu.Unlock()
+	return loopbackEndpoints[net.JoinHostPort(addrPort.Addr().Unmap().String(), fmt.Sprint(addrPort.Port()))]
+}
+
+// PolicyFrom is ctx's policy; without one, loopback is allowed only to registered emulator addresses.
+func PolicyFrom(ctx context.Context) Policy {
+	if p, ok := ctx.Value(policyKey{}).(Policy); ok {
+		return p
+	}
+	return Policy{}
+}
+
+var (
+	cgnat     = netip.MustParsePrefix("100.64.0.0/10")
+	benchmark = netip.MustParsePrefix("198.18.0.0/15") // RFC 2544, not routed on the internet
+)
+
+// RefusedReason says why Graph could never reach ip ("" when it could).
+func RefusedReason(ip netip.Addr) string {
+	ip = ip.Unmap()
+	switch {
+	case ip.IsLoopback():
+		return "a loopback address"
+	case ip.IsLinkLocalUnicast():
+		if ip == netip.MustParseAddr("169.254.169.254") {
+			return "the link-local cloud metadata address"
+		}
+		return "a link-local address"
+	case ip.IsPrivate():
+		return "a private address"
+	case cgnat.Contains(ip):
+		return "a carrier-grade NAT (100.64.0.0/10) address"
+	case benchmark.Contains(ip):
+		return "a benchmarking (198.18.0.0/15) address"
+	case ip.IsUnspecified():
+		return "the unspecified address"
+	case ip.IsMulticast() || ip.IsLinkLocalMulticast() || ip.IsInterfaceLocalMulticast():
+		return "a multicast address"
+	case ip == netip.MustParseAddr("255.255.255.255"):
+		return "the broadcast address"
+	}
+	return ""
+}
+
+// RefusedAddressError is a connection the policy refused before it was made.
+type RefusedAddressError struct {
+	Addr   netip.Addr
+	Reason string
+}
+
+func (e *RefusedAddressError) Error() string {
+	return fmt.Sprintf("%s is %s, which Microsoft Graph cannot reach", e.Addr, e.Reason)
+}
+
+// Allows reports whether the policy lets the download connect to addrPort: nil, or why not.
+func (p Policy) Allows(addrPort netip.AddrPort) *RefusedAddressError {
+	ip := addrPort.Addr().Unmap()
+	reason := RefusedReason(ip)
+	if reason == "" {
+		return nil
+	}
+	if ip.IsLoopback() && (p.AllowLoopback || registeredLoopback(addrPort)) {
+		return nil
+	}
+	return &RefusedAddressError{Addr: ip, Reason: reason}
+}
+
+// CheckLiteral refuses a URL whose host is an IP address the policy refuses, before anything is dialled. A host
+// name is checked after resolution, at connect time (control).
+func (p Policy) CheckLiteral(u *url.URL) *RefusedAddressError {
+	ip, ok := literalIP(u.Hostname())
+	if !ok {
+		return nil
+	}
+	port := uint16(80)
+	if u.Scheme == "https" {
+		port = 443
+	}
+	if n, err := strconv.ParseUint(u.Port(), 10, 16); err == nil {
+		port = uint16(n)
+	}
+	return p.Allows(netip.AddrPortFrom(ip, port))
+}
+
+func literalIP(host string) (netip.Addr, bool) {
+	ip, err := netip.ParseAddr(strings.Trim(host, "[]"))
+	return ip, err == nil
+}
+
+// control runs after DNS resolution, before connect: the address actually dialled is checked.
+func (p Policy) control(_, address string, _ syscall.RawConn) error {
+	ap, err := netip.ParseAddrPort(address)
+	if err != nil {
+		return fmt.Errorf("unexpected address %q", address)
+	}
+	if refused := p.Allows(ap); refused != nil {
+		return refused
+	}
+	return nil
+}
+
+// Client is an HTTP client, bounded by timeout, that connects only where p allows, on every redirect hop too. It
+// uses no proxy: a proxy would connect on the provider's behalf to addresses this check cannot see.
+func (p Policy) Client(timeout time.Duration) *http.Client {
+	dialer := &net.Dialer{Timeout: min(30*time.Second, timeout), Control: p.control}
+	return &http.Client{
+		Timeout: timeout,
+		Transport: &http.Transport{
+			Proxy:                 nil,
+			DialContext:           dialer.DialContext,
+			TLSHandshakeTimeout:   min(15*time.Second, timeout),
+			ResponseHeaderTimeout: min(30*time.Second, timeout),
+			MaxIdleConns:          1,
+			IdleConnTimeout:       time.Second,
+		},
+		CheckRedirect: func(req *http.Request, via []*http.Request) error {
+			if len(via) >= 10 {
+				return errors.New("stopped after 10 redirects")
+			}
+			if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
+				return fmt.Errorf("redirected to %q, which is not http or https", SafeURL(req.URL))
+			}
+			if refused := p.CheckLiteral(req.URL); refused != nil {
+				return &RedirectRefusedError{To: req.URL, Err: refused}
+			}
+			return nil
+		},
+	}
+}
+
+// RedirectRefusedError is a redirect to an address the policy refuses.
+type RedirectRefusedError struct {
+	To  *url.URL
+	Err *RefusedAddressError
+}
+
+func (e *RedirectRefusedError) Error() string {
+	return "redirected to " + SafeURL(e.To) + ": " + e.Err.Error()
+}
+func (e *RedirectRefusedError) Unwrap() error { return e.Err }
+
+// SafeURL is u for logs and diagnostics: without user info, query or fragment, which may carry a token (a SAS
+// signature, for instance).
+func SafeURL(u *url.URL) string {
+	s := (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}).String()
+	if u.RawQuery != "" {
+		s += "?…"
+	}
+	return s
+}
+
+// SafeURLString is SafeURL of a URL not parsed yet.
+func SafeURLString(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(an unparsable URL)"
+	}
+	return SafeURL(u)
+}
