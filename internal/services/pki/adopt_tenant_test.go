@@ -74,7 +74,7 @@ func TestAccAdoptSeededTenantWithForEachImports(t *testing.T) {
 		ProtoV6ProviderFactories: env.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: config,
+				Config:           config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{expectImportOnly(addrs)}},
 			},
 			{
