@@ -70,19 +70,14 @@ func makeSeedCertificate(s seedCertificateSpec) (*seedCertificate, error) {
 	return &seedCertificate{der: der, key: key}, nil
 }
 
-// seedLeafFacts are what certificateList shows of a client certificate.
-type seedLeafFacts struct {
-	Thumbprint          string
-	NotBefore, NotAfter time.Time
-}
-
-func parseLeaf(der []byte) (seedLeafFacts, error) {
+// parseLeaf is what certificateList shows of a client certificate.
+func parseLeaf(der []byte) (TenantClientCertificate, error) {
 	c, err := x509.ParseCertificate(der)
 	if err != nil {
-		return seedLeafFacts{}, err
+		return TenantClientCertificate{}, err
 	}
 	sum := sha1.Sum(der) //nolint:gosec // a thumbprint, not a signature
-	return seedLeafFacts{Thumbprint: strings.ToUpper(hex.EncodeToString(sum[:])), NotBefore: c.NotBefore.UTC(), NotAfter: c.NotAfter.UTC()}, nil
+	return TenantClientCertificate{Thumbprint: strings.ToUpper(hex.EncodeToString(sum[:])), NotBefore: c.NotBefore.UTC(), NotAfter: c.NotAfter.UTC()}, nil
 }
 
 // subjectKeyIdentifier is the certificate's own SKI in uppercase hex ("" when it has none).

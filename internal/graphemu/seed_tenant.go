@@ -156,7 +156,7 @@ func (e *Emulator) SeedTenant() (Tenant, error) {
 			if err != nil {
 				return Tenant{}, err
 			}
-			pc.certs = append(pc.certs, TenantClientCertificate{Thumbprint: facts.Thumbprint, NotBefore: facts.NotBefore, NotAfter: facts.NotAfter})
+			pc.certs = append(pc.certs, facts)
 		}
 		connectors = append(connectors, pc)
 	}
