@@ -1,7 +1,7 @@
 // Command graphemu runs the Microsoft Graph emulator (API connectors and CBA PKIs) as a server, for the demo
 // and for users' own CI:
 //
-//	go run ./cmd/graphemu -listen 127.0.0.1:8080 -token TOKEN [-seed] [-files DIR] [-upload-duration 3s]
+//	go run ./cmd/graphemu -listen 127.0.0.1:8080 -token TOKEN [-seed | -seed-tenant] [-files DIR] [-upload-duration 3s]
 //	    [-reject-pbes2] [-refuse-uploads-on-basic-auth] [-read-after-write-lag 5s] [-fault 429,retry-after=2,count=2 ...]
 //
 // It prints, one per line, key=value facts for scripts:
@@ -10,6 +10,7 @@
 //	files_url=http://127.0.0.1:8080/files/                     (with -files)
 //	api_connector_id=<id> display_name=<name to end of line>   (with -seed, one line per connector)
 //	pki_id=<id> display_name=<name to end of line>             (with -seed)
+//	(with -seed-tenant: PKIs, CAs, connectors and client certificates, see seed_tenant.go)
 //
 // then serves until SIGINT or SIGTERM and shuts down cleanly.
 package main
@@ -49,6 +50,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	listen := fs.String("listen", "127.0.0.1:8080", "address to listen on; 127.0.0.1:0 picks a free port (the real one is printed)")
 	token := fs.String("token", "", "bearer token every request must carry (empty: any bearer token is accepted)")
 	seed := fs.Bool("seed", false, "create a few basic-auth API connectors and an empty PKI, and print their IDs")
+	tenant := fs.Bool("seed-tenant", false, "create a realistic existing tenant (3 PKIs with uploaded and directly added CAs, "+
+		"connectors with client certificates, a customised CBA policy) and print its facts")
+	pageSize := fs.Int("page-size", 0, "lists answer at most this many items a page without $top (0: Graph's 100), to see clients follow @odata.nextLink")
 	files := fs.String("files", "", "serve this directory without authentication under /files/, so PKI uploads can fetch a .p7b from the emulator")
 	uploadDuration := fs.Duration("upload-duration", graphemu.DefaultUploadDuration, "how long a PKI upload job stays running")
 	allowRemote := fs.Bool("allow-remote-downloads", false, "let PKI uploads download from non-loopback hosts")
@@ -61,6 +65,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	if *seed && *tenant {
+		return errors.New("-seed and -seed-tenant make different tenants: give one of them")
+	}
+	if *pageSize < 0 {
+		return errors.New("-page-size must not be negative")
 	}
 	if *uploadDuration < 0 {
 		return errors.New("-upload-duration must not be negative")
@@ -89,6 +99,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	// Options treats 0 as "default"; on the command line 0 means jobs finish at once.
 	emu.SetUploadDuration(*uploadDuration)
+	emu.SetPageSize(*pageSize)
 	if err := applyPKIFlags(emu); err != nil {
 		return err
 	}
@@ -116,6 +127,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 
 	createUsers(emu, stdout)
+	if *tenant {
+		if err := seedTenant(emu, stdout); err != nil {
+			return err
+		}
+	}
 
 	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 30 * time.Second}
 	served := make(chan error, 1)

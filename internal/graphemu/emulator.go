@@ -89,6 +89,7 @@ type Emulator struct {
 	journal        []JournalEntry
 	deleted        *recycleBin // deleted_items.go
 	certSeq        uint64
+	pageSize       int // page_size.go
 }
 
 // New returns an emulator with no objects.

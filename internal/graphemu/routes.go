@@ -252,6 +252,9 @@ func (c *call) listQuery() (match func(string) bool, top, skip int, ok bool) {
 		return nil, 0, 0, false
 	}
 	top = defaultPageSize
+	if c.pageSize > 0 {
+		top = c.pageSize
+	}
 	if t := q.Get("$top"); t != "" {
 		n, err := strconv.Atoi(t)
 		if err != nil || n < 1 || n > maxPageSize {

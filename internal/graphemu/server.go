@@ -40,6 +40,8 @@ type call struct {
 	now func() time.Time
 	// rejectPBES2 answers PFX files encrypted with PBES2 (AES) as Azure AD B2C does (Options.RejectPBES2).
 	rejectPBES2 bool
+	// pageSize is how many items a list answers without $top (page_size.go).
+	pageSize int
 }
 
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -58,7 +60,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		sleepCtx(r.Context(), latency)
 	}
 
-	c := &call{w: w, r: r, requestID: newGUID(), base: requestBase(r), now: e.clk.Now, rejectPBES2: e.rejectsPBES2()}
+	c := &call{w: w, r: r, requestID: newGUID(), base: requestBase(r), now: e.clk.Now, rejectPBES2: e.rejectsPBES2(), pageSize: e.listPageSize()}
 	w.Header().Set("request-id", c.requestID)
 	if cid := r.Header.Get("client-request-id"); cid != "" {
 		w.Header().Set("client-request-id", cid)

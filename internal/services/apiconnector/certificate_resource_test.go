@@ -499,6 +499,8 @@ func TestAccCertificate_createTimeoutThenAdopt(t *testing.T) {
 	env.Emulator.SetReadAfterWriteLag(lag)
 	env.Emulator.AddFault(graphemu.Fault{Method: http.MethodPost, Path: uploadPath, DropAfterProcessing: true})
 	p := fixturePFX("client-aes.pfx", ptr(testfixtures.Password), true)
+	// The adopting apply has the default timeout: 2s of real time is too short for a whole apply on a loaded machine.
+	adopt := certConfig(env, conn.ID, p)
 	p.ExtraLines = "  timeouts {\n    create = \"2s\"\n  }\n"
 	cfg := certConfig(env, conn.ID, p)
 	resource.Test(t, resource.TestCase{
@@ -510,7 +512,7 @@ func TestAccCertificate_createTimeoutThenAdopt(t *testing.T) {
 			},
 			{
 				PreConfig: func() { env.Clock.Advance(lag) }, // let the read side catch up, on the emulator's clock
-				Config:    cfg,
+				Config:    adopt,
 				Check: resource.ComposeTestCheckFunc(
 					checkUploads(t, env, 1),
 					checkConnectorThumbprints(t, env, conn.ID, testfixtures.ClientThumbprint),

@@ -13,5 +13,5 @@ func Resources() []func() resource.Resource {
 
 // DataSources lists this area's data sources for the provider.
 func DataSources() []func() datasource.DataSource {
-	return []func() datasource.DataSource{NewConnectorDataSource}
+	return []func() datasource.DataSource{NewConnectorDataSource, NewConnectorsDataSource}
 }
