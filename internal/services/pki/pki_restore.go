@@ -68,7 +68,7 @@ func restorePKI(ctx context.Context, c *clients.Client, id, name string) error {
 	}
 	if graph.IsNotFound(err) {
 		return fmt.Errorf("PKI %q (%s) is no longer in Graph's deleted items: it was purged or restored elsewhere since "+
-			"the plan. Run terraform apply again: the next plan creates the PKI (and the resources under it) if it is gone.", name, id)
+			"the plan; run terraform apply again: the next plan creates the PKI (and the resources under it) if it is gone", name, id)
 	}
-	return fmt.Errorf("restoring PKI %q (%s) from Graph's deleted items: %v", name, id, err)
+	return fmt.Errorf("restoring PKI %q (%s) from Graph's deleted items: %w", name, id, err)
 }
