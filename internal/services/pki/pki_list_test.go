@@ -18,7 +18,9 @@ const (
 	pkiListAll = pkiType + ".all"
 )
 
-func pkiID(id string) map[string]knownvalue.Check { return map[string]knownvalue.Check{"id": knownvalue.StringExact(id)} }
+func pkiID(id string) map[string]knownvalue.Check {
+	return map[string]knownvalue.Check{"id": knownvalue.StringExact(id)}
+}
 
 // Every PKI of an existing tenant is listed by name with its identity and, with include_resource, its state; the
 // display_name filter keeps only the PKI of that exact name.
