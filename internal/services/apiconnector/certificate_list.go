@@ -38,14 +38,14 @@ func (r *certificateListResource) Metadata(_ context.Context, req resource.Metad
 	resp.TypeName = req.ProviderTypeName + "_api_connector_client_certificate"
 }
 
-// PFXNotReadBack says what a configuration written from Graph's answer lacks, and what to add: shared by the list
-// resource's documentation and the resource's diagnostic about a missing PFX.
-const PFXNotReadBack = "Graph never returns a connector's PFX, so the configuration that `terraform query -generate-config-out` " +
-	"(or an import with `-generate-config-out`) writes for a client certificate has no PFX: add `pkcs12_value_wo = " +
-	"filebase64(\"client.pfx\")` (and `password_wo` when the PFX has a password; Terraform 1.11 or later, kept out of the " +
-	"state), or `pkcs12_value` and `password`, with the PFX of the certificate with that thumbprint, before planning. " +
-	"With the write-only attributes the plan is an import only; with `pkcs12_value` it also updates the resource in place " +
-	"to record the PFX in the state, uploading nothing."
+// pfxNotReadBack says what a configuration Terraform writes for an existing certificate lacks, and what to add: the
+// resource's diagnostic about a missing PFX (plain text; the list resource's documentation says it in Markdown).
+const pfxNotReadBack = "Graph never returns a connector's PFX, so a configuration that Terraform writes for an existing " +
+	"client certificate (terraform query -generate-config-out, or an import block with plan -generate-config-out) has none. " +
+	"Add the PFX of the certificate whose thumbprint the import block names: pkcs12_value_wo = filebase64(\"client.pfx\"), " +
+	"and password_wo when the PFX has a password (write-only, Terraform 1.11 or later; the plan is then an import only), or " +
+	"pkcs12_value and password (kept in the state; the plan then also updates the resource in place to record them, and " +
+	"uploads nothing)."
 
 func (r *certificateListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
 	resp.Schema = listschema.Schema{
@@ -53,7 +53,12 @@ func (r *certificateListResource) ListResourceConfigSchema(_ context.Context, _ 
 			"Each result is named by the certificate's thumbprint, validity and connector, and carries its identity " +
 			"(`api_connector_id`, `thumbprint`); with `include_resource = true` it carries the resource as an import reads it. " +
 			"Graph reports neither a certificate's subject nor its PFX: `subject` stays empty until the certificate is next changed, " +
-			"as after any import.\n\n" + PFXNotReadBack + " Connectors on basic authentication have no certificates to list.",
+			"as after any import. Connectors on basic authentication have no certificates to list.\n\n" +
+			"Graph never returns a connector's PFX either, so the configuration that `terraform query -generate-config-out` writes " +
+			"for a certificate has none, and planning it fails with \"The PFX is missing\". Add the PFX of the certificate whose " +
+			"thumbprint the generated `import` block names: `pkcs12_value_wo = filebase64(\"client.pfx\")`, and `password_wo` when " +
+			"the PFX has a password (write-only, Terraform 1.11 or later): the plan is then an import only. With `pkcs12_value` and " +
+			"`password` instead (kept in the state), the plan also updates the resource in place to record them; nothing is uploaded.",
 		Attributes: map[string]listschema.Attribute{
 			attrAPIConnectorID: listschema.StringAttribute{
 				Optional: true,

@@ -227,7 +227,8 @@ func TestAccClientCertificateList_generatedConfigNeedsThePFX(t *testing.T) {
 
 	out, err := cli.Run(t, "plan", "-no-color", "-input=false")
 	if err == nil || !errorPattern(`The PFX is missing .* Set pkcs12_value_wo \(or pkcs12_value\) .* Graph never returns a connector's PFX, .* `+
-		`terraform query -generate-config-out .* add .*pkcs12_value_wo`).MatchString(out) {
+		`\(terraform query -generate-config-out, .* Add the PFX of the certificate whose thumbprint the import block names: `+
+		`pkcs12_value_wo = filebase64\("client.pfx"\), and password_wo`).MatchString(out) {
 		t.Fatalf("the plan of the generated configuration does not fail saying what to add (%v):\n%s\ngenerated.tf:\n%s", err, out, generated)
 	}
 	if n := env.Emulator.Count(http.MethodPost, uploadPath); n != 3 { // the seeding's

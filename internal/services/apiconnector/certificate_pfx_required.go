@@ -30,5 +30,5 @@ func (pfxRequired) ValidateResource(ctx context.Context, req resource.ValidateCo
 	}
 	resp.Diagnostics.AddAttributeError(path.Root(attrPKCS12ValueWO), "The PFX is missing",
 		"Set pkcs12_value_wo (or pkcs12_value) to the base64-encoded PFX of the certificate, e.g. filebase64(\"client.pfx\"). "+
-			PFXNotReadBack)
+			pfxNotReadBack)
 }
