@@ -224,6 +224,7 @@ func TestAccClientCertificateList_generatedConfigNeedsThePFX(t *testing.T) {
 	cli.MustRun(t, "init", "-no-color", "-input=false")
 	cli.MustRun(t, "query", "-no-color", "-generate-config-out=generated.tf")
 	generated := cli.ReadFile(t, "generated.tf")
+	t.Logf("generated.tf:\n%s", generated)
 
 	out, err := cli.Run(t, "plan", "-no-color", "-input=false")
 	if err == nil || !errorPattern(`The PFX is missing .* Set pkcs12_value_wo \(or pkcs12_value\) .* Graph never returns a connector's PFX, .* `+

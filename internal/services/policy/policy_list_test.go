@@ -159,6 +159,7 @@ func TestAccCBAPolicyList_generatedConfigPlansImportOnly(t *testing.T) {
 	cli.MustRun(t, "init", "-no-color", "-input=false")
 	cli.MustRun(t, "query", "-no-color", "-generate-config-out=generated.tf")
 	generated := cli.ReadFile(t, "generated.tf")
+	t.Logf("generated.tf:\n%s", generated)
 	for _, want := range []*regexp.Regexp{
 		regexp.MustCompile(`resource "` + policyType + `" "policy_0"`),
 		regexp.MustCompile(`state\s+= "enabled"`),
