@@ -236,10 +236,20 @@ func TestAccClientCertificateList_generatedConfigNeedsThePFX(t *testing.T) {
 		t.Errorf("%d uploads, want only the seeding's 3", n)
 	}
 
-	cli.WriteFile(t, "generated.tf", withPFX(t, generated, map[string]string{
-		testfixtures.ClientThumbprint:   "client-legacy-3des.pfx",
-		testfixtures.ClientECThumbprint: "client-ec.pfx",
-	}))
+	// Each PFX on the other certificate's resource: both are replaced (planned only).
+	swapped := map[string]string{testfixtures.ClientThumbprint: "client-ec.pfx", testfixtures.ClientECThumbprint: "client-legacy-3des.pfx"}
+	cli.WriteFile(t, "generated.tf", withPFX(t, generated, "_wo", swapped))
+	if out := cli.MustRun(t, "plan", "-no-color", "-input=false"); !strings.Contains(out, "Plan: 2 to import, 2 to add, 0 to change, 2 to destroy.") {
+		t.Errorf("with each other's PFX, the plan does not replace both certificates:\n%s", out)
+	}
+	right := map[string]string{testfixtures.ClientThumbprint: "client-legacy-3des.pfx", testfixtures.ClientECThumbprint: "client-ec.pfx"}
+	// pkcs12_value and password: imports, and in-place updates that record them in the state.
+	cli.WriteFile(t, "generated.tf", withPFX(t, generated, "", right))
+	if out := cli.MustRun(t, "plan", "-no-color", "-input=false"); !strings.Contains(out, "Plan: 2 to import, 0 to add, 2 to change, 0 to destroy.") {
+		t.Errorf("with pkcs12_value, the plan is not 2 imports and 2 in-place updates:\n%s", out)
+	}
+	// The write-only attributes: imports only.
+	cli.WriteFile(t, "generated.tf", withPFX(t, generated, "_wo", right))
 	cli.PlanImportsOnly(t, 2)
 	cli.ApplyThenPlanEmpty(t)
 	if n := env.Emulator.Count(http.MethodPost, uploadPath); n != 3 {
@@ -247,12 +257,12 @@ func TestAccClientCertificateList_generatedConfigNeedsThePFX(t *testing.T) {
 	}
 }
 
-// withPFX fills in pkcs12_value_wo and password_wo of each generated certificate resource, with the fixture of the
-// thumbprint its import block names, as the list resource's documentation tells users to.
-func withPFX(t *testing.T, generated string, fixtures map[string]string) string {
+// withPFX fills in pkcs12_value{suffix} and password{suffix} of each generated certificate resource ("" or "_wo"), with
+// the fixture given for the thumbprint its import block names, as the list resource's documentation tells users to.
+func withPFX(t *testing.T, generated, suffix string, fixtures map[string]string) string {
 	t.Helper()
 	thumbprintOf := map[string]string{} // resource name -> thumbprint, from the import blocks
-	for _, m := range regexp.MustCompile(`to\s*=\s*`+resourceType+`\.(\w+)[^}]*?thumbprint\s*=\s*"([0-9A-F]{40})"`).FindAllStringSubmatch(generated, -1) {
+	for _, m := range regexp.MustCompile(`to\s*=\s*` + resourceType + `\.(\w+)[^}]*?thumbprint\s*=\s*"([0-9A-F]{40})"`).FindAllStringSubmatch(generated, -1) {
 		thumbprintOf[m[1]] = m[2]
 	}
 	blocks := regexp.MustCompile(`(?s)resource "` + resourceType + `" "(\w+)" \{.*?\n\}`)
@@ -264,8 +274,10 @@ func withPFX(t *testing.T, generated string, fixtures map[string]string) string 
 			t.Fatalf("generated resource %s names thumbprint %q, which no fixture has", name, thumbprintOf[name])
 		}
 		filled++
-		block = regexp.MustCompile(`pkcs12_value_wo\s*=\s*null # sensitive`).ReplaceAllString(block, fmt.Sprintf("pkcs12_value_wo = %q", testfixtures.Base64(fixture)))
-		return regexp.MustCompile(`password_wo\s*=\s*null # sensitive`).ReplaceAllString(block, fmt.Sprintf("password_wo = %q", testfixtures.Password))
+		block = regexp.MustCompile(`pkcs12_value`+suffix+`\s*=\s*null # sensitive`).ReplaceAllString(block,
+			fmt.Sprintf("pkcs12_value%s = %q", suffix, testfixtures.Base64(fixture)))
+		return regexp.MustCompile(`password`+suffix+`\s*=\s*null # sensitive`).ReplaceAllString(block,
+			fmt.Sprintf("password%s = %q", suffix, testfixtures.Password))
 	})
 	if filled != len(fixtures) {
 		t.Fatalf("filled in %d generated resources, want %d:\n%s", filled, len(fixtures), generated)
