@@ -30,6 +30,9 @@ type CLI struct {
 	factory func() (tfprotov6.ProviderServer, error)
 }
 
+// cliTimeout bounds one terraform command (the provider answers from the emulator, on the fake clock).
+const cliTimeout = 5 * time.Minute
+
 // NewCLI makes a working directory holding main.tf with ProviderConfig (the provider's source and block).
 func (e *Env) NewCLI(t *testing.T) *CLI {
 	t.Helper()
@@ -52,7 +55,7 @@ func (c *CLI) WriteFile(t *testing.T, name, content string) {
 // ReadFile reads a file of the working directory.
 func (c *CLI) ReadFile(t *testing.T, name string) string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(c.Dir, name))
+	b, err := os.ReadFile(filepath.Join(c.Dir, name)) //nolint:gosec // a file of the test's own working directory
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +80,9 @@ func (c *CLI) Run(t *testing.T, args ...string) (string, error) {
 			t.Errorf("the provider server of terraform %s did not stop", args[0])
 		}
 	}()
-	cmd := exec.Command(c.bin, args...)
+	cmdCtx, stop := context.WithTimeout(context.Background(), cliTimeout)
+	defer stop()
+	cmd := exec.CommandContext(cmdCtx, c.bin, args...)
 	cmd.Dir = c.Dir
 	cmd.Env = append(terraformEnviron(), "TF_REATTACH_PROVIDERS="+reattach, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1",
 		"TF_DATA_DIR="+filepath.Join(c.Dir, ".terraform"))
@@ -141,7 +146,9 @@ func (c *CLI) serve(ctx context.Context, t *testing.T) (reattach string, stopped
 // Version is the CLI's version (Terraform's or OpenTofu's), as major, minor and patch.
 func (c *CLI) Version(t *testing.T) [3]int {
 	t.Helper()
-	cmd := exec.Command(c.bin, "version", "-json")
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, c.bin, "version", "-json")
 	cmd.Env = append(terraformEnviron(), "CHECKPOINT_DISABLE=1")
 	out, err := cmd.Output()
 	if err != nil {

@@ -262,7 +262,7 @@ func TestAccClientCertificateList_generatedConfigNeedsThePFX(t *testing.T) {
 func withPFX(t *testing.T, generated, suffix string, fixtures map[string]string) string {
 	t.Helper()
 	thumbprintOf := map[string]string{} // resource name -> thumbprint, from the import blocks
-	for _, m := range regexp.MustCompile(`to\s*=\s*` + resourceType + `\.(\w+)[^}]*?thumbprint\s*=\s*"([0-9A-F]{40})"`).FindAllStringSubmatch(generated, -1) {
+	for _, m := range regexp.MustCompile(`to\s*=\s*`+resourceType+`\.(\w+)[^}]*?thumbprint\s*=\s*"([0-9A-F]{40})"`).FindAllStringSubmatch(generated, -1) {
 		thumbprintOf[m[1]] = m[2]
 	}
 	blocks := regexp.MustCompile(`(?s)resource "` + resourceType + `" "(\w+)" \{.*?\n\}`)
