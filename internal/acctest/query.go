@@ -3,9 +3,11 @@ package acctest
 import (
 	"context"
 	"fmt"
+	"os"
 	"path"
 	"slices"
 	"strings"
+	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck"
@@ -57,5 +59,19 @@ func (j journalStatuses) CheckQuery(_ context.Context, _ querycheck.CheckQueryRe
 	}
 	if !slices.Equal(got, j.want) {
 		resp.Error = fmt.Errorf("the emulator answered %s %s with statuses %v, want %v", j.method, j.pattern, got, j.want)
+	}
+}
+
+// SkipBelowQueryNow skips the test before it seeds anything when the CLI has no `terraform query` (below Terraform
+// 1.14, or OpenTofu), with the reason tfversion.SkipBelow gives; QueryTestCase checks the same again. It saves the
+// seeding of tests that would skip anyway (a hundred PKIs for a pagination test).
+func SkipBelowQueryNow(t *testing.T) {
+	t.Helper()
+	if err := checkTerraform(); err != nil {
+		t.Fatal(err)
+	}
+	v := (&CLI{bin: os.Getenv("TF_ACC_TERRAFORM_PATH")}).Version(t)
+	if v[0] < 1 || v[0] == 1 && v[1] < 14 {
+		t.Skipf("Terraform CLI version %d.%d.%d is below minimum version 1.14.0: skipping test (list resources and terraform query)", v[0], v[1], v[2])
 	}
 }

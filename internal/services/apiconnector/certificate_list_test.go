@@ -75,6 +75,7 @@ func listBlock(name string, includeResource bool, config string) string {
 // connector's, and a connector on basic authentication lists none.
 func TestAccClientCertificateList_existingTenant(t *testing.T) {
 	t.Parallel()
+	acctest.SkipBelowQueryNow(t)
 	env := acctest.New(t, graphemu.Options{})
 	env.RequireEmulator(t)
 	ten := seedConnectorTenant(t, env)
@@ -124,6 +125,7 @@ func TestAccClientCertificateList_existingTenant(t *testing.T) {
 // An api_connector_id that is not a GUID fails validation, and one Graph does not have fails the query naming it.
 func TestAccClientCertificateList_badConnectorID(t *testing.T) {
 	t.Parallel()
+	acctest.SkipBelowQueryNow(t)
 	env := acctest.New(t, graphemu.Options{})
 	resource.Test(t, env.QueryTestCase(
 		resource.TestStep{
@@ -142,6 +144,7 @@ func TestAccClientCertificateList_badConnectorID(t *testing.T) {
 // More connectors than one page: both pages are read, one request each, and a certificate of the second page is found.
 func TestAccClientCertificateList_pages(t *testing.T) {
 	t.Parallel()
+	acctest.SkipBelowQueryNow(t)
 	env := acctest.New(t, graphemu.Options{})
 	env.RequireEmulator(t)
 	const n = 105
@@ -168,6 +171,7 @@ func TestAccClientCertificateList_pages(t *testing.T) {
 // fails the query with what was being read and what to do.
 func TestAccClientCertificateList_emptyThrottledFailing(t *testing.T) {
 	t.Parallel()
+	acctest.SkipBelowQueryNow(t)
 	env := acctest.New(t, graphemu.Options{})
 	env.RequireEmulator(t)
 	var conn *graph.APIConnector
@@ -209,6 +213,7 @@ func TestAccClientCertificateList_emptyThrottledFailing(t *testing.T) {
 // to add, and with the PFX added as write-only attributes it plans as imports only.
 func TestAccClientCertificateList_generatedConfigNeedsThePFX(t *testing.T) {
 	t.Parallel()
+	acctest.SkipBelowQueryNow(t)
 	env := acctest.New(t, graphemu.Options{})
 	env.RequireEmulator(t)
 	ten := seedConnectorTenant(t, env)

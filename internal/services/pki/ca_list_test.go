@@ -29,6 +29,7 @@ func caIdentityOf(pkiID, thumbprint string) map[string]knownvalue.Check {
 // one PKI's CAs, and a PKI without CAs lists none.
 func TestAccCAList_existingTenant(t *testing.T) {
 	t.Parallel()
+	acctest.SkipBelowQueryNow(t)
 	env := acctest.New(t, graphemu.Options{UploadDuration: time.Second})
 	env.RequireEmulator(t)
 	ten := seedExistingTenant(t, env)
@@ -85,6 +86,7 @@ func TestAccCAList_existingTenant(t *testing.T) {
 // reads the CAs of any PKI.
 func TestAccCAList_badPKIID(t *testing.T) {
 	t.Parallel()
+	acctest.SkipBelowQueryNow(t)
 	env := acctest.New(t, graphemu.Options{})
 	env.RequireEmulator(t)
 	env.Emulator.ResetJournal()
@@ -108,6 +110,7 @@ func TestAccCAList_badPKIID(t *testing.T) {
 // More CAs than one page: both pages are read, one request each.
 func TestAccCAList_pages(t *testing.T) {
 	t.Parallel()
+	acctest.SkipBelowQueryNow(t)
 	env := acctest.New(t, graphemu.Options{})
 	env.RequireEmulator(t)
 	const n = 120
@@ -130,6 +133,7 @@ func TestAccCAList_pages(t *testing.T) {
 // the query at once naming the PKI, and the next query lists again.
 func TestAccCAList_serverErrors(t *testing.T) {
 	t.Parallel()
+	acctest.SkipBelowQueryNow(t)
 	env := acctest.New(t, graphemu.Options{UploadDuration: time.Second})
 	env.RequireEmulator(t)
 	ten := seedExistingTenant(t, env)

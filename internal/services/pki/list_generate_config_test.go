@@ -17,6 +17,7 @@ import (
 // to add, 0 to change, 0 to destroy"); once applied, the next plan is empty.
 func TestAccPKIAndCAList_generatedConfigPlansImportsOnly(t *testing.T) {
 	t.Parallel()
+	acctest.SkipBelowQueryNow(t)
 	env := acctest.New(t, graphemu.Options{UploadDuration: time.Second})
 	env.RequireEmulator(t)
 	ten := seedExistingTenant(t, env)

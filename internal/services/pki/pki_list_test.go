@@ -26,6 +26,7 @@ func pkiID(id string) map[string]knownvalue.Check {
 // display_name filter keeps only the PKI of that exact name.
 func TestAccPKIList_existingTenant(t *testing.T) {
 	t.Parallel()
+	acctest.SkipBelowQueryNow(t)
 	env := acctest.New(t, graphemu.Options{UploadDuration: time.Second})
 	env.RequireEmulator(t)
 	ten := seedExistingTenant(t, env)
@@ -62,6 +63,7 @@ func pkiIDCheck(id string) knownvalue.Check { return knownvalue.StringExact(id) 
 // A tenant without PKIs lists none, and says so without an error.
 func TestAccPKIList_emptyTenant(t *testing.T) {
 	t.Parallel()
+	acctest.SkipBelowQueryNow(t)
 	env := acctest.New(t, graphemu.Options{})
 	resource.Test(t, env.QueryTestCase(resource.TestStep{
 		Query:  true,
@@ -76,6 +78,7 @@ func TestAccPKIList_emptyTenant(t *testing.T) {
 // More PKIs than one page: every page is read, one request each, following @odata.nextLink.
 func TestAccPKIList_pages(t *testing.T) {
 	t.Parallel()
+	acctest.SkipBelowQueryNow(t)
 	env := acctest.New(t, graphemu.Options{})
 	env.RequireEmulator(t)
 	const n = 130 // the emulator answers 100 per page, as Graph does by default
@@ -106,6 +109,7 @@ func TestAccPKIList_pages(t *testing.T) {
 // the query with what was being read and what to do.
 func TestAccPKIList_throttledAndFailing(t *testing.T) {
 	t.Parallel()
+	acctest.SkipBelowQueryNow(t)
 	env := acctest.New(t, graphemu.Options{UploadDuration: time.Second})
 	env.RequireEmulator(t)
 	ten := seedExistingTenant(t, env)

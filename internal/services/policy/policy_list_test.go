@@ -68,6 +68,7 @@ func policyValues(checks map[string]knownvalue.Check) querycheck.QueryResultChec
 // The tenant's one policy is listed with its identity and state, as Graph's default and once customised.
 func TestAccCBAPolicyList_theOnePolicy(t *testing.T) {
 	t.Parallel()
+	acctest.SkipBelowQueryNow(t)
 	env := acctest.New(t, graphemu.Options{})
 	env.RequireEmulator(t)
 	resource.Test(t, env.QueryTestCase(
@@ -114,6 +115,7 @@ func TestAccCBAPolicyList_theOnePolicy(t *testing.T) {
 // A Graph that keeps failing fails the query with what was read and what to do; a 429 before it is waited out.
 func TestAccCBAPolicyList_throttledAndFailing(t *testing.T) {
 	t.Parallel()
+	acctest.SkipBelowQueryNow(t)
 	env := acctest.New(t, graphemu.Options{})
 	env.RequireEmulator(t)
 	resource.Test(t, env.QueryTestCase(
@@ -145,6 +147,7 @@ func TestAccCBAPolicyList_throttledAndFailing(t *testing.T) {
 // plans as one import and nothing else, and once applied the next plan is empty.
 func TestAccCBAPolicyList_generatedConfigPlansImportOnly(t *testing.T) {
 	t.Parallel()
+	acctest.SkipBelowQueryNow(t)
 	env := acctest.New(t, graphemu.Options{})
 	env.RequireEmulator(t)
 	customisePolicy(t, env, seedTrustStore(t, env))
