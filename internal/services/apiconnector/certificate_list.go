@@ -54,11 +54,9 @@ func (r *certificateListResource) ListResourceConfigSchema(_ context.Context, _ 
 			"(`api_connector_id`, `thumbprint`); with `include_resource = true` it carries the resource as an import reads it. " +
 			"Graph reports neither a certificate's subject nor its PFX: `subject` stays empty until the certificate is next changed, " +
 			"as after any import. Connectors on basic authentication have no certificates to list.\n\n" +
-			"Graph never returns a connector's PFX either, so the configuration that `terraform query -generate-config-out` writes " +
-			"for a certificate has none, and planning it fails with \"The PFX is missing\". Add the PFX of the certificate whose " +
-			"thumbprint the generated `import` block names: `pkcs12_value_wo = filebase64(\"client.pfx\")`, and `password_wo` when " +
-			"the PFX has a password (write-only, Terraform 1.11 or later): the plan is then an import only. With `pkcs12_value` and " +
-			"`password` instead (kept in the state), the plan also updates the resource in place to record them; nothing is uploaded.",
+			"The configuration that `terraform query -generate-config-out` writes for a certificate has no PFX either, and planning " +
+			"it fails with \"The PFX is missing\" until you add the PFX of the certificate its `import` block names " +
+			"(`pkcs12_value_wo` and `password_wo`): see below.",
 		Attributes: map[string]listschema.Attribute{
 			attrAPIConnectorID: listschema.StringAttribute{
 				Optional: true,
