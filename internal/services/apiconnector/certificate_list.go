@@ -56,7 +56,7 @@ func (r *certificateListResource) ListResourceConfigSchema(_ context.Context, _ 
 			"as after any import. Connectors on basic authentication have no certificates to list.\n\n" +
 			"The configuration that `terraform query -generate-config-out` writes for a certificate has no PFX either, and planning " +
 			"it fails with \"The PFX is missing\" until you add the PFX of the certificate its `import` block names " +
-			"(`pkcs12_value_wo` and `password_wo`): see below.",
+			"(`pkcs12_value_wo` and `password_wo`), as this list resource's documentation shows.",
 		Attributes: map[string]listschema.Attribute{
 			attrAPIConnectorID: listschema.StringAttribute{
 				Optional: true,
