@@ -138,6 +138,7 @@ func (p *entracertProvider) Configure(ctx context.Context, req provider.Configur
 	}
 	resp.ResourceData = client
 	resp.DataSourceData = client
+	resp.ListResourceData = client
 }
 
 // newClient builds the provider data and checks that a token can be had, so a credential problem is

@@ -149,7 +149,8 @@ func (r *certificateResource) Schema(ctx context.Context, _ resource.SchemaReque
 
 func (r *certificateResource) ConfigValidators(context.Context) []resource.ConfigValidator {
 	return []resource.ConfigValidator{
-		resourcevalidator.ExactlyOneOf(path.MatchRoot(attrPKCS12Value), path.MatchRoot(attrPKCS12ValueWO)),
+		resourcevalidator.Conflicting(path.MatchRoot(attrPKCS12Value), path.MatchRoot(attrPKCS12ValueWO)),
+		pfxRequired{}, // neither: says what to add (certificate_pfx_required.go)
 		resourcevalidator.Conflicting(path.MatchRoot(attrPassword), path.MatchRoot(attrPasswordWO)),
 	}
 }

@@ -362,7 +362,7 @@ resource "` + resourceType + `" "test" {
 	steps = append(steps,
 		resource.TestStep{Config: both, ExpectError: errorPattern(`Invalid Attribute Combination .* \[pkcs12_value,pkcs12_value_wo\]`)},
 		resource.TestStep{Config: both, ExpectError: errorPattern(`Invalid Attribute Combination .* \[password,password_wo\]`)},
-		resource.TestStep{Config: neither, ExpectError: errorPattern(`Missing Attribute Configuration .* \[pkcs12_value,pkcs12_value_wo\]`)},
+		resource.TestStep{Config: neither, ExpectError: errorPattern(`The PFX is missing .* Set pkcs12_value_wo \(or pkcs12_value\) .* Graph never returns a connector's PFX`)},
 	)
 	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: env.ProtoV6ProviderFactories, Steps: steps})
 	if env.Emulator != nil {
