@@ -40,8 +40,9 @@ type Env struct {
 	// at the real time the test began; tests move it with Clock.Advance.
 	Clock *clock.Fake
 
-	token string
-	files *fileServer
+	token  string
+	files  *fileServer
+	hosted *hosted // ServeHandler's handlers, in front of the emulator (hosted.go)
 }
 
 var setupOnce sync.Once
@@ -116,7 +117,8 @@ func New(t *testing.T, opts graphemu.Options) *Env {
 		opts.Files = e.files
 	}
 	e.Emulator = graphemu.New(opts)
-	srv := httptest.NewServer(e.Emulator)
+	e.hosted = &hosted{next: e.Emulator}
+	srv := httptest.NewServer(e.hosted)
 	t.Cleanup(srv.Close)
 	e.Endpoint = srv.URL
 	g, err := graph.New(graph.Options{
