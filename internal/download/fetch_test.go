@@ -24,7 +24,7 @@ func TestGet(t *testing.T) {
 			w.Header().Set("Content-Length", "11")
 			_, _ = w.Write([]byte("0123456789A"))
 		case "/streamed": // no Content-Length: stopped at the limit
-			w.(http.Flusher).Flush()
+			_ = http.NewResponseController(w).Flush()
 			_, _ = w.Write([]byte("0123456789A"))
 		case "/to-metadata":
 			http.Redirect(w, r, "http://169.254.169.254/latest", http.StatusFound)
