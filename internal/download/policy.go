@@ -78,11 +78,6 @@ func defaultPort(scheme string) uint16 {
 	return 80
 }
 
-var (
-	cgnat     = netip.MustParsePrefix("100.64.0.0/10")
-	benchmark = netip.MustParsePrefix("198.18.0.0/15") // RFC 2544, not routed on the internet
-)
-
 // RefusedReason says why Graph could never reach ip ("" when it could).
 func RefusedReason(ip netip.Addr) string {
 	ip = ip.Unmap()
@@ -96,9 +91,9 @@ func RefusedReason(ip netip.Addr) string {
 		return "a link-local address"
 	case ip.IsPrivate():
 		return "a private address"
-	case cgnat.Contains(ip):
+	case netip.MustParsePrefix("100.64.0.0/10").Contains(ip):
 		return "a carrier-grade NAT (100.64.0.0/10) address"
-	case benchmark.Contains(ip):
+	case netip.MustParsePrefix("198.18.0.0/15").Contains(ip): // RFC 2544, not routed on the internet
 		return "a benchmarking (198.18.0.0/15) address"
 	case ip.IsUnspecified():
 		return "the unspecified address"

@@ -3,6 +3,7 @@ package pki
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 	"net/url"
 
 	"github.com/entracert/terraform-provider-entracert/internal/download"
@@ -17,7 +18,7 @@ type refusedAddressError = download.RefusedAddressError
 type redirectRefusedError = download.RedirectRefusedError
 
 // refusedReason says why Graph could never reach ip ("" when it could).
-var refusedReason = download.RefusedReason
+func refusedReason(ip netip.Addr) string { return download.RefusedReason(ip) }
 
 // refusedInput is the plan-time diagnostic for a refused address.
 func refusedInput(attr path.Path, u *url.URL, err error) error {
