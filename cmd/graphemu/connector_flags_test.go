@@ -11,7 +11,7 @@ import (
 
 // The connector-side switches and -fault reach the served emulator.
 func TestRunConnectorSwitches(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	var stdout, stderr lines
 	done := make(chan error, 1)
@@ -64,7 +64,7 @@ func TestConnectorFlagErrors(t *testing.T) {
 		{"-listen", "127.0.0.1:0", "-read-after-write-lag", "-1s"},
 	} {
 		var out, errOut lines
-		if err := run(context.Background(), args, &out, &errOut); err == nil {
+		if err := run(t.Context(), args, &out, &errOut); err == nil {
 			t.Errorf("run %q: no error", args)
 		}
 	}

@@ -86,7 +86,7 @@ func TestRunSeedFilesAndShutdown(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "contoso.p7b"), testfixtures.Bytes("contoso-pki.p7b"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	var stdout, stderr lines
 	done := make(chan error, 1)
@@ -120,7 +120,7 @@ func TestRunSeedFilesAndShutdown(t *testing.T) {
 
 	// The seeded objects are there, with the names printed.
 	status, list := call(t, "GET", endpoint+"/v1.0/identity/apiConnectors", "T0KEN", nil)
-	if status != 200 || len(list["value"].([]any)) != len(connectors) {
+	if status != 200 || len(testfixtures.As[[]any](t, list["value"])) != len(connectors) {
 		t.Fatalf("list connectors: %d %v", status, list)
 	}
 	for _, c := range connectors {
@@ -158,7 +158,7 @@ func TestRunSeedFilesAndShutdown(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	if status, got := call(t, "GET", pki+"/certificateAuthorities", "T0KEN", nil); status != 200 || len(got["value"].([]any)) != 2 {
+	if status, got := call(t, "GET", pki+"/certificateAuthorities", "T0KEN", nil); status != 200 || len(testfixtures.As[[]any](t, got["value"])) != 2 {
 		t.Errorf("CAs: %d %v", status, got)
 	}
 
@@ -186,7 +186,7 @@ func TestRunFlagErrors(t *testing.T) {
 		{"-listen", "not an address"},
 	} {
 		var out, errOut lines
-		if err := run(context.Background(), args, &out, &errOut); err == nil {
+		if err := run(t.Context(), args, &out, &errOut); err == nil {
 			t.Errorf("run %q: no error", args)
 		}
 	}

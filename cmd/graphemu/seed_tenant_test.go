@@ -5,12 +5,14 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/entracert/terraform-provider-entracert/internal/testfixtures"
 )
 
 // -seed-tenant serves the seeded tenant and prints one line per PKI, CA, connector and client certificate, whose
 // facts match what the emulator then answers.
 func TestRunSeedTenant(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	var stdout, stderr lines
 	done := make(chan error, 1)
@@ -47,7 +49,7 @@ func TestRunSeedTenant(t *testing.T) {
 	}
 	endpoint := single["graph_endpoint"] + "/v1.0"
 	status, list := call(t, "GET", endpoint+"/directory/publicKeyInfrastructure/certificateBasedAuthConfigurations/"+pkis[1][0]+"/certificateAuthorities", "T", nil)
-	if status != 200 || len(list["value"].([]any)) != 1 || list["@odata.nextLink"] == nil {
+	if status != 200 || len(testfixtures.As[[]any](t, list["value"])) != 1 || list["@odata.nextLink"] == nil {
 		t.Errorf("CAs of %s: %d %v, want the first of 2 with a nextLink (-page-size 1)", pkis[1][1], status, list)
 	}
 	if !strings.Contains(caLines[4], "display_name=Fabrikam users (partner)") || !strings.Contains(caLines[4], "pki_id="+pkis[1][0]) {
@@ -63,7 +65,7 @@ func TestRunSeedTenant(t *testing.T) {
 	}
 
 	// -seed and -seed-tenant together are refused.
-	err := run(context.Background(), []string{"-listen", "127.0.0.1:0", "-seed", "-seed-tenant", "-page-size", "1"}, &stdout, &stderr)
+	err := run(t.Context(), []string{"-listen", "127.0.0.1:0", "-seed", "-seed-tenant", "-page-size", "1"}, &stdout, &stderr)
 	if err == nil || !strings.Contains(err.Error(), "give one of them") {
 		t.Errorf("-seed -seed-tenant: %v, want a refusal", err)
 	}

@@ -40,8 +40,9 @@ type Env struct {
 	// at the real time the test began; tests move it with Clock.Advance.
 	Clock *clock.Fake
 
-	token string
-	files *fileServer
+	token  string
+	files  *fileServer
+	hosted *hosted // ServeHandler's handlers, in front of the emulator (hosted.go)
 }
 
 var setupOnce sync.Once
@@ -91,7 +92,7 @@ func New(t *testing.T, opts graphemu.Options) *Env {
 		e.ProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
 			"entracert": providerserver.NewProtocol6WithError(provider.New("acctest")()),
 		}
-		c, err := provider.NewClientFromEnvironment(context.Background(), "acctest")
+		c, err := provider.NewClientFromEnvironment(t.Context(), "acctest")
 		if err != nil {
 			t.Fatalf("live acceptance tests need working ARM_* credentials: %v", err)
 		}
@@ -116,7 +117,8 @@ func New(t *testing.T, opts graphemu.Options) *Env {
 		opts.Files = e.files
 	}
 	e.Emulator = graphemu.New(opts)
-	srv := httptest.NewServer(e.Emulator)
+	e.hosted = &hosted{next: e.Emulator}
+	srv := httptest.NewServer(e.hosted)
 	t.Cleanup(srv.Close)
 	e.Endpoint = srv.URL
 	g, err := graph.New(graph.Options{
@@ -193,7 +195,7 @@ func (e *Env) ServeFile(t *testing.T, name string, data []byte) string {
 // CreateAPIConnector creates a basic-auth API connector out of band and deletes it after the test.
 func (e *Env) CreateAPIConnector(t *testing.T, displayName string) *graph.APIConnector {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
 	c, err := e.Graph.CreateAPIConnector(ctx, graph.NewAPIConnector{
 		DisplayName: displayName + " " + randomSuffix(),
@@ -205,7 +207,7 @@ func (e *Env) CreateAPIConnector(t *testing.T, displayName string) *graph.APICon
 		t.Fatalf("creating an API connector for the test: %v", err)
 	}
 	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute) //nolint:usetesting // cleanups run after t.Context() is cancelled
 		defer cancel()
 		if err := e.Graph.DeleteAPIConnector(ctx, c.ID); err != nil && !graph.IsNotFound(err) {
 			t.Errorf("deleting test API connector %s: %v", c.ID, err)
@@ -217,14 +219,14 @@ func (e *Env) CreateAPIConnector(t *testing.T, displayName string) *graph.APICon
 // CreatePKI creates a PKI out of band and deletes it after the test.
 func (e *Env) CreatePKI(t *testing.T, displayName string) *graph.PKI {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
 	p, err := e.Graph.CreatePKI(ctx, displayName+" "+randomSuffix())
 	if err != nil {
 		t.Fatalf("creating a PKI for the test: %v", err)
 	}
 	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute) //nolint:usetesting // cleanups run after t.Context() is cancelled
 		defer cancel()
 		if err := e.Graph.DeletePKI(ctx, p.ID); err != nil && !graph.IsNotFound(err) {
 			t.Errorf("deleting test PKI %s: %v", p.ID, err)

@@ -66,7 +66,7 @@ func (c *CLI) ReadFile(t *testing.T, name string) string {
 // command's failure (a non-zero exit status included).
 func (c *CLI) Run(t *testing.T, args ...string) (string, error) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
 	reattach, stopped, err := c.serve(ctx, t)
 	if err != nil {
 		cancel()
@@ -80,7 +80,7 @@ func (c *CLI) Run(t *testing.T, args ...string) (string, error) {
 			t.Errorf("the provider server of terraform %s did not stop", args[0])
 		}
 	}()
-	cmdCtx, stop := context.WithTimeout(context.Background(), cliTimeout)
+	cmdCtx, stop := context.WithTimeout(t.Context(), cliTimeout)
 	defer stop()
 	cmd := exec.CommandContext(cmdCtx, c.bin, args...)
 	cmd.Dir = c.Dir
@@ -146,7 +146,7 @@ func (c *CLI) serve(ctx context.Context, t *testing.T) (reattach string, stopped
 // Version is the CLI's version (Terraform's or OpenTofu's), as major, minor and patch.
 func (c *CLI) Version(t *testing.T) [3]int {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, c.bin, "version", "-json")
 	cmd.Env = append(terraformEnviron(), "CHECKPOINT_DISABLE=1")

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/entracert/terraform-provider-entracert/internal/clock"
+	"github.com/entracert/terraform-provider-entracert/internal/download"
 	"github.com/entracert/terraform-provider-entracert/internal/graph"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 )
@@ -30,9 +31,9 @@ type Client struct {
 	Locks *KeyedMutex
 	// PKIsOfThisRun are the PKIs a managed PKI resource creates or restores in this run (idset.go).
 	PKIsOfThisRun IDSet
-	// AllowLoopbackDownloads is set when graph_endpoint is a loopback emulator: only then may plan-time downloads
-	// (upload_url) connect to loopback addresses.
-	AllowLoopbackDownloads bool
+	// Downloads is the address policy of plan-time downloads (upload_url, CRLs): this instance's own, made from its
+	// graph_endpoint (download.ForGraphEndpoint), so only a loopback emulator's address is a loopback address allowed.
+	Downloads download.Policy
 	// PlannedCAs: the CAs this run plans to add (planned_cas.go), for the CBA policy's plan check.
 	PlannedCAs PlannedCAs
 	// WrittenThisRun: singletons written in this run (run_marks.go), so a deposed object's destroy leaves them be.
@@ -59,6 +60,14 @@ func FromProviderData(data any, diags *diag.Diagnostics) *Client {
 		return nil
 	}
 	return c
+}
+
+// DownloadPolicy is c.Downloads, and the strictest policy when the provider is not configured yet (nil c).
+func (c *Client) DownloadPolicy() download.Policy {
+	if c == nil {
+		return download.Policy{}
+	}
+	return c.Downloads
 }
 
 // SupportsAPIConnectors reports whether API connectors exist in the configured cloud (global and China only).

@@ -14,7 +14,7 @@ import (
 
 func TestKeyedMutexSerializesOneKeyOnly(t *testing.T) {
 	var k KeyedMutex
-	ctx := context.Background()
+	ctx := t.Context()
 	var inside atomic.Int32
 	var overlaps atomic.Int32
 	var wg sync.WaitGroup
@@ -65,11 +65,11 @@ func TestKeyedMutexSerializesOneKeyOnly(t *testing.T) {
 
 func TestKeyedMutexGivesUpWhenContextEnds(t *testing.T) {
 	var k KeyedMutex
-	unlock, err := k.Lock(context.Background(), "pki/1")
+	unlock, err := k.Lock(t.Context(), "pki/1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
 	got := make(chan error, 1)
 	go func() {
 		u, err := k.Lock(ctx, "pki/1")
@@ -85,7 +85,7 @@ func TestKeyedMutexGivesUpWhenContextEnds(t *testing.T) {
 	unlock()
 	unlock() // a second call is harmless
 	// The abandoned wait holds nothing: the key is free again.
-	ctx2, cancel2 := context.WithTimeout(context.Background(), 5*time.Second)
+	ctx2, cancel2 := context.WithTimeout(t.Context(), 5*time.Second)
 	defer cancel2()
 	u, err := k.Lock(ctx2, "pki/1")
 	if err != nil {

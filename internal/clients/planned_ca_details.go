@@ -32,7 +32,7 @@ func PlannedCADetailsOf(c *Client) *PlannedCADetails {
 	if c == nil {
 		return nil
 	}
-	return c.Registries.Get("clients/planned-ca-details", func() any { return &PlannedCADetails{m: map[string]PlannedCA{}} }).(*PlannedCADetails)
+	return RegistryOf(&c.Registries, "clients/planned-ca-details", func() *PlannedCADetails { return &PlannedCADetails{m: map[string]PlannedCA{}} })
 }
 
 // Add records ca; a later plan of the same thumbprint replaces it, keeping a known PKI id.

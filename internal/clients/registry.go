@@ -1,6 +1,9 @@
 package clients
 
-import "sync"
+import (
+	"fmt"
+	"sync"
+)
 
 // Registries holds what the services of one provider instance share during one Terraform command (one graph walk),
 // such as which managed object declares which certificate authority. The zero value is ready to use.
@@ -22,4 +25,15 @@ func (r *Registries) Get(key string, mk func() any) any {
 		r.m[key] = v
 	}
 	return v
+}
+
+// RegistryOf is r.Get for a registry of type T: the one stored under key, made by mk on first use. A key holding
+// another type is a bug in the provider (two services chose one key), reported by a panic that names both types.
+func RegistryOf[T any](r *Registries, key string, mk func() T) T {
+	v := r.Get(key, func() any { return mk() })
+	x, ok := v.(T)
+	if !ok {
+		panic(fmt.Sprintf("clients: registry %q holds a %T, not a %T", key, v, x))
+	}
+	return x
 }

@@ -13,7 +13,7 @@ func TestFakeSleepAdvancesWithoutWaiting(t *testing.T) {
 	var seen time.Time
 	f.OnSleep = func(now time.Time) { seen = now }
 	began := time.Now()
-	if err := f.Sleep(context.Background(), time.Hour); err != nil {
+	if err := f.Sleep(t.Context(), time.Hour); err != nil {
 		t.Fatal(err)
 	}
 	if time.Since(began) > time.Second {
@@ -22,7 +22,7 @@ func TestFakeSleepAdvancesWithoutWaiting(t *testing.T) {
 	if want := start.Add(time.Hour); !f.Now().Equal(want) || !seen.Equal(want) {
 		t.Errorf("now %s, OnSleep saw %s, want %s", f.Now(), seen, want)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	if err := f.Sleep(ctx, time.Hour); !errors.Is(err, context.Canceled) || !f.Now().Equal(start.Add(time.Hour)) {
 		t.Errorf("a cancelled sleep: err %v, now %s", err, f.Now())
@@ -30,7 +30,7 @@ func TestFakeSleepAdvancesWithoutWaiting(t *testing.T) {
 }
 
 func TestRealSleepHonoursCancellation(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Millisecond)
 	defer cancel()
 	began := time.Now()
 	if err := (Real{}).Sleep(ctx, time.Hour); !errors.Is(err, context.DeadlineExceeded) {

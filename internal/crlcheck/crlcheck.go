@@ -44,10 +44,10 @@ type Fetched struct {
 	Size int
 }
 
-// Fetch downloads rawURL under ctx's download policy (download.PolicyFrom) within Entra's time limit and limit bytes,
-// and parses it (DER or PEM). Errors: those of download.Get, or pkcs.ErrNotCRL.
-func Fetch(ctx context.Context, rawURL string, limit int64) (*Fetched, error) {
-	data, err := download.Get(ctx, rawURL, limit, Timeout)
+// Fetch downloads rawURL under policy within Entra's time limit and limit bytes, and parses it (DER or PEM).
+// Errors: those of download.Get, or pkcs.ErrNotCRL.
+func Fetch(ctx context.Context, policy download.Policy, rawURL string, limit int64) (*Fetched, error) {
+	data, err := download.Get(ctx, policy, rawURL, limit, Timeout)
 	if err != nil {
 		return nil, err
 	}
@@ -73,8 +73,9 @@ type Problem struct {
 }
 
 // Unreachable words why Entra could not download rawURL at all, without connecting anywhere ("" when it could try):
-// Entra downloads CRLs over http only, and never from private, link-local or other non-public addresses.
-func Unreachable(ctx context.Context, rawURL string) string {
+// Entra downloads CRLs over http only, and never from private, link-local or other non-public addresses (those
+// policy refuses).
+func Unreachable(policy download.Policy, rawURL string) string {
 	u, err := url.Parse(rawURL)
 	switch {
 	case err != nil || u.Host == "":
@@ -84,7 +85,7 @@ func Unreachable(ctx context.Context, rawURL string) string {
 	case !strings.EqualFold(u.Scheme, "http"):
 		return fmt.Sprintf("its scheme is %q, and Entra downloads CRLs over http only", u.Scheme)
 	}
-	if refused := download.PolicyFrom(ctx).CheckLiteral(u); refused != nil {
+	if refused := policy.CheckLiteral(u); refused != nil {
 		return fmt.Sprintf("its host %s is %s, which Entra cannot reach from the internet", refused.Addr, refused.Reason)
 	}
 	return ""
@@ -94,12 +95,12 @@ func Unreachable(ctx context.Context, rawURL string) string {
 const failsSignIns = "While CRL validation is enabled, Entra fails every sign-in with certificates this CA issued, and there is no way to make it fetch the CRL again sooner."
 
 // Check is the pre-flight of one CA's CRL: nothing is downloaded from a URL Unreachable refuses; otherwise the CRL is
-// downloaded as Entra would and checked. It returns the problems found (none when Entra can use the CRL).
-func Check(ctx context.Context, ca CA, limit int64, now time.Time) []Problem {
-	if why := Unreachable(ctx, ca.CRLURL); why != "" {
+// downloaded under policy as Entra would and checked. It returns the problems found (none when Entra can use the CRL).
+func Check(ctx context.Context, policy download.Policy, ca CA, limit int64, now time.Time) []Problem {
+	if why := Unreachable(policy, ca.CRLURL); why != "" {
 		return []Problem{{What: "Entra cannot download the CRL: " + why + ".", Entra: failsSignIns}}
 	}
-	f, err := Fetch(ctx, ca.CRLURL, limit)
+	f, err := Fetch(ctx, policy, ca.CRLURL, limit)
 	if err != nil {
 		return []Problem{fetchProblem(err, limit)}
 	}

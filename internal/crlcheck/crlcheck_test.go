@@ -1,7 +1,6 @@
 package crlcheck_test
 
 import (
-	"context"
 	"encoding/pem"
 	"net/http"
 	"net/http/httptest"
@@ -43,9 +42,9 @@ func TestCheck(t *testing.T) {
 		_, _ = w.Write(b)
 	}))
 	t.Cleanup(srv.Close)
-	ctx := download.WithPolicy(context.Background(), download.Policy{AllowLoopback: true})
+	emulator := download.ForGraphEndpoint(srv.URL) // the test server stands where a loopback emulator would
 	check := func(path string, limit int64) []crlcheck.Problem {
-		return crlcheck.Check(ctx, crlcheck.CA{Subject: ca.Subject, SKI: ca.SubjectKeyIdentifier, DER: caDER, CRLURL: srv.URL + path}, limit, now)
+		return crlcheck.Check(t.Context(), emulator, crlcheck.CA{Subject: ca.Subject, SKI: ca.SubjectKeyIdentifier, DER: caDER, CRLURL: srv.URL + path}, limit, now)
 	}
 	for _, p := range []string{"/good.crl", "/good.pem"} {
 		if got := check(p, crlcheck.MaxSize); len(got) != 0 {
@@ -72,19 +71,19 @@ func TestCheck(t *testing.T) {
 	}
 
 	// Refused without a request: https, private and link-local literals, and loopback under the strict policy.
-	strict := context.Background()
+	strict := download.Policy{}
 	for url, want := range map[string]string{
 		"https://crl.contoso.example/x.crl": "over http only",
 		"http://10.1.2.3/x.crl":             "a private address",
 		"http://169.254.169.254/x.crl":      "metadata",
 		"ldap://crl.contoso.example/x":      "scheme",
 	} {
-		got := crlcheck.Check(strict, crlcheck.CA{CRLURL: url}, crlcheck.MaxSize, now)
+		got := crlcheck.Check(t.Context(), strict, crlcheck.CA{CRLURL: url}, crlcheck.MaxSize, now)
 		if len(got) != 1 || !strings.Contains(got[0].What, want) {
 			t.Errorf("%s: %+v, want %q", url, got, want)
 		}
 	}
-	if got := crlcheck.Check(strict, crlcheck.CA{CRLURL: srv.URL + "/good.crl"}, crlcheck.MaxSize, now); len(got) != 1 || !strings.Contains(got[0].What, "loopback") {
+	if got := crlcheck.Check(t.Context(), strict, crlcheck.CA{CRLURL: srv.URL + "/good.crl"}, crlcheck.MaxSize, now); len(got) != 1 || !strings.Contains(got[0].What, "loopback") {
 		t.Errorf("loopback under the strict policy: %+v", got)
 	}
 }

@@ -22,10 +22,12 @@ func (e *TooLargeError) Error() string {
 	return fmt.Sprintf("the file is larger than %d bytes", e.Limit)
 }
 
-// Get downloads rawURL (http or https) under ctx's policy (PolicyFrom), reading at most limit bytes, within timeout.
-// An address the policy refuses is never connected to: the error is then a *RefusedAddressError (wrapped in a
-// *RedirectRefusedError when a redirect led there). Errors never show the URL's query.
-func Get(ctx context.Context, rawURL string, limit int64, timeout time.Duration) ([]byte, error) {
+// Get downloads rawURL (http or https) under policy, reading at most limit bytes, within timeout. It is the one
+// downloader of the provider's plan-time checks (a PKI upload's .p7b, CRLs). An address the policy refuses is never
+// connected to: the error is then a *RefusedAddressError (wrapped in a *RedirectRefusedError when a redirect led
+// there). An answer other than 200 OK is a *StatusError, a body over limit a *TooLargeError. Errors never show the
+// URL's query.
+func Get(ctx context.Context, policy Policy, rawURL string, limit int64, timeout time.Duration) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
@@ -35,7 +37,6 @@ func Get(ctx context.Context, rawURL string, limit int64, timeout time.Duration)
 	if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
 		return nil, fmt.Errorf("%s is not an http or https URL", SafeURL(req.URL))
 	}
-	policy := PolicyFrom(ctx)
 	if refused := policy.CheckLiteral(req.URL); refused != nil {
 		return nil, refused
 	}

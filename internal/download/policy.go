@@ -4,7 +4,6 @@
 package download
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -13,67 +12,71 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 )
 
 // Policy decides which addresses a download may connect to: only those Microsoft Graph could reach from the
-// internet. Loopback is allowed only when graph_endpoint itself is a loopback emulator.
+// internet. The zero Policy refuses every loopback address. Each configured provider instance owns one
+// (clients.Client.Downloads, made by ForGraphEndpoint); a Policy never changes once made, so concurrent downloads
+// share it safely and one instance's loopback allowance never reaches another's.
 type Policy struct {
+	// AllowLoopback lets downloads connect to any loopback address (tests of a downloader against httptest servers).
 	AllowLoopback bool
+	// emulator holds the addresses of a loopback Graph emulator (ForGraphEndpoint), where it serves the test's
+	// files: the only loopback addresses allowed when AllowLoopback is unset.
+	emulator []netip.AddrPort
 }
 
-type policyKey struct{}
-
-// WithPolicy makes downloads made with ctx apply p.
-func WithPolicy(ctx context.Context, p Policy) context.Context {
-	return context.WithValue(ctx, policyKey{}, p)
-}
-
-var (
-	loopbackEndpointsMu sync.Mutex
-	loopbackEndpoints   = map[string]bool{}
-)
-
-// AllowLoopbackFrom records that a provider in this process talks to a loopback Graph emulator at hostport
-// (host:port): a download without an explicit policy (WithPolicy) may then connect to that address, where the
-// emulator serves the test's files, and to no other loopback address.
-func AllowLoopbackFrom(hostport string) {
-	host, port, err := net.SplitHostPort(hostport)
-	if err != nil {
-		return
+// ForGraphEndpoint is the policy of a provider whose graph_endpoint is endpoint. When that is a loopback emulator
+// (localhost or a loopback IP), downloads may connect to its address and port, and to no other loopback address;
+// otherwise to no loopback address at all.
+func ForGraphEndpoint(endpoint string) Policy {
+	u, err := url.Parse(endpoint)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+		return Policy{}
 	}
-	loopbackEndpointsMu.Lock()
-	defer loopbackEndpointsMu.Unlock()
-	if strings.EqualFold(host, "localhost") {
-		loopbackEndpoints[net.JoinHostPort("127.0.0.1", port)] = true
-		loopbackEndpoints[net.JoinHostPort("::1", port)] = true
-		return
+	port := defaultPort(u.Scheme)
+	if p := u.Port(); p != "" {
+		n, err := strconv.ParseUint(p, 10, 16)
+		if err != nil {
+			return Policy{}
+		}
+		port = uint16(n)
 	}
-	if a, err := netip.ParseAddr(host); err == nil {
-		loopbackEndpoints[net.JoinHostPort(a.Unmap().String(), port)] = true
+	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+	if host == "localhost" {
+		return Policy{emulator: []netip.AddrPort{
+			netip.AddrPortFrom(netip.IPv6Loopback(), port),
+			netip.AddrPortFrom(netip.MustParseAddr("127.0.0.1"), port),
+		}}
 	}
-}
-
-func registeredLoopback(addrPort netip.AddrPort) bool {
-	loopbackEndpointsMu.Lock()
-	defer loopbackEndpointsMu.Unlock()
-	return loopbackEndpoints[net.JoinHostPort(addrPort.Addr().Unmap().String(), fmt.Sprint(addrPort.Port()))]
-}
-
-// PolicyFrom is ctx's policy; without one, loopback is allowed only to registered emulator addresses.
-func PolicyFrom(ctx context.Context) Policy {
-	if p, ok := ctx.Value(policyKey{}).(Policy); ok {
-		return p
+	if ip, ok := literalIP(host); ok && ip.Unmap().IsLoopback() {
+		return Policy{emulator: []netip.AddrPort{netip.AddrPortFrom(ip.Unmap(), port)}}
 	}
 	return Policy{}
 }
 
-var (
-	cgnat     = netip.MustParsePrefix("100.64.0.0/10")
-	benchmark = netip.MustParsePrefix("198.18.0.0/15") // RFC 2544, not routed on the internet
-)
+// allowsLoopback reports whether the policy lets a download connect to the loopback address addrPort.
+func (p Policy) allowsLoopback(addrPort netip.AddrPort) bool {
+	if p.AllowLoopback {
+		return true
+	}
+	want := netip.AddrPortFrom(addrPort.Addr().Unmap(), addrPort.Port())
+	for _, e := range p.emulator {
+		if e == want {
+			return true
+		}
+	}
+	return false
+}
+
+func defaultPort(scheme string) uint16 {
+	if scheme == "https" {
+		return 443
+	}
+	return 80
+}
 
 // RefusedReason says why Graph could never reach ip ("" when it could).
 func RefusedReason(ip netip.Addr) string {
@@ -88,9 +91,9 @@ func RefusedReason(ip netip.Addr) string {
 		return "a link-local address"
 	case ip.IsPrivate():
 		return "a private address"
-	case cgnat.Contains(ip):
+	case netip.MustParsePrefix("100.64.0.0/10").Contains(ip):
 		return "a carrier-grade NAT (100.64.0.0/10) address"
-	case benchmark.Contains(ip):
+	case netip.MustParsePrefix("198.18.0.0/15").Contains(ip): // RFC 2544, not routed on the internet
 		return "a benchmarking (198.18.0.0/15) address"
 	case ip.IsUnspecified():
 		return "the unspecified address"
@@ -119,7 +122,7 @@ func (p Policy) Allows(addrPort netip.AddrPort) *RefusedAddressError {
 	if reason == "" {
 		return nil
 	}
-	if ip.IsLoopback() && (p.AllowLoopback || registeredLoopback(addrPort)) {
+	if ip.IsLoopback() && p.allowsLoopback(addrPort) {
 		return nil
 	}
 	return &RefusedAddressError{Addr: ip, Reason: reason}
@@ -132,10 +135,7 @@ func (p Policy) CheckLiteral(u *url.URL) *RefusedAddressError {
 	if !ok {
 		return nil
 	}
-	port := uint16(80)
-	if u.Scheme == "https" {
-		port = 443
-	}
+	port := defaultPort(u.Scheme)
 	if n, err := strconv.ParseUint(u.Port(), 10, 16); err == nil {
 		port = uint16(n)
 	}

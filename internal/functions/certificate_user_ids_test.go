@@ -23,7 +23,7 @@ func userIDs(t *testing.T, certificate string) map[string]string {
 	}
 	out := map[string]string{}
 	for k, av := range attrs(t, v) {
-		s := av.(types.String)
+		s := testfixtures.As[types.String](t, av)
 		if s.IsNull() {
 			out[k] = "<null>"
 		} else {

@@ -1,7 +1,6 @@
 package functions_test
 
 import (
-	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -26,9 +25,9 @@ func run(t *testing.T, f function.Function, args ...string) (attr.Value, *functi
 		values[i] = types.StringValue(a)
 	}
 	var def function.DefinitionResponse
-	f.Definition(context.Background(), function.DefinitionRequest{}, &def)
-	resp := &function.RunResponse{Result: function.NewResultData(def.Definition.Return.GetType().ValueType(context.Background()))}
-	f.Run(context.Background(), function.RunRequest{Arguments: function.NewArgumentsData(values)}, resp)
+	f.Definition(t.Context(), function.DefinitionRequest{}, &def)
+	resp := &function.RunResponse{Result: function.NewResultData(def.Definition.Return.GetType().ValueType(t.Context()))}
+	f.Run(t.Context(), function.RunRequest{Arguments: function.NewArgumentsData(values)}, resp)
 	if resp.Error != nil {
 		return nil, resp.Error
 	}

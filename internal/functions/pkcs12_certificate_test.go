@@ -32,12 +32,12 @@ func TestPKCS12CertificateFixtures(t *testing.T) {
 				t.Fatal(ferr)
 			}
 			a := attrs(t, v)
-			if got := a["thumbprint"].(types.String).ValueString(); got != c.thumbprint {
+			if got := testfixtures.As[types.String](t, a["thumbprint"]).ValueString(); got != c.thumbprint {
 				t.Errorf("thumbprint %s, want %s", got, c.thumbprint)
 			}
 			var chain []string
-			for _, e := range a["chain_thumbprints"].(types.List).Elements() {
-				chain = append(chain, e.(types.String).ValueString())
+			for _, e := range testfixtures.As[types.List](t, a["chain_thumbprints"]).Elements() {
+				chain = append(chain, testfixtures.As[types.String](t, e).ValueString())
 			}
 			if strings.Join(chain, ",") != strings.Join(c.chain, ",") {
 				t.Errorf("chain_thumbprints %v, want %v", chain, c.chain)
@@ -55,7 +55,7 @@ func TestPKCS12CertificateFixtures(t *testing.T) {
 		"not_after":     "2036-11-19T03:40:52Z",
 	}
 	for k, w := range want {
-		if got := a[k].(types.String).ValueString(); got != w {
+		if got := testfixtures.As[types.String](t, a[k]).ValueString(); got != w {
 			t.Errorf("%s = %q, want %q", k, got, w)
 		}
 	}

@@ -21,7 +21,7 @@ func TestPKCS7CertificatesDERAndPEM(t *testing.T) {
 			if ferr != nil {
 				t.Fatal(ferr)
 			}
-			list := v.(types.List).Elements()
+			list := testfixtures.As[types.List](t, v).Elements()
 			if len(list) != 2 {
 				t.Fatalf("%d certificates, want 2", len(list))
 			}
@@ -77,7 +77,7 @@ func TestPKCS7CertificatesGeneratedAndBad(t *testing.T) {
 	if ferr != nil {
 		t.Fatal(ferr)
 	}
-	if n := len(v.(types.List).Elements()); n != 3 {
+	if n := len(testfixtures.As[types.List](t, v).Elements()); n != 3 {
 		t.Errorf("%d certificates, want 3", n)
 	}
 

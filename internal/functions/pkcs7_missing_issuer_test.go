@@ -24,7 +24,7 @@ func TestPKCS7CertificatesMissingIssuer(t *testing.T) {
 	if ferr != nil {
 		t.Fatal(ferr)
 	}
-	list := v.(types.List).Elements()
+	list := testfixtures.As[types.List](t, v).Elements()
 	if len(list) != 1 {
 		t.Fatalf("%d certificates, want 1", len(list))
 	}

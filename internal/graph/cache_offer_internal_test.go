@@ -15,7 +15,7 @@ func TestReadCacheOffer(t *testing.T) {
 
 	since := rc.writes()
 	rc.offer("a", &PKI{ID: "a", DisplayName: "listed"}, since)
-	if p, _ := rc.get(context.Background(), "a", false, fetch); p.DisplayName != "listed" || fetched != 0 {
+	if p, _ := rc.get(t.Context(), "a", false, fetch); p.DisplayName != "listed" || fetched != 0 {
 		t.Errorf("after an offer with no write: %q, %d fetches; want the listed one and none", p.DisplayName, fetched)
 	}
 
@@ -23,13 +23,13 @@ func TestReadCacheOffer(t *testing.T) {
 	rc.invalidate("b") // a write of another object while the list ran
 	rc.offer("c", &PKI{ID: "c", DisplayName: "listed"}, since)
 	fetchC := func(context.Context) (*PKI, error) { fetched++; return &PKI{ID: "c", DisplayName: "fetched"}, nil }
-	if p, _ := rc.get(context.Background(), "c", false, fetchC); p.DisplayName != "fetched" || fetched != 1 {
+	if p, _ := rc.get(t.Context(), "c", false, fetchC); p.DisplayName != "fetched" || fetched != 1 {
 		t.Errorf("after an offer that crossed a write: %q, %d fetches; want a fetch", p.DisplayName, fetched)
 	}
 
 	never := newReadCache(-1, clock.Real{}, clonePKI)
 	never.offer("a", &PKI{ID: "a", DisplayName: "listed"}, never.writes())
-	if p, _ := never.get(context.Background(), "a", false, fetch); p.DisplayName != "fetched" {
+	if p, _ := never.get(t.Context(), "a", false, fetch); p.DisplayName != "fetched" {
 		t.Errorf("a cache with a negative TTL kept an offer: %q", p.DisplayName)
 	}
 }

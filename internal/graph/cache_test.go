@@ -268,7 +268,7 @@ func TestSharedReadSurvivesLeaderCancellation(t *testing.T) {
 	a := v.createConnector(t, "leader-cancel")
 	v.emu.SetLatency(400 * time.Millisecond)
 
-	leaderCtx, cancel := context.WithTimeout(context.Background(), 150*time.Millisecond)
+	leaderCtx, cancel := context.WithTimeout(t.Context(), 150*time.Millisecond)
 	defer cancel()
 	leaderErr := make(chan error, 1)
 	go func() {

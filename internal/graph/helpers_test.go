@@ -113,7 +113,7 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 
 func ctxTimeout(t *testing.T, d time.Duration) context.Context {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), d)
+	ctx, cancel := context.WithTimeout(t.Context(), d)
 	t.Cleanup(cancel)
 	return ctx
 }

@@ -112,11 +112,11 @@ func TestStaticTokenDoesNotPrint(t *testing.T) {
 			t.Errorf("printed %q", s)
 		}
 	}
-	tok, err := c.GetToken(context.Background(), policy.TokenRequestOptions{Scopes: []string{"https://graph.microsoft.com/.default"}})
+	tok, err := c.GetToken(t.Context(), policy.TokenRequestOptions{Scopes: []string{"https://graph.microsoft.com/.default"}})
 	if err != nil || tok.Token != "very-secret" {
 		t.Errorf("GetToken = %q, %v", tok.Token, err)
 	}
-	if _, err := StaticToken("").GetToken(context.Background(), policy.TokenRequestOptions{}); err == nil {
+	if _, err := StaticToken("").GetToken(t.Context(), policy.TokenRequestOptions{}); err == nil {
 		t.Error("an empty token was handed out")
 	}
 }

@@ -66,7 +66,7 @@ func (c *Client) WaitForPKI(ctx context.Context, id string, until time.Time) (*P
 // job has been seen running, or when lastModifiedDateTime is not older than since. A 404 is tolerated for
 // PKIVisibleWindow (a just-created PKI). Statuses are compared case-insensitively; the caller reports a final
 // status that is neither succeeded nor failed as unknown (see PKIStatusKnown). The wait ends at deadline with a
-// *WaitTimeoutError whose PKI, when seen, is in LastSeenPKI.
+// *PKIJobTimeoutError (which unwraps to the *WaitTimeoutError) whose LastSeen is the PKI as last seen, nil if never.
 func (c *Client) WaitForPKIJob(ctx context.Context, pkiID string, since, deadline time.Time) (*PKI, error) {
 	start := c.clock.Now()
 	seenRunning := since.IsZero()

@@ -1,7 +1,6 @@
 package graph_test
 
 import (
-	"context"
 	"net/http"
 	"strings"
 	"testing"
@@ -62,7 +61,7 @@ func TestThrottledWithoutDeadlineBoundedByMaxRetries(t *testing.T) {
 	a := v.createConnector(t, "no-deadline")
 	v.emu.ResetJournal()
 	v.emu.AddFault(graphemu.Fault{Method: http.MethodGet, Path: connectorPattern, Status: http.StatusTooManyRequests, RetryAfter: "1", Count: 10})
-	_, err := v.client.GetAPIConnector(context.Background(), a.ID)
+	_, err := v.client.GetAPIConnector(t.Context(), a.ID)
 	if !graph.IsThrottled(err) {
 		t.Fatalf("err = %v, want throttled", err)
 	}

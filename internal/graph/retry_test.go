@@ -224,7 +224,7 @@ func TestRetryAfterBeyondDeadlineReturnsPromptly(t *testing.T) {
 	a := v.createConnector(t, "deadline")
 	v.emu.AddFault(graphemu.Fault{Method: http.MethodGet, Path: connectorPattern, Status: http.StatusTooManyRequests, RetryAfter: "30", Count: 10})
 
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)
 	defer cancel()
 	start := time.Now()
 	_, err := v.client.GetAPIConnector(ctx, a.ID)
@@ -246,7 +246,7 @@ func TestBackoffStopsAtDeadline(t *testing.T) {
 	a := v.createConnector(t, "deadline-backoff")
 	v.emu.AddFault(graphemu.Fault{Method: http.MethodGet, Path: connectorPattern, Status: http.StatusServiceUnavailable, Count: 100})
 
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
 	defer cancel()
 	start := time.Now()
 	_, err := v.client.GetAPIConnector(ctx, a.ID)

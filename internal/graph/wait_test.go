@@ -26,7 +26,7 @@ func TestWaitScheduleOverLongJob(t *testing.T) {
 	start := clk.Now()
 	end := start.Add(30 * time.Minute)
 	looks := 0
-	err := graph.Wait(context.Background(), clk, graph.WaitOptions{What: "job", FirstLook: time.Second, Deadline: start.Add(time.Hour)},
+	err := graph.Wait(t.Context(), clk, graph.WaitOptions{What: "job", FirstLook: time.Second, Deadline: start.Add(time.Hour)},
 		func(context.Context) (bool, error) { looks++; return !clk.Now().Before(end), nil })
 	if err != nil {
 		t.Fatal(err)
@@ -43,7 +43,7 @@ func TestWaitScheduleOverLongJob(t *testing.T) {
 func TestWaitHonoursRetryAfterOnThrottledLooks(t *testing.T) {
 	clk := newRecordingClock()
 	n := 0
-	err := graph.Wait(context.Background(), clk, graph.WaitOptions{What: "thing"}, func(context.Context) (bool, error) {
+	err := graph.Wait(t.Context(), clk, graph.WaitOptions{What: "thing"}, func(context.Context) (bool, error) {
 		n++
 		if n <= 2 {
 			return false, &graph.Error{StatusCode: 429, RetryAfter: 9 * time.Second}
@@ -63,7 +63,7 @@ func TestWaitDeadlineEndsWithLastLookAtDeadline(t *testing.T) {
 	start := clk.Now()
 	deadline := start.Add(10 * time.Second)
 	var lastLook time.Time
-	err := graph.Wait(context.Background(), clk, graph.WaitOptions{What: "certificate", Deadline: deadline},
+	err := graph.Wait(t.Context(), clk, graph.WaitOptions{What: "certificate", Deadline: deadline},
 		func(context.Context) (bool, error) { lastLook = clk.Now(); return false, nil })
 	var we *graph.WaitTimeoutError
 	if !errors.As(err, &we) || !errors.Is(err, context.DeadlineExceeded) || !graph.IsWaitTimeout(err) {
@@ -81,7 +81,7 @@ func TestWaitStopsOnPermanentError(t *testing.T) {
 	clk := newRecordingClock()
 	boom := &graph.Error{StatusCode: 403, Code: "Authorization_RequestDenied"}
 	looks := 0
-	err := graph.Wait(context.Background(), clk, graph.WaitOptions{What: "thing"}, func(context.Context) (bool, error) { looks++; return false, boom })
+	err := graph.Wait(t.Context(), clk, graph.WaitOptions{What: "thing"}, func(context.Context) (bool, error) { looks++; return false, boom })
 	if !errors.Is(err, boom) || looks != 1 {
 		t.Fatalf("err = %v after %d looks, want the 403 after 1", err, looks)
 	}
@@ -90,7 +90,7 @@ func TestWaitStopsOnPermanentError(t *testing.T) {
 func TestWaitGivesUpAfterTooManyTransientFailures(t *testing.T) {
 	clk := newRecordingClock()
 	looks := 0
-	err := graph.Wait(context.Background(), clk, graph.WaitOptions{What: "thing"}, func(context.Context) (bool, error) {
+	err := graph.Wait(t.Context(), clk, graph.WaitOptions{What: "thing"}, func(context.Context) (bool, error) {
 		looks++
 		return false, &graph.Error{StatusCode: 502}
 	})
@@ -104,7 +104,7 @@ func TestWaitGivesUpAfterTooManyTransientFailures(t *testing.T) {
 
 func TestWaitCancelled(t *testing.T) {
 	clk := newRecordingClock()
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
 	err := graph.Wait(ctx, clk, graph.WaitOptions{What: "thing"}, func(context.Context) (bool, error) { cancel(); return false, nil })
 	if !errors.Is(err, context.Canceled) || !graph.IsWaitTimeout(err) {
 		t.Fatalf("err = %v, want cancelled WaitTimeoutError", err)

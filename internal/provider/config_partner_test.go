@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -84,11 +83,11 @@ func TestPartnerIDReachesGraph(t *testing.T) {
 	if diags.HasError() {
 		t.Fatal(diags)
 	}
-	c, diags := newClient(context.Background(), s, "test", clock.Real{})
+	c, diags := newClient(t.Context(), s, "test", clock.Real{})
 	if diags.HasError() {
 		t.Fatal(diags)
 	}
-	_, _ = c.Graph.GetPKI(context.Background(), "00000000-0000-0000-0000-000000000000")
+	_, _ = c.Graph.GetPKI(t.Context(), "00000000-0000-0000-0000-000000000000")
 	mu.Lock()
 	defer mu.Unlock()
 	if len(agents) == 0 {

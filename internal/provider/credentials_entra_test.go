@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -101,7 +100,7 @@ func (f *fakeEntra) token(t *testing.T, s settings) (string, error) {
 	t.Helper()
 	s.Cloud = f.cloud()
 	chain := newChainCredential(credentialSources(s, f.srv.Client()))
-	tok, err := chain.GetToken(context.Background(), policy.TokenRequestOptions{Scopes: []string{s.Cloud.Scope()}})
+	tok, err := chain.GetToken(t.Context(), policy.TokenRequestOptions{Scopes: []string{s.Cloud.Scope()}})
 	return tok.Token, err
 }
 

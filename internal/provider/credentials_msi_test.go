@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -49,7 +48,7 @@ func TestMSIEndpointCredentialCachesUntilNearExpiry(t *testing.T) {
 	cred := newMSIEndpointCredential(srv.URL+"/metadata/identity/oauth2/token", testClient, srv.Client(), fake)
 	get := func() string {
 		t.Helper()
-		tok, err := cred.GetToken(context.Background(), policy.TokenRequestOptions{Scopes: []string{"https://graph.microsoft.com/.default"}})
+		tok, err := cred.GetToken(t.Context(), policy.TokenRequestOptions{Scopes: []string{"https://graph.microsoft.com/.default"}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -68,7 +67,7 @@ func TestMSIEndpointCredentialCachesUntilNearExpiry(t *testing.T) {
 	}
 
 	wrong := newMSIEndpointCredential(srv.URL, "00000000-0000-0000-0000-00000000dead", srv.Client(), fake)
-	_, err := wrong.GetToken(context.Background(), policy.TokenRequestOptions{Scopes: []string{"https://graph.microsoft.com/.default"}})
+	_, err := wrong.GetToken(t.Context(), policy.TokenRequestOptions{Scopes: []string{"https://graph.microsoft.com/.default"}})
 	if err == nil || !strings.Contains(err.Error(), "msi_endpoint answered 400 Bad Request: invalid_request: Identity not found") {
 		t.Errorf("want the endpoint's error, got %v", err)
 	}

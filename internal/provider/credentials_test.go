@@ -84,7 +84,7 @@ func TestChainListsEveryFailureWithAADSTSCode(t *testing.T) {
 		{Name: "client certificate", Skipped: "client_certificate and client_certificate_path are not set"},
 		{Name: "client secret", Credential: secret},
 	})
-	_, err := chain.GetToken(context.Background(), policy.TokenRequestOptions{})
+	_, err := chain.GetToken(t.Context(), policy.TokenRequestOptions{})
 	if err == nil {
 		t.Fatal("expected an error")
 	}
@@ -106,7 +106,7 @@ func TestChainKeepsTheFirstCredentialThatWorks(t *testing.T) {
 	working := &fakeCredential{}
 	chain := newChainCredential([]credentialSource{{Name: "a", Credential: failing}, {Name: "b", Credential: working}})
 	for i := 0; i < 3; i++ {
-		if _, err := chain.GetToken(context.Background(), policy.TokenRequestOptions{}); err != nil {
+		if _, err := chain.GetToken(t.Context(), policy.TokenRequestOptions{}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -124,11 +124,11 @@ func TestOIDCRequestToken(t *testing.T) {
 		_, _ = w.Write([]byte(`{"value":"federated-id-token"}`))
 	}))
 	defer srv.Close()
-	got, err := githubAssertion(settings{OIDCRequestToken: "req-token", OIDCRequestURL: srv.URL + "/token?api-version=2.0"}, srv.Client())(context.Background())
+	got, err := githubAssertion(settings{OIDCRequestToken: "req-token", OIDCRequestURL: srv.URL + "/token?api-version=2.0"}, srv.Client())(t.Context())
 	if err != nil || got != "federated-id-token" {
 		t.Fatalf("got %q, %v", got, err)
 	}
-	_, err = githubAssertion(settings{OIDCRequestToken: "wrong", OIDCRequestURL: srv.URL}, srv.Client())(context.Background())
+	_, err = githubAssertion(settings{OIDCRequestToken: "wrong", OIDCRequestURL: srv.URL}, srv.Client())(t.Context())
 	if err == nil || strings.Contains(err.Error(), "wrong") {
 		t.Errorf("want an error that does not echo the request token, got %v", err)
 	}

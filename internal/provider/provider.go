@@ -5,13 +5,13 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/entracert/terraform-provider-entracert/internal/clients"
 	"github.com/entracert/terraform-provider-entracert/internal/clock"
+	"github.com/entracert/terraform-provider-entracert/internal/download"
 	"github.com/entracert/terraform-provider-entracert/internal/functions"
 	"github.com/entracert/terraform-provider-entracert/internal/graph"
 	"github.com/entracert/terraform-provider-entracert/internal/services/apiconnector"
@@ -169,14 +169,13 @@ func newClient(ctx context.Context, s settings, version string, clk clock.Clock)
 	tflog.Debug(ctx, "configured Microsoft Graph client", map[string]any{
 		"environment": s.Cloud.Name, "graph_endpoint": s.GraphEndpoint,
 	})
-	loopback := isLoopbackEndpoint(s.GraphEndpoint) // the pre-flight download may reach the emulator's files
 	return &clients.Client{
-		Graph:                  g,
-		Environment:            s.Cloud.Name,
-		Clock:                  clk,
-		Locks:                  &clients.KeyedMutex{},
-		AllowLoopbackDownloads: loopback,
-		SkipCRLPreflight:       s.SkipCRLPreflight,
+		Graph:            g,
+		Environment:      s.Cloud.Name,
+		Clock:            clk,
+		Locks:            &clients.KeyedMutex{},
+		Downloads:        download.ForGraphEndpoint(s.GraphEndpoint), // a loopback emulator's files may be downloaded
+		SkipCRLPreflight: s.SkipCRLPreflight,
 	}, diags
 }
 
@@ -221,14 +220,4 @@ func (p *entracertProvider) DataSources(context.Context) []func() datasource.Dat
 // Functions are pure certificate computations; they need no provider configuration.
 func (p *entracertProvider) Functions(context.Context) []func() function.Function {
 	return functions.All()
-}
-
-// isLoopbackEndpoint reports whether graph_endpoint is a loopback emulator, and lets downloads reach its address.
-func isLoopbackEndpoint(endpoint string) bool {
-	u, err := url.Parse(endpoint)
-	if err != nil || !isLoopbackHost(u.Hostname()) {
-		return false
-	}
-	pki.AllowLoopbackDownloadsFrom(u.Host)
-	return true
 }

@@ -50,7 +50,7 @@ func seedConnectorTenant(t *testing.T, env *acctest.Env) connectorTenant {
 }
 
 func ctxMinute(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	t.Cleanup(cancel)
 	return ctx
 }

@@ -1,9 +1,11 @@
 package apiconnector_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/entracert/terraform-provider-entracert/internal/acctest"
 	"github.com/entracert/terraform-provider-entracert/internal/graph"
@@ -31,7 +33,9 @@ func createNamedConnector(t *testing.T, env *acctest.Env, name string) *graph.AP
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		if err := env.Graph.DeleteAPIConnector(ctxFor(t), c.ID); err != nil && !graph.IsNotFound(err) {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute) //nolint:usetesting // cleanups run after t.Context() is cancelled
+		defer cancel()
+		if err := env.Graph.DeleteAPIConnector(ctx, c.ID); err != nil && !graph.IsNotFound(err) {
 			t.Errorf("deleting %s: %v", c.ID, err)
 		}
 	})

@@ -78,7 +78,7 @@ func checkUploads(t *testing.T, env *acctest.Env, want int) func(*terraform.Stat
 // connectorThumbprints reads the connector's certificateList through the test's own Graph client.
 func connectorThumbprints(t *testing.T, env *acctest.Env, connectorID string) []string {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
 	conn, err := env.Graph.GetAPIConnector(ctx, connectorID)
 	if err != nil {
@@ -108,7 +108,7 @@ func checkConnectorThumbprints(t *testing.T, env *acctest.Env, connectorID strin
 // uploadOutOfBand puts a certificate on the connector without Terraform.
 func uploadOutOfBand(t *testing.T, env *acctest.Env, connectorID, fixture, password string) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
 	if _, err := env.Graph.UploadClientCertificate(ctx, connectorID, testfixtures.Base64(fixture), password); err != nil {
 		t.Fatalf("uploading %s out of band: %v", fixture, err)
@@ -137,7 +137,7 @@ func waitClock(env *acctest.Env) clock.Clock {
 }
 
 func ctxFor(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	t.Cleanup(cancel)
 	return ctx
 }

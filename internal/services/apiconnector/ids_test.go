@@ -1,7 +1,6 @@
 package apiconnector
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -48,7 +47,7 @@ func TestReadNormalisesIDs(t *testing.T) {
 	if _, _, err := ensureCertificate(testCtx(t), p.client, p.upload(id)); err != nil {
 		t.Fatal(err)
 	}
-	ctx := context.Background()
+	ctx := t.Context()
 	r := &certificateResource{client: p.client}
 	var sresp resource.SchemaResponse
 	r.Schema(ctx, resource.SchemaRequest{}, &sresp)

@@ -1,7 +1,6 @@
 package apiconnector
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -62,7 +61,7 @@ func TestPlanWarnsOnLeavingBasicAuthentication(t *testing.T) {
 
 // terraform plan -destroy shows what destroying means for Graph, before anything is applied.
 func TestPlanDestroyWarns(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	r := &certificateResource{}
 	var sresp resource.SchemaResponse
 	r.Schema(ctx, resource.SchemaRequest{}, &sresp)

@@ -76,7 +76,7 @@ func (p *protocolEnv) uploads() (accepted int, all []graphemu.JournalEntry) {
 func graphemuPathMatches(p string) bool { return strings.HasSuffix(p, "/uploadClientCertificate") }
 
 func testCtx(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	t.Cleanup(cancel)
 	return ctx
 }

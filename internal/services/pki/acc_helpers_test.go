@@ -72,7 +72,7 @@ func thumbprintsExact(thumbs ...string) knownvalue.Check {
 }
 
 func ctxMinute(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	t.Cleanup(cancel)
 	return ctx
 }

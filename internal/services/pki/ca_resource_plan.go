@@ -223,9 +223,9 @@ func checkCRLURL(raw string) string {
 // command, so the next plan sees out-of-band changes; within one plan a CA added meanwhile is caught by Graph's
 // duplicate refusal at apply.
 func planListsOf(c *clients.Client) *caListCache {
-	return c.Registries.Get("pki/plan-ca-lists", func() any {
+	return clients.RegistryOf(&c.Registries, "pki/plan-ca-lists", func() *caListCache {
 		return &caListCache{entries: map[caListKey]*caListEntry{}}
-	}).(*caListCache)
+	})
 }
 
 type caListKey struct {
@@ -291,7 +291,7 @@ func inStateOf(c *clients.Client) *caIDsInState {
 	if c == nil {
 		return nil
 	}
-	return c.Registries.Get("pki/ca-ids-in-state", func() any { return &caIDsInState{ids: map[string]bool{}} }).(*caIDsInState)
+	return clients.RegistryOf(&c.Registries, "pki/ca-ids-in-state", func() *caIDsInState { return &caIDsInState{ids: map[string]bool{}} })
 }
 
 func (s *caIDsInState) add(id string) {

@@ -1,7 +1,6 @@
 package pki
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -17,7 +16,7 @@ import (
 // The warning for a CA whose issuer is missing names the issuer (subject and key identifier) and the CA; the issuer
 // is found in the file, in the PKI (Graph), or among the CAs planned in this run.
 func TestChainWarnings(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	root, _ := pkcs.ParseCertificate(testfixtures.Bytes("root-ca.pem"))
 	inter, _ := pkcs.ParseCertificate(testfixtures.Bytes("intermediate-ca.pem"))
 	at := path.Root("sha256_file_hash")

@@ -104,7 +104,7 @@ func (d *crlDataSource) Read(ctx context.Context, req datasource.ReadRequest, re
 		limit = crlcheck.MaxSizeFor(d.client.Environment)
 	}
 	rawURL := m.URL.ValueString()
-	f, err := crlcheck.Fetch(ctx, rawURL, limit)
+	f, err := crlcheck.Fetch(ctx, d.client.DownloadPolicy(), rawURL, limit)
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("url"), "Cannot read the certificate revocation list", crlFetchProblem(rawURL, limit, err))
 		return

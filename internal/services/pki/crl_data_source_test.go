@@ -5,8 +5,6 @@ import (
 	"encoding/pem"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -14,7 +12,6 @@ import (
 	"github.com/entracert/terraform-provider-entracert/internal/acctest"
 	"github.com/entracert/terraform-provider-entracert/internal/graphemu"
 	"github.com/entracert/terraform-provider-entracert/internal/pkcs"
-	pkisvc "github.com/entracert/terraform-provider-entracert/internal/services/pki"
 	"github.com/entracert/terraform-provider-entracert/internal/testfixtures"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -24,11 +21,11 @@ import (
 
 const crlAddr = "data.entracert_certificate_revocation_list.test"
 
-// crlServer serves files on loopback, allowed for downloads as a loopback emulator's address is, and counts requests.
-func crlServer(t *testing.T, files map[string][]byte) (string, *atomic.Int32) {
+// crlServer serves files on the emulator's address (the one loopback address downloads may reach), and counts requests.
+func crlServer(t *testing.T, env *acctest.Env, files map[string][]byte) (string, *atomic.Int32) {
 	t.Helper()
 	var requests atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	base := env.ServeHandler(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		requests.Add(1)
 		b, ok := files[r.URL.Path]
 		if !ok {
@@ -38,9 +35,7 @@ func crlServer(t *testing.T, files map[string][]byte) (string, *atomic.Int32) {
 		w.Header().Set("Content-Length", fmt.Sprint(len(b)))
 		_, _ = w.Write(b)
 	}))
-	t.Cleanup(srv.Close)
-	pkisvc.AllowLoopbackDownloadsFrom(strings.TrimPrefix(srv.URL, "http://"))
-	return srv.URL, &requests
+	return base, &requests
 }
 
 func crlConfig(env *acctest.Env, url, issuer string) string {
@@ -66,7 +61,7 @@ func TestAccCRLDataSource(t *testing.T) {
 	}
 	good := testfixtures.NewCRL(t, caDER, key, now.Add(-time.Hour), now.Add(7*24*time.Hour), 42, 3)
 	caPEM := string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}))
-	base, requests := crlServer(t, map[string][]byte{
+	base, requests := crlServer(t, env, map[string][]byte{
 		"/good.crl":    good,
 		"/good.pem":    pem.EncodeToMemory(&pem.Block{Type: "X509 CRL", Bytes: good}),
 		"/expired.crl": testfixtures.NewCRL(t, caDER, key, now.Add(-9*24*time.Hour), now.Add(-2*24*time.Hour), 41, 0),

@@ -4,12 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
+	"github.com/entracert/terraform-provider-entracert/internal/download"
 	"github.com/entracert/terraform-provider-entracert/internal/pkcs"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 )
@@ -53,53 +52,26 @@ func checkUploadURL(raw string) string {
 	return ""
 }
 
-// fetchBundle downloads upload_url, checks it against sha256_file_hash and parses its certificates.
+// fetchBundle downloads upload_url under policy, checks it against sha256_file_hash and parses its certificates.
 // Every failure is an *inputError naming the attribute to fix.
-func fetchBundle(ctx context.Context, rawURL, wantHash string) (*bundle, error) {
-	return fetchBundleFrom(ctx, "upload_url", rawURL, wantHash)
+func fetchBundle(ctx context.Context, policy download.Policy, rawURL, wantHash string) (*bundle, error) {
+	return fetchBundleFrom(ctx, policy, "upload_url", rawURL, wantHash)
 }
 
 // fetchBundleFrom is fetchBundle for the URL of attribute attr (upload_url or upload_url_wo), which its
 // diagnostics name.
-func fetchBundleFrom(ctx context.Context, attr, rawURL, wantHash string) (*bundle, error) {
+func fetchBundleFrom(ctx context.Context, policy download.Policy, attr, rawURL, wantHash string) (*bundle, error) {
 	urlAttr, hashAttr := path.Root(attr), path.Root("sha256_file_hash")
 	if msg := checkUploadURL(rawURL); msg != "" {
 		return nil, &inputError{urlAttr, attr + " is not an http or https URL", msg}
 	}
-	cannot := "Cannot download " + attr
-	why := "The provider downloads the file before asking Graph to, to check sha256_file_hash and learn which " +
-		"certificate authorities it holds. Make sure the URL is reachable from where Terraform runs (and from Microsoft Graph)."
-
-	ctx, cancel := context.WithTimeout(ctx, downloadTimeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	u, err := url.Parse(rawURL)
+	if err != nil { // checkUploadURL parsed it
+		return nil, &inputError{urlAttr, attr + " is not an http or https URL", err.Error()}
+	}
+	data, err := download.Get(ctx, policy, rawURL, pkcs.MaxBundleSize, downloadTimeout)
 	if err != nil {
-		return nil, &inputError{urlAttr, cannot, fmt.Sprintf("%s: %v.", safeURLString(rawURL), err)}
-	}
-	policy := downloadPolicyFrom(ctx)
-	if refused := policy.CheckLiteral(req.URL); refused != nil {
-		return nil, refusedInput(urlAttr, req.URL, refused)
-	}
-	resp, err := policy.Client(downloadTimeout).Do(req)
-	if err != nil {
-		var refused *refusedAddressError
-		if errors.As(err, &refused) {
-			return nil, refusedInput(urlAttr, req.URL, err)
-		}
-		return nil, &inputError{urlAttr, cannot, fmt.Sprintf("GET %s failed: %v.\n\n%s", safeURL(req.URL), unwrapURLError(err), why)}
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, &inputError{urlAttr, cannot, fmt.Sprintf("GET %s answered %s.\n\n%s", safeURL(req.URL), resp.Status, why)}
-	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, pkcs.MaxBundleSize+1))
-	if err != nil {
-		return nil, &inputError{urlAttr, cannot, fmt.Sprintf("reading %s failed: %v.\n\n%s", safeURL(req.URL), unwrapURLError(err), why)}
-	}
-	if len(data) > pkcs.MaxBundleSize {
-		return nil, &inputError{urlAttr, "The file at " + attr + " is too large",
-			fmt.Sprintf("%s is larger than 2 MB, Graph's limit for a PKI upload. Split the certificate authorities "+
-				"into several .p7b files, each with its own entracert_certificate_based_auth_pki_upload.", safeURL(req.URL))}
+		return nil, downloadProblem(urlAttr, attr, u, err)
 	}
 
 	got := pkcs.SHA256Hex(data)
@@ -108,12 +80,12 @@ func fetchBundleFrom(ctx context.Context, attr, rawURL, wantHash string) (*bundl
 			fmt.Sprintf("sha256_file_hash:          %s\nSHA-256 of %s: %s\n\n"+
 				"Graph would reject this upload. Set sha256_file_hash to the hash of the file you mean to upload "+
 				"(filesha256(\"<file>.p7b\") or Get-FileHash), or publish that file at "+attr+".",
-				strings.ToUpper(wantHash), safeURL(req.URL), got)}
+				strings.ToUpper(wantHash), safeURL(u), got)}
 	}
 
 	cas, err := pkcs.ParseCertificateBundle(data)
 	if err != nil {
-		return nil, &inputError{urlAttr, "The file at " + attr + " is not a usable .p7b", bundleProblem(safeURL(req.URL), err)}
+		return nil, &inputError{urlAttr, "The file at " + attr + " is not a usable .p7b", bundleProblem(safeURL(u), err)}
 	}
 	return &bundle{SHA256: got, CAs: cas}, nil
 }
@@ -122,29 +94,27 @@ func bundleProblem(where string, err error) string {
 	return fmt.Sprintf("%s %s.\n\n(%v)", where, pkcs.BundleAdvice(err), err)
 }
 
-// unwrapURLError drops net/http's "Get \"url\": " prefix, which the diagnostic already says.
-func unwrapURLError(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Err
+// downloadProblem is the diagnostic for a download of attr's URL u that failed.
+func downloadProblem(urlAttr path.Path, attr string, u *url.URL, err error) error {
+	var refused *refusedAddressError
+	var tooLarge *download.TooLargeError
+	var status *download.StatusError
+	why := "The provider downloads the file before asking Graph to, to check sha256_file_hash and learn which " +
+		"certificate authorities it holds. Make sure the URL is reachable from where Terraform runs (and from Microsoft Graph)."
+	switch {
+	case errors.As(err, &refused):
+		return refusedInput(urlAttr, u, err)
+	case errors.As(err, &tooLarge):
+		return &inputError{urlAttr, "The file at " + attr + " is too large",
+			fmt.Sprintf("%s is larger than 2 MB, Graph's limit for a PKI upload. Split the certificate authorities "+
+				"into several .p7b files, each with its own entracert_certificate_based_auth_pki_upload.", safeURL(u))}
+	case errors.As(err, &status):
+		return &inputError{urlAttr, "Cannot download " + attr, fmt.Sprintf("GET %s answered %s.\n\n%s", safeURL(u), status.Status, why)}
 	}
-	return err
+	return &inputError{urlAttr, "Cannot download " + attr, fmt.Sprintf("GET %s failed: %v.\n\n%s", safeURL(u), err, why)}
 }
 
-// safeURL is u for logs and diagnostics: without user info, query or fragment, which may carry a
-// token (a SAS signature, for instance).
-func safeURL(u *url.URL) string {
-	s := (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}).String()
-	if u.RawQuery != "" {
-		s += "?…"
-	}
-	return s
-}
+// safeURL is u for logs and diagnostics, without what may carry a token (download.SafeURL).
+func safeURL(u *url.URL) string { return download.SafeURL(u) }
 
-func safeURLString(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "(an unparsable URL)"
-	}
-	return safeURL(u)
-}
+func safeURLString(raw string) string { return download.SafeURLString(raw) }

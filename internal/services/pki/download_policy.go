@@ -1,45 +1,24 @@
 package pki
 
 import (
-	"context"
 	"errors"
 	"fmt"
+	"net/netip"
 	"net/url"
 
-	"github.com/entracert/terraform-provider-entracert/internal/clients"
 	"github.com/entracert/terraform-provider-entracert/internal/download"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 )
 
-// The address policy of plan-time downloads lives in internal/download, shared with the CRL checks; these names
-// keep the upload's code and tests as they were.
-
-// downloadPolicy decides which addresses the pre-flight download may connect to (download.Policy).
-type downloadPolicy = download.Policy
+// The address policy of plan-time downloads lives in internal/download, shared with the CRL checks, and each
+// provider instance owns one (clients.Client.Downloads); these names keep the upload's code and tests short.
 
 type refusedAddressError = download.RefusedAddressError
 
 type redirectRefusedError = download.RedirectRefusedError
 
-// withDownloadPolicy makes fetchBundle apply p to downloads made with ctx.
-func withDownloadPolicy(ctx context.Context, p downloadPolicy) context.Context {
-	return download.WithPolicy(ctx, p)
-}
-
-// downloadPolicyFor is the policy of a configured provider.
-func downloadPolicyFor(c *clients.Client) downloadPolicy {
-	return downloadPolicy{AllowLoopback: c != nil && c.AllowLoopbackDownloads}
-}
-
-// AllowLoopbackDownloadsFrom records that a provider in this process talks to a loopback Graph emulator at
-// hostport (download.AllowLoopbackFrom).
-func AllowLoopbackDownloadsFrom(hostport string) { download.AllowLoopbackFrom(hostport) }
-
-// downloadPolicyFrom is ctx's policy; without one, loopback is allowed only to registered emulator addresses.
-func downloadPolicyFrom(ctx context.Context) downloadPolicy { return download.PolicyFrom(ctx) }
-
 // refusedReason says why Graph could never reach ip ("" when it could).
-var refusedReason = download.RefusedReason
+func refusedReason(ip netip.Addr) string { return download.RefusedReason(ip) }
 
 // refusedInput is the plan-time diagnostic for a refused address.
 func refusedInput(attr path.Path, u *url.URL, err error) error {

@@ -1,17 +1,18 @@
 package pki
 
 import (
-	"context"
 	"errors"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
 	"github.com/entracert/terraform-provider-entracert/internal/clients"
+	"github.com/entracert/terraform-provider-entracert/internal/download"
 	"github.com/entracert/terraform-provider-entracert/internal/testfixtures"
 )
 
@@ -67,34 +68,33 @@ func TestRefusedReason(t *testing.T) {
 
 func TestFetchBundleRefusesAddressesGraphCannotReach(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	strict := withDownloadPolicy(ctx, downloadPolicyFor(&clients.Client{}))
+	ctx := t.Context()
+	strict := download.ForGraphEndpoint("https://graph.microsoft.com") // a provider for real Graph
 	hash := testfixtures.ContosoSHA256
 
 	// Metadata and private literals: refused before any connection is attempted (no listener needed).
-	_, err := fetchBundle(strict, "http://169.254.169.254/latest/meta-data/?sig=s3cr3t", hash)
+	_, err := fetchBundle(ctx, strict, "http://169.254.169.254/latest/meta-data/?sig=s3cr3t", hash)
 	wantRefused(t, err, "169.254.169.254", "metadata", "http://169.254.169.254/latest/meta-data/?…")
-	_, err = fetchBundle(strict, "https://10.20.30.40/contoso.p7b", hash)
+	_, err = fetchBundle(ctx, strict, "https://10.20.30.40/contoso.p7b", hash)
 	wantRefused(t, err, "10.20.30.40", "private")
-	_, err = fetchBundle(strict, "http://[fd12::1]:8080/contoso.p7b", hash)
+	_, err = fetchBundle(ctx, strict, "http://[fd12::1]:8080/contoso.p7b", hash)
 	wantRefused(t, err, "private")
 
 	// A loopback listener, endpoint not loopback: refused, zero connections made.
 	file, fileConns := countingServer(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		_, _ = w.Write(testfixtures.Bytes("contoso-pki.p7b"))
 	}))
-	_, err = fetchBundle(strict, file.URL+"/contoso.p7b", hash)
+	_, err = fetchBundle(ctx, strict, file.URL+"/contoso.p7b", hash)
 	wantRefused(t, err, "loopback")
 	// A name that resolves to loopback is refused at connect time, after resolution.
-	_, err = fetchBundle(strict, strings.Replace(file.URL, "127.0.0.1", "localhost", 1)+"/contoso.p7b", hash)
+	_, err = fetchBundle(ctx, strict, strings.Replace(file.URL, "127.0.0.1", "localhost", 1)+"/contoso.p7b", hash)
 	wantRefused(t, err, "loopback")
 	if n := fileConns.Load(); n != 0 {
 		t.Errorf("%d connections to a refused loopback address", n)
 	}
 
-	// The same file with a loopback emulator endpoint: allowed.
-	loopback := withDownloadPolicy(ctx, downloadPolicyFor(&clients.Client{AllowLoopbackDownloads: true}))
-	if _, err := fetchBundle(loopback, file.URL+"/contoso.p7b", hash); err != nil {
+	// The same file when it is the loopback emulator's address: allowed.
+	if _, err := fetchBundle(ctx, download.ForGraphEndpoint(file.URL), file.URL+"/contoso.p7b", hash); err != nil {
 		t.Fatalf("loopback allowed: %v", err)
 	}
 
@@ -106,33 +106,55 @@ func TestFetchBundleRefusesAddressesGraphCannotReach(t *testing.T) {
 		}
 		http.Redirect(w, r, to, http.StatusFound)
 	}))
-	_, err = fetchBundle(strict, redirector.URL+"/to-metadata", hash)
+	_, err = fetchBundle(ctx, strict, redirector.URL+"/to-metadata", hash)
 	wantRefused(t, err, "loopback")
 	if n := redirConns.Load(); n != 0 {
 		t.Errorf("endpoint not loopback: %d connections to the loopback redirector", n)
 	}
-	_, err = fetchBundle(loopback, redirector.URL+"/to-metadata", hash)
+	_, err = fetchBundle(ctx, download.ForGraphEndpoint(redirector.URL), redirector.URL+"/to-metadata", hash)
 	wantRefused(t, err, "redirects to http://169.254.169.254/latest/meta-data/iam", "metadata")
-	_, err = fetchBundle(strict, "http://localhost:1/", hash)
+	_, err = fetchBundle(ctx, strict, "http://localhost:1/", hash)
 	wantRefused(t, err, "loopback")
 }
 
-func TestDownloadPolicyFallbackAllowsOnlyRegisteredEmulators(t *testing.T) {
+// A provider instance's policy allows its own loopback emulator's address and no other loopback address, and two
+// instances with different endpoints, downloading at once, never lend each other their allowance.
+func TestDownloadPolicyAllowsOnlyItsOwnEmulator(t *testing.T) {
 	t.Parallel()
-	emulator, _ := countingServer(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		_, _ = w.Write(testfixtures.Bytes("contoso-pki.p7b"))
-	}))
-	other, otherConns := countingServer(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		_, _ = w.Write(testfixtures.Bytes("contoso-pki.p7b"))
-	}))
-	AllowLoopbackDownloadsFrom(strings.TrimPrefix(emulator.URL, "http://"))
-	ctx := context.Background() // no explicit policy
-	if _, err := fetchBundle(ctx, emulator.URL+"/contoso.p7b", testfixtures.ContosoSHA256); err != nil {
-		t.Fatalf("the registered emulator's address: %v", err)
+	serve := func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write(testfixtures.Bytes("contoso-pki.p7b")) }
+	emulatorA, connsA := countingServer(t, http.HandlerFunc(serve))
+	emulatorB, connsB := countingServer(t, http.HandlerFunc(serve))
+	clientA := &clients.Client{Downloads: download.ForGraphEndpoint(emulatorA.URL)}
+	clientB := &clients.Client{Downloads: download.ForGraphEndpoint(emulatorB.URL)}
+	ctx := t.Context()
+
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			if _, err := fetchBundle(ctx, clientA.Downloads, emulatorA.URL+"/contoso.p7b", testfixtures.ContosoSHA256); err != nil {
+				t.Errorf("A from its own emulator: %v", err)
+			}
+			_, err := fetchBundle(ctx, clientA.Downloads, emulatorB.URL+"/contoso.p7b", testfixtures.ContosoSHA256)
+			wantRefused(t, err, "loopback")
+		}()
+		go func() {
+			defer wg.Done()
+			if _, err := fetchBundle(ctx, clientB.Downloads, emulatorB.URL+"/contoso.p7b", testfixtures.ContosoSHA256); err != nil {
+				t.Errorf("B from its own emulator: %v", err)
+			}
+			_, err := fetchBundle(ctx, clientB.Downloads, emulatorA.URL+"/contoso.p7b", testfixtures.ContosoSHA256)
+			wantRefused(t, err, "loopback")
+		}()
 	}
-	_, err := fetchBundle(ctx, other.URL+"/contoso.p7b", testfixtures.ContosoSHA256)
+	wg.Wait()
+	// Each emulator saw only its own provider's downloads: at most one connection per download, none refused ones.
+	if a, b := connsA.Load(), connsB.Load(); a == 0 || b == 0 || a > 4 || b > 4 {
+		t.Errorf("connections: %d to A, %d to B; want 1 to 4 each (4 allowed downloads each, none refused)", a, b)
+	}
+	// An unconfigured provider (nil client) allows no loopback address at all.
+	var unconfigured *clients.Client
+	_, err := fetchBundle(ctx, unconfigured.DownloadPolicy(), emulatorA.URL+"/contoso.p7b", testfixtures.ContosoSHA256)
 	wantRefused(t, err, "loopback")
-	if n := otherConns.Load(); n != 0 {
-		t.Errorf("%d connections to an unregistered loopback address", n)
-	}
 }

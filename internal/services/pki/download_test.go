@@ -1,13 +1,13 @@
 package pki
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
+	"github.com/entracert/terraform-provider-entracert/internal/download"
 	"github.com/entracert/terraform-provider-entracert/internal/pkcs"
 	"github.com/entracert/terraform-provider-entracert/internal/testfixtures"
 )
@@ -37,16 +37,16 @@ func TestFetchBundle(t *testing.T) {
 	defer srv.Close()
 	hashOf := func(name string) string { return pkcs.SHA256Hex(files[name]) }
 	// The test server listens on loopback, as an emulator endpoint would allow.
-	loopbackOK := withDownloadPolicy(context.Background(), downloadPolicy{AllowLoopback: true})
+	ctx, loopbackOK := t.Context(), download.Policy{AllowLoopback: true}
 
-	b, err := fetchBundle(loopbackOK, srv.URL+"/contoso.p7b", strings.ToLower(testfixtures.ContosoSHA256))
+	b, err := fetchBundle(ctx, loopbackOK, srv.URL+"/contoso.p7b", strings.ToLower(testfixtures.ContosoSHA256))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if b.SHA256 != testfixtures.ContosoSHA256 || len(b.CAs) != 2 {
 		t.Fatalf("got %s with %d CAs", b.SHA256, len(b.CAs))
 	}
-	if _, err := fetchBundle(loopbackOK, srv.URL+"/contoso-pem.p7b", testfixtures.ContosoPEMSHA256); err != nil {
+	if _, err := fetchBundle(ctx, loopbackOK, srv.URL+"/contoso-pem.p7b", testfixtures.ContosoPEMSHA256); err != nil {
 		t.Fatal(err)
 	}
 
@@ -67,7 +67,7 @@ func TestFetchBundle(t *testing.T) {
 		{"too many", srv.URL + "/many.p7b", hashOf("many.p7b"), "upload_url", []string{"more than 250"}},
 		{"CA too large", srv.URL + "/fat.p7b", hashOf("fat.p7b"), "upload_url", []string{"larger than 8 KB"}},
 	} {
-		_, err := fetchBundle(loopbackOK, tc.url, tc.hash)
+		_, err := fetchBundle(ctx, loopbackOK, tc.url, tc.hash)
 		var ie *inputError
 		if !errors.As(err, &ie) {
 			t.Errorf("%s: got %v, want an input error", tc.name, err)

@@ -52,9 +52,9 @@ func declarationsOf(c *clients.Client) *caDeclarations {
 	if c == nil {
 		return nil
 	}
-	return c.Registries.Get("pki/ca-declarations", func() any {
+	return clients.RegistryOf(&c.Registries, "pki/ca-declarations", func() *caDeclarations {
 		return &caDeclarations{owners: map[string]caOwner{}}
-	}).(*caDeclarations)
+	})
 }
 
 func claimKey(pkiID, thumbprint string) string {

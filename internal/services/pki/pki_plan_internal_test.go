@@ -1,7 +1,6 @@
 package pki
 
 import (
-	"context"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -34,7 +33,7 @@ func pkiPlanEnv(t *testing.T) (*pkiResource, *graph.Client) {
 // pkiValue is a state or plan of the PKI resource with the given attributes (the others null).
 func pkiValue(t *testing.T, r *pkiResource, attrs map[string]string) (tfsdk.State, tfsdk.Plan) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	var sr resource.SchemaResponse
 	r.Schema(ctx, resource.SchemaRequest{}, &sr)
 	typ := sr.Schema.Type().TerraformType(ctx)
@@ -57,7 +56,7 @@ func TestModifyPlanOfADeletedPKIWarnsOfTheRestore(t *testing.T) {
 	id := "0d7a1cbe-3d34-4ab4-9a3a-6c4e1b2a7f10"
 	state, plan := pkiValue(t, r, map[string]string{"id": id, "display_name": "Contoso PKI", "deleted_date_time": "2027-01-01T00:00:00Z"})
 	resp := resource.ModifyPlanResponse{Plan: plan}
-	r.ModifyPlan(context.Background(), resource.ModifyPlanRequest{State: state, Plan: plan}, &resp)
+	r.ModifyPlan(t.Context(), resource.ModifyPlanRequest{State: state, Plan: plan}, &resp)
 	if resp.Diagnostics.HasError() || len(resp.Diagnostics) != 1 {
 		t.Fatalf("diagnostics %v, want one warning", resp.Diagnostics)
 	}
@@ -68,7 +67,7 @@ func TestModifyPlanOfADeletedPKIWarnsOfTheRestore(t *testing.T) {
 		}
 	}
 	var got types.String
-	resp.Plan.GetAttribute(context.Background(), path.Root("deleted_date_time"), &got)
+	resp.Plan.GetAttribute(t.Context(), path.Root("deleted_date_time"), &got)
 	if !got.IsNull() {
 		t.Errorf("planned deleted_date_time %v, want null", got)
 	}
@@ -80,7 +79,7 @@ func TestModifyPlanOfADeletedPKIWarnsOfTheRestore(t *testing.T) {
 // A create beside a PKI of the same display name warns, naming it and the import block; none without a namesake.
 func TestModifyPlanOfACreateWarnsOfNamesakes(t *testing.T) {
 	r, g := pkiPlanEnv(t)
-	other, err := g.CreatePKI(context.Background(), "Contoso PKI")
+	other, err := g.CreatePKI(t.Context(), "Contoso PKI")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +87,7 @@ func TestModifyPlanOfACreateWarnsOfNamesakes(t *testing.T) {
 		state, _ := pkiValue(t, r, nil)
 		_, plan := pkiValue(t, r, map[string]string{"display_name": name})
 		resp := resource.ModifyPlanResponse{Plan: plan}
-		r.ModifyPlan(context.Background(), resource.ModifyPlanRequest{State: state, Plan: plan}, &resp)
+		r.ModifyPlan(t.Context(), resource.ModifyPlanRequest{State: state, Plan: plan}, &resp)
 		switch {
 		case want == "" && len(resp.Diagnostics) != 0:
 			t.Errorf("%s: diagnostics %v, want none", name, resp.Diagnostics)

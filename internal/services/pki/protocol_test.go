@@ -58,7 +58,7 @@ func newProtoEnv(t *testing.T, opts graphemu.Options) *protoEnv {
 }
 
 func (v *protoEnv) ctx(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	t.Cleanup(cancel)
 	return ctx
 }

@@ -1,7 +1,6 @@
 package pki
 
 import (
-	"context"
 	"testing"
 
 	"github.com/entracert/terraform-provider-entracert/internal/graphemu"
@@ -22,16 +21,16 @@ const missingPKI = "00000000-0000-4000-8000-000000000404"
 // identity in the response; it returns the response.
 func readOn404(t *testing.T, res resource.ResourceWithIdentity, state func(tfsdk.State) tfsdk.State) resource.ReadResponse {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	var sch resource.SchemaResponse
-	res.(resource.Resource).Schema(ctx, resource.SchemaRequest{}, &sch)
+	res.Schema(ctx, resource.SchemaRequest{}, &sch)
 	var ids resource.IdentitySchemaResponse
 	res.IdentitySchema(ctx, resource.IdentitySchemaRequest{}, &ids)
 	prior := state(tfsdk.State{Schema: sch.Schema, Raw: tftypes.NewValue(sch.Schema.Type().TerraformType(ctx), nil)})
 	null := tftypes.NewValue(ids.IdentitySchema.Type().TerraformType(ctx), nil)
 	req := resource.ReadRequest{State: prior, Identity: &tfsdk.ResourceIdentity{Schema: ids.IdentitySchema, Raw: null.Copy()}}
 	resp := resource.ReadResponse{State: prior, Identity: &tfsdk.ResourceIdentity{Schema: ids.IdentitySchema, Raw: null.Copy()}}
-	res.(resource.Resource).Read(ctx, req, &resp)
+	res.Read(ctx, req, &resp)
 	if resp.Diagnostics.HasError() {
 		t.Fatalf("Read: %v", resp.Diagnostics)
 	}
@@ -49,7 +48,7 @@ func TestUploadReadOn404SetsTheIdentity(t *testing.T) {
 	readOn404(t, v.r, func(s tfsdk.State) tfsdk.State {
 		for name, val := range map[string]string{"pki_id": missingPKI, "sha256_file_hash": "14ff50e98b7263ece04a094ff75e5dd3b9a051ad8ab801e8740e3d027e8480fa",
 			"id": missingPKI + "/14FF50E98B7263ECE04A094FF75E5DD3B9A051AD8AB801E8740E3D027E8480FA"} {
-			if d := s.SetAttribute(context.Background(), path.Root(name), val); d.HasError() {
+			if d := s.SetAttribute(t.Context(), path.Root(name), val); d.HasError() {
 				t.Fatal(d)
 			}
 		}
@@ -68,7 +67,7 @@ func TestCAReadOn404SetsTheIdentity(t *testing.T) {
 				vals["certificate_authority_id"] = caID
 			}
 			for name, val := range vals {
-				if d := s.SetAttribute(context.Background(), path.Root(name), val); d.HasError() {
+				if d := s.SetAttribute(t.Context(), path.Root(name), val); d.HasError() {
 					t.Fatal(d)
 				}
 			}

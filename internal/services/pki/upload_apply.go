@@ -102,7 +102,7 @@ func (r *uploadResource) apply(ctx context.Context, plan, config uploadModel, pr
 	ctx = tflog.SetField(ctx, "pki_id", pkiID)
 
 	// The file may have changed since the plan: check it again before writing anything.
-	b, err := loadBundle(ctx, config, hash)
+	b, err := loadBundle(ctx, r.client.Downloads, config, hash)
 	if err != nil {
 		addError(&diags, err)
 		return nil, nil, diags

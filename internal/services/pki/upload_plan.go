@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/entracert/terraform-provider-entracert/internal/download"
 	"github.com/entracert/terraform-provider-entracert/internal/graph"
 	"github.com/entracert/terraform-provider-entracert/internal/pkcs"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -40,7 +41,7 @@ func uploadURLAttr(config uploadModel) string {
 
 // loadBundle reads the file the configuration names: from content_base64 when set (checked against the hash,
 // nothing downloaded), else downloaded from the URL.
-func loadBundle(ctx context.Context, config uploadModel, hash string) (*bundle, error) {
+func loadBundle(ctx context.Context, policy download.Policy, config uploadModel, hash string) (*bundle, error) {
 	if known(config.ContentBase64) {
 		data, err := base64.StdEncoding.DecodeString(strings.TrimSpace(config.ContentBase64.ValueString()))
 		if err != nil {
@@ -58,7 +59,7 @@ func loadBundle(ctx context.Context, config uploadModel, hash string) (*bundle, 
 		}
 		return checkDuplicates("content_base64", &bundle{SHA256: strings.ToUpper(hash), CAs: cas})
 	}
-	b, err := fetchBundleFrom(ctx, uploadURLAttr(config), uploadURLOf(config).ValueString(), hash)
+	b, err := fetchBundleFrom(ctx, policy, uploadURLAttr(config), uploadURLOf(config).ValueString(), hash)
 	if err != nil {
 		return nil, err
 	}
@@ -220,7 +221,7 @@ func (r *uploadResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	url := uploadURLOf(config)
 	sourceKnown := known(config.ContentBase64) || (config.ContentBase64.IsNull() && known(url))
 	if check && hashOK && sourceKnown {
-		b, err := loadBundle(ctx, config, plan.SHA256FileHash.ValueString())
+		b, err := loadBundle(ctx, r.client.DownloadPolicy(), config, plan.SHA256FileHash.ValueString())
 		if err != nil {
 			addError(&resp.Diagnostics, err)
 		} else {

@@ -95,9 +95,9 @@ func crlEnabled(p plannedPolicy) bool {
 	return true
 }
 
-// crlPreflight downloads and checks the CRL of each target (at most crlPreflightParallel at a time) and returns one
-// warning per CA whose CRL Entra could not use, in a stable order.
-func crlPreflight(ctx context.Context, targets []crlcheck.CA, limit int64, now time.Time) []finding {
+// crlPreflight downloads (under policy) and checks the CRL of each target (at most crlPreflightParallel at a time) and
+// returns one warning per CA whose CRL Entra could not use, in a stable order.
+func crlPreflight(ctx context.Context, policy download.Policy, targets []crlcheck.CA, limit int64, now time.Time) []finding {
 	type result struct {
 		ca       crlcheck.CA
 		problems []crlcheck.Problem
@@ -111,7 +111,7 @@ func crlPreflight(ctx context.Context, targets []crlcheck.CA, limit int64, now t
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			results[i] = result{ca, crlcheck.Check(ctx, ca, limit, now)}
+			results[i] = result{ca, crlcheck.Check(ctx, policy, ca, limit, now)}
 		}()
 	}
 	wg.Wait()
@@ -174,7 +174,7 @@ func (r *policyResource) preflightPlannedOnly(ctx context.Context, plan tfsdk.Pl
 	if !crlEnabled(p) {
 		return nil
 	}
-	addFindings(&diags, crlPreflight(ctx, crlTargets(p, nil, planned), crlLimit(r.client), r.client.Clock.Now()))
+	addFindings(&diags, crlPreflight(ctx, r.client.Downloads, crlTargets(p, nil, planned), crlLimit(r.client), r.client.Clock.Now()))
 	return diags
 }
 
@@ -183,5 +183,5 @@ func (r *policyResource) preflight(ctx context.Context, p plannedPolicy, cas []t
 	if r.client == nil || r.client.SkipCRLPreflight || !crlEnabled(p) {
 		return nil
 	}
-	return crlPreflight(ctx, crlTargets(p, cas, clients.PlannedCADetailsOf(r.client).All()), crlLimit(r.client), r.client.Clock.Now())
+	return crlPreflight(ctx, r.client.Downloads, crlTargets(p, cas, clients.PlannedCADetailsOf(r.client).All()), crlLimit(r.client), r.client.Clock.Now())
 }

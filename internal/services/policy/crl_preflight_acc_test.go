@@ -4,14 +4,12 @@ import (
 	"encoding/pem"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/entracert/terraform-provider-entracert/internal/acctest"
-	"github.com/entracert/terraform-provider-entracert/internal/download"
 	"github.com/entracert/terraform-provider-entracert/internal/graph"
 	"github.com/entracert/terraform-provider-entracert/internal/graphemu"
 	"github.com/entracert/terraform-provider-entracert/internal/pkcs"
@@ -23,7 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
 
-// crlHost serves CRLs on loopback, allowed for downloads as a loopback emulator's address is, and counts requests
+// crlHost serves CRLs on the emulator's address (the one loopback address downloads may reach), and counts requests
 // per path.
 type crlHost struct {
 	URL   string
@@ -32,9 +30,9 @@ type crlHost struct {
 	hits  map[string]int
 }
 
-func newCRLHost(t *testing.T) *crlHost {
+func newCRLHost(t *testing.T, env *acctest.Env) *crlHost {
 	h := &crlHost{files: map[string][]byte{}, hits: map[string]int{}}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h.URL = env.ServeHandler(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h.mu.Lock()
 		h.hits[r.URL.Path]++
 		b, ok := h.files[r.URL.Path]
@@ -45,9 +43,6 @@ func newCRLHost(t *testing.T) *crlHost {
 		}
 		_, _ = w.Write(b)
 	}))
-	t.Cleanup(srv.Close)
-	download.AllowLoopbackFrom(strings.TrimPrefix(srv.URL, "http://"))
-	h.URL = srv.URL
 	return h
 }
 
@@ -85,7 +80,7 @@ func TestAccCBAPolicy_crlPreflightDownloadsAndNeverBlocks(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t, graphemu.Options{})
 	env.RequireEmulator(t)
-	host := newCRLHost(t)
+	host := newCRLHost(t, env)
 	now := time.Now().UTC()
 	der, key := testfixtures.NewCAWithCRL(t, "Contoso Expired CRL CA", host.URL+"/expired.crl", now)
 	host.put("/expired.crl", testfixtures.NewCRL(t, der, key, now.Add(-48*time.Hour), now.Add(-time.Hour), 9, 0))
@@ -137,7 +132,7 @@ func TestAccCBAPolicy_crlPreflightChecksCAsPlannedInTheRun(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t, graphemu.Options{})
 	env.RequireEmulator(t)
-	host := newCRLHost(t)
+	host := newCRLHost(t, env)
 	now := time.Now().UTC()
 	der, _ := testfixtures.NewCAWithCRL(t, "Contoso Planned CA", host.URL+"/planned.crl", now)
 	otherDER, otherKey := testfixtures.NewCA(t, "Fabrikam CA", now, 0)

@@ -1,7 +1,6 @@
 package policy
 
 import (
-	"context"
 	"crypto/ecdsa"
 	"net/http"
 	"net/http/httptest"
@@ -76,8 +75,7 @@ func TestCRLPreflight(t *testing.T) {
 	if len(targets) != 7 {
 		t.Fatalf("%d targets, want 7 (every CA with a CRL URL but the exempted one): %+v", len(targets), targets)
 	}
-	ctx := download.WithPolicy(context.Background(), download.Policy{AllowLoopback: true})
-	got := crlPreflight(ctx, targets, crlcheck.MaxSize, now)
+	got := crlPreflight(t.Context(), download.ForGraphEndpoint(srv.URL), targets, crlcheck.MaxSize, now)
 	if n := requests.Load(); n != 5 {
 		t.Errorf("%d requests, want 5 (none for the exempted CA, the private address and the https URL)", n)
 	}

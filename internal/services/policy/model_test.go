@@ -1,7 +1,6 @@
 package policy
 
 import (
-	"context"
 	"reflect"
 	"strings"
 	"testing"
@@ -33,7 +32,7 @@ func customPolicy() *graph.CBAPolicy {
 }
 
 func TestPolicyToModel_keepsEveryValue(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	m, diags := policyToModel(ctx, customPolicy())
 	if diags.HasError() {
 		t.Fatal(diags)
@@ -65,7 +64,7 @@ func TestPolicyToModel_keepsEveryValue(t *testing.T) {
 }
 
 func TestPolicyToModel_absentObjectsAndCollections(t *testing.T) {
-	m, diags := policyToModel(context.Background(), &graph.CBAPolicy{ID: "X509Certificate", State: "disabled"})
+	m, diags := policyToModel(t.Context(), &graph.CBAPolicy{ID: "X509Certificate", State: "disabled"})
 	if diags.HasError() {
 		t.Fatal(diags)
 	}
@@ -93,7 +92,7 @@ func TestUnknownEnumValues(t *testing.T) {
 }
 
 func TestDesiredPolicy_leftOutKeepsGraphsValues(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	cur := customPolicy()
 	// A create plan: state and a partial crl_validation configured, everything else unknown.
 	plan := policyModel{

@@ -17,7 +17,7 @@ import (
 // or a destroy when plan is nil.
 func modifyPlan(t *testing.T, plan *policyModel) diag.Diagnostics {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	s := resourceSchema(ctx)
 	null := tftypes.NewValue(s.Type().TerraformType(ctx), nil)
 	req := resource.ModifyPlanRequest{

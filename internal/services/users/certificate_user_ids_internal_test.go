@@ -1,7 +1,6 @@
 package users
 
 import (
-	"context"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -34,7 +33,7 @@ func newClient(t *testing.T) (*clients.Client, *graphemu.Emulator) {
 
 // A create plan reads the user and warns about the values already on it that the apply removes.
 func TestModifyPlanCreateWarnsAboutValuesItRemoves(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	c, emu := newClient(t)
 	id := emu.AddUser("bob@contoso.com", "X509:<PN>bob@contoso.com", "X509:<RFC822>bob@contoso.com")
 	r := &certificateUserIDsResource{client: c}
@@ -72,7 +71,7 @@ func TestModifyPlanCreateWarnsAboutValuesItRemoves(t *testing.T) {
 // Graph's conflict answer at apply (the plan's look-up missed it) names the value and who holds it, and the user
 // keeps its list.
 func TestWriteConflictNamesTheValueAndItsHolder(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	c, emu := newClient(t)
 	bob := emu.AddUser("bob@contoso.com", "X509:<PN>bob@contoso.com")
 	alice := emu.AddUser("alice@contoso.com", "X509:<SKI>0A0B")
@@ -95,7 +94,7 @@ func TestWriteConflictNamesTheValueAndItsHolder(t *testing.T) {
 // An empty import ID (which Terraform itself may refuse first) and a malformed one get a diagnostic naming the
 // forms; neither reaches Graph.
 func TestImportStateRefusesEmptyAndMalformedIDs(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	c, emu := newClient(t)
 	r := &certificateUserIDsResource{client: c}
 	var sr resource.SchemaResponse

@@ -1,7 +1,6 @@
 package users
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -15,7 +14,7 @@ import (
 // The destroy plan warns that the user's list will be emptied, naming the user and the way to keep the values.
 // (terraform-plugin-testing does not expose a plan's warnings, so this calls ModifyPlan as Terraform does.)
 func TestModifyPlanWarnsBeforeDestroy(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	r := &certificateUserIDsResource{}
 	var sr resource.SchemaResponse
 	r.Schema(ctx, resource.SchemaRequest{}, &sr)
