@@ -21,7 +21,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 )
 
 const (
@@ -32,22 +31,17 @@ const (
 
 var cbaPolicyPrefix = []string{"policies", "authenticationmethodspolicy", "authenticationmethodconfigurations"}
 
-// cbaPolicies holds each emulator's policy document (kept beside the Emulator so its struct needs no new field).
-var cbaPolicies sync.Map // *Emulator -> *cbaPolicyState
-
 type cbaPolicyState struct {
 	doc       map[string]json.RawMessage // top-level properties, as GET answers them (before enum masking)
 	lastPatch []byte
 }
 
-// policyState returns the emulator's policy; the caller holds e.mu.
+// policyState returns the emulator's policy, made on first use; the caller holds e.mu.
 func (e *Emulator) policyState() *cbaPolicyState {
-	if v, ok := cbaPolicies.Load(e); ok {
-		return v.(*cbaPolicyState) //nolint:forcetypeassert // only this file stores into cbaPolicies
+	if e.policy == nil {
+		e.policy = &cbaPolicyState{doc: defaultCBAPolicy()}
 	}
-	s := &cbaPolicyState{doc: defaultCBAPolicy()}
-	v, _ := cbaPolicies.LoadOrStore(e, s)
-	return v.(*cbaPolicyState) //nolint:forcetypeassert // only this file stores into cbaPolicies
+	return e.policy
 }
 
 // defaultCBAPolicy is the configuration of a tenant nobody configured, as Graph's get page shows it.

@@ -24,7 +24,6 @@ import (
 	"net/http"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -36,9 +35,6 @@ const (
 	// ConflictCertificateUserIDsMessage is what Graph answers for a value another user already holds.
 	ConflictCertificateUserIDsMessage = "Another object with the same value for property certificateUserIds already exists."
 )
-
-// userStates holds each emulator's users (kept beside the Emulator, as the policy is, so its struct needs no new field).
-var userStates sync.Map // *Emulator -> *userDirectory
 
 type userDirectory struct {
 	byID  map[string]*emuUser // normID(id) ->
@@ -60,13 +56,12 @@ type UserSnapshot struct {
 	CertificateUserIDs []string
 }
 
-// directory returns the emulator's users; the caller holds e.mu.
+// users returns the emulator's users, made on first use; the caller holds e.mu.
 func (e *Emulator) users() *userDirectory {
-	if v, ok := userStates.Load(e); ok {
-		return v.(*userDirectory) //nolint:forcetypeassert // only this file stores into userStates
+	if e.userDir == nil {
+		e.userDir = &userDirectory{byID: map[string]*emuUser{}}
 	}
-	v, _ := userStates.LoadOrStore(e, &userDirectory{byID: map[string]*emuUser{}})
-	return v.(*userDirectory) //nolint:forcetypeassert // only this file stores into userStates
+	return e.userDir
 }
 
 // AddUser creates a cloud-only user with the given UPN and certificateUserIds (not validated) and returns its id.
