@@ -154,25 +154,8 @@ func (u *emuUser) visibleIDs(now time.Time) []string {
 	return u.certificateUserIDs
 }
 
-func (e *Emulator) routeUsers(c *call, rest []string) {
-	switch {
-	case len(rest) == 0 && c.r.Method == http.MethodGet:
-		e.listUsers(c)
-	case len(rest) == 0:
-		c.methodNotAllowed(http.MethodGet)
-	case len(rest) == 1 && c.r.Method == http.MethodGet:
-		e.getUser(c, rest[0])
-	case len(rest) == 1 && c.r.Method == http.MethodPatch:
-		e.patchUser(c, rest[0])
-	case len(rest) == 1:
-		c.methodNotAllowed(http.MethodGet, http.MethodPatch)
-	default:
-		c.unknownSegment(rest[1])
-	}
-}
-
-func userNotFound(c *call, id string) {
-	c.errorf(http.StatusNotFound, "Request_ResourceNotFound", "Resource '%s' does not exist or one of its queried reference-property objects are not present.", id)
+func (e *Emulator) userRoutes() collection {
+	return collection{list: e.listUsers, get: e.getUser, patch: e.patchUser}
 }
 
 // userView renders the properties $select asks for (id, displayName and userPrincipalName without $select).
@@ -215,7 +198,7 @@ func (e *Emulator) getUser(c *call, id string) {
 	}
 	e.mu.Unlock()
 	if u == nil {
-		userNotFound(c, id)
+		c.objectNotFound(id)
 		return
 	}
 	view["@odata.context"] = c.context("users/$entity")
@@ -223,11 +206,8 @@ func (e *Emulator) getUser(c *call, id string) {
 }
 
 func (e *Emulator) patchUser(c *call, id string) {
-	o, ok := c.object()
+	o, ok := c.typedObject("microsoft.graph.user", "authorizationInfo")
 	if !ok {
-		return
-	}
-	if !c.checkProperties(o, "microsoft.graph.user", "authorizationInfo") {
 		return
 	}
 	var values []string
@@ -255,7 +235,7 @@ func (e *Emulator) patchUser(c *call, id string) {
 	d := e.users()
 	u := d.find(id)
 	if u == nil {
-		userNotFound(c, id)
+		c.objectNotFound(id)
 		return
 	}
 	if !set {
