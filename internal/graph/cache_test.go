@@ -3,8 +3,8 @@ package graph_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
-	"sync"
 	"testing"
 	"time"
 
@@ -13,30 +13,45 @@ import (
 	"github.com/entracert/terraform-provider-entracert/internal/testfixtures"
 )
 
+// concurrentGets makes n cached reads of the connector at once.
 func concurrentGets(t *testing.T, v *env, id string, n int) {
 	t.Helper()
+	waitGets(t, startGets(t, v, id, n))
+}
+
+// sharedGets makes n cached reads of the connector at once, while Graph holds the GET until all n wait for a
+// shared request: however the goroutines are scheduled, they overlap.
+func sharedGets(t *testing.T, v *env, id string, n int) {
+	t.Helper()
+	_, release := v.holdRequests(http.MethodGet, "/identity/apiConnectors/*")
+	defer release()
+	errs := startGets(t, v, id, n)
+	waitFor(t, fmt.Sprintf("%d reads wait for one request", n), func() bool { return v.client.ConnectorReadWaiters(id) == n })
+	release()
+	waitGets(t, errs)
+}
+
+// startGets starts n cached reads of the connector; each sends its error on the channel.
+func startGets(t *testing.T, v *env, id string, n int) <-chan error {
 	ctx := ctxTimeout(t, 20*time.Second)
-	var wg sync.WaitGroup
-	start := make(chan struct{})
 	errs := make(chan error, n)
 	for range n {
-		wg.Add(1)
 		go func() {
-			defer wg.Done()
-			<-start
 			a, err := v.client.GetAPIConnectorCached(ctx, id)
 			if err == nil && a.ID != id {
-				t.Errorf("got connector %q, want %q", a.ID, id)
+				err = fmt.Errorf("got connector %q, want %q", a.ID, id)
 			}
 			errs <- err
 		}()
 	}
-	close(start)
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			t.Fatalf("GetAPIConnector: %v", err)
+	return errs
+}
+
+func waitGets(t *testing.T, errs <-chan error) {
+	t.Helper()
+	for range cap(errs) {
+		if err := <-errs; err != nil {
+			t.Fatalf("GetAPIConnectorCached: %v", err)
 		}
 	}
 }
@@ -44,8 +59,7 @@ func concurrentGets(t *testing.T, v *env, id string, n int) {
 func TestConcurrentReadsShareOneRequest(t *testing.T) {
 	v := newEnv(t)
 	a := v.createConnector(t, "coalesced")
-	v.emu.SetLatency(100 * time.Millisecond)
-	concurrentGets(t, v, a.ID, 20)
+	sharedGets(t, v, a.ID, 20)
 	if n := v.count(http.MethodGet, connectorPattern); n != 1 {
 		t.Errorf("GETs = %d, want 1 for 20 concurrent reads", n)
 	}
@@ -59,12 +73,10 @@ func TestConcurrentReadsShareOneRequest(t *testing.T) {
 func TestConcurrentReadsShareOneRequestWithoutCache(t *testing.T) {
 	v := newEnv(t, withCacheTTL(-1))
 	a := v.createConnector(t, "coalesced-nocache")
-	v.emu.SetLatency(300 * time.Millisecond)
-	concurrentGets(t, v, a.ID, 10)
+	sharedGets(t, v, a.ID, 10)
 	if n := v.count(http.MethodGet, connectorPattern); n != 1 {
 		t.Errorf("GETs = %d, want 1 (one shared request)", n)
 	}
-	v.emu.SetLatency(0)
 	if _, err := v.client.GetAPIConnectorCached(ctxTimeout(t, 5*time.Second), a.ID); err != nil {
 		t.Fatal(err)
 	}

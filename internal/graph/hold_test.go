@@ -27,7 +27,10 @@ func (h *requestHold) wrap(next http.Handler) http.Handler {
 		held := arrived != nil && r.Method == h.method && matchPath(h.pattern, strings.TrimPrefix(r.URL.Path, "/v1.0"))
 		h.mu.Unlock()
 		if held {
-			arrived <- struct{}{}
+			select {
+			case arrived <- struct{}{}:
+			default: // nobody counts this many
+			}
 			// A request whose client gave up still reaches the emulator (and its journal), as with SetLatency.
 			select {
 			case <-release:
@@ -43,12 +46,12 @@ func matchPath(pattern, p string) bool {
 	return err == nil && ok
 }
 
-// holdRequests holds every later method request matching pattern. arrived receives once per held request (buffered
-// for 16); release lets every held request, and all later ones, through.
+// holdRequests holds every later method request matching pattern. arrived receives once per held request (the first
+// 64); release lets every held request, and all later ones, through.
 func (v *env) holdRequests(method, pattern string) (arrived <-chan struct{}, release func()) {
 	v.hold.mu.Lock()
 	defer v.hold.mu.Unlock()
-	a, r := make(chan struct{}, 16), make(chan struct{})
+	a, r := make(chan struct{}, 64), make(chan struct{})
 	v.hold.method, v.hold.pattern, v.hold.arrived, v.hold.release = method, pattern, a, r
 	var once sync.Once
 	return a, func() {
