@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"testing"
-	"time"
 
 	"github.com/entracert/terraform-provider-entracert/internal/graphemu"
 	"github.com/entracert/terraform-provider-entracert/internal/testfixtures"
@@ -19,19 +18,10 @@ func TestRunConnectorSwitches(t *testing.T) {
 		done <- run(ctx, []string{"-listen", "127.0.0.1:0", "-token", "T", "-seed", "-reject-pbes2", "-refuse-uploads-on-basic-auth",
 			"-read-after-write-lag", "1s", "-fault", "429,retry-after=2,count=1,method=GET,path=/identity/apiConnectors"}, &stdout, &stderr)
 	}()
-	var single map[string]string
-	var connectors [][2]string
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		single, connectors, _ = facts(stdout.String())
-		if len(connectors) > 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no seed output; stderr %q", stderr.String())
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	single, connectors, _ := facts(stdout.await(t, done, &stderr, func(out string) bool {
+		_, connectors, _ := facts(out)
+		return len(connectors) > 0
+	}))
 	base := single["graph_endpoint"] + "/v1.0/identity/apiConnectors"
 	if status, _ := call(t, "GET", base, "T", nil); status != 429 {
 		t.Errorf("first list: %d, want the scripted 429", status)

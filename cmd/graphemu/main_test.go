@@ -19,14 +19,46 @@ import (
 
 // lines collects what run prints, line by line, safely across goroutines.
 type lines struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
+	mu      sync.Mutex
+	buf     bytes.Buffer
+	written chan struct{} // closed by the next Write
 }
 
 func (l *lines) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.written != nil {
+		close(l.written)
+		l.written = nil
+	}
 	return l.buf.Write(p)
+}
+
+// await returns what was written once done holds for it, waking on each write rather than polling; it fails the
+// test when run ends or nothing satisfies done within 10 seconds.
+func (l *lines) await(t *testing.T, ran <-chan error, stderr *lines, done func(out string) bool) string {
+	t.Helper()
+	bound := time.NewTimer(10 * time.Second)
+	defer bound.Stop()
+	for {
+		l.mu.Lock()
+		out := l.buf.String()
+		if l.written == nil {
+			l.written = make(chan struct{})
+		}
+		written := l.written
+		l.mu.Unlock()
+		if done(out) {
+			return out
+		}
+		select {
+		case <-written:
+		case err := <-ran:
+			t.Fatalf("run ended (%v) before the expected output; stdout %q stderr %q", err, out, stderr.String())
+		case <-bound.C:
+			t.Fatalf("no expected output after 10s; stdout %q stderr %q", out, stderr.String())
+		}
+	}
 }
 
 func (l *lines) String() string {
@@ -94,19 +126,11 @@ func TestRunSeedFilesAndShutdown(t *testing.T) {
 		done <- run(ctx, []string{"-listen", "127.0.0.1:0", "-token", "T0KEN", "-seed", "-files", dir, "-upload-duration", "50ms"}, &stdout, &stderr)
 	}()
 
-	var single map[string]string
-	var connectors, pkis [][2]string
+	single, connectors, pkis := facts(stdout.await(t, done, &stderr, func(out string) bool {
+		_, _, pkis := facts(out)
+		return len(pkis) > 0
+	}))
 	deadline := time.Now().Add(10 * time.Second)
-	for {
-		single, connectors, pkis = facts(stdout.String())
-		if len(pkis) > 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no seed output; stdout %q stderr %q", stdout.String(), stderr.String())
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
 	endpoint := single["graph_endpoint"]
 	if !strings.HasPrefix(endpoint, "http://127.0.0.1:") || strings.HasSuffix(endpoint, ":0") {
 		t.Fatalf("graph_endpoint = %q", endpoint)

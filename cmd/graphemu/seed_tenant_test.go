@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/entracert/terraform-provider-entracert/internal/testfixtures"
 )
@@ -19,19 +18,10 @@ func TestRunSeedTenant(t *testing.T) {
 	go func() {
 		done <- run(ctx, []string{"-listen", "127.0.0.1:0", "-token", "T", "-seed-tenant", "-page-size", "1"}, &stdout, &stderr)
 	}()
-	var single map[string]string
-	var connectors, pkis [][2]string
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		single, connectors, pkis = facts(stdout.String())
-		if len(connectors) == 3 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no seed output; stdout %q stderr %q", stdout.String(), stderr.String())
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	single, _, pkis := facts(stdout.await(t, done, &stderr, func(out string) bool {
+		_, connectors, _ := facts(out)
+		return len(connectors) == 3
+	}))
 	if len(pkis) != 3 {
 		t.Fatalf("printed PKIs %v, want 3", pkis)
 	}

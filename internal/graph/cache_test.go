@@ -3,8 +3,8 @@ package graph_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
-	"sync"
 	"testing"
 	"time"
 
@@ -13,30 +13,45 @@ import (
 	"github.com/entracert/terraform-provider-entracert/internal/testfixtures"
 )
 
+// concurrentGets makes n cached reads of the connector at once.
 func concurrentGets(t *testing.T, v *env, id string, n int) {
 	t.Helper()
+	waitGets(t, startGets(t, v, id, n))
+}
+
+// sharedGets makes n cached reads of the connector at once, while Graph holds the GET until all n wait for a
+// shared request: however the goroutines are scheduled, they overlap.
+func sharedGets(t *testing.T, v *env, id string, n int) {
+	t.Helper()
+	_, release := v.holdRequests(http.MethodGet, "/identity/apiConnectors/*")
+	defer release()
+	errs := startGets(t, v, id, n)
+	waitFor(t, fmt.Sprintf("%d reads wait for one request", n), func() bool { return v.client.ConnectorReadWaiters(id) == n })
+	release()
+	waitGets(t, errs)
+}
+
+// startGets starts n cached reads of the connector; each sends its error on the channel.
+func startGets(t *testing.T, v *env, id string, n int) <-chan error {
 	ctx := ctxTimeout(t, 20*time.Second)
-	var wg sync.WaitGroup
-	start := make(chan struct{})
 	errs := make(chan error, n)
 	for range n {
-		wg.Add(1)
 		go func() {
-			defer wg.Done()
-			<-start
 			a, err := v.client.GetAPIConnectorCached(ctx, id)
 			if err == nil && a.ID != id {
-				t.Errorf("got connector %q, want %q", a.ID, id)
+				err = fmt.Errorf("got connector %q, want %q", a.ID, id)
 			}
 			errs <- err
 		}()
 	}
-	close(start)
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			t.Fatalf("GetAPIConnector: %v", err)
+	return errs
+}
+
+func waitGets(t *testing.T, errs <-chan error) {
+	t.Helper()
+	for range cap(errs) {
+		if err := <-errs; err != nil {
+			t.Fatalf("GetAPIConnectorCached: %v", err)
 		}
 	}
 }
@@ -44,8 +59,7 @@ func concurrentGets(t *testing.T, v *env, id string, n int) {
 func TestConcurrentReadsShareOneRequest(t *testing.T) {
 	v := newEnv(t)
 	a := v.createConnector(t, "coalesced")
-	v.emu.SetLatency(100 * time.Millisecond)
-	concurrentGets(t, v, a.ID, 20)
+	sharedGets(t, v, a.ID, 20)
 	if n := v.count(http.MethodGet, connectorPattern); n != 1 {
 		t.Errorf("GETs = %d, want 1 for 20 concurrent reads", n)
 	}
@@ -59,12 +73,10 @@ func TestConcurrentReadsShareOneRequest(t *testing.T) {
 func TestConcurrentReadsShareOneRequestWithoutCache(t *testing.T) {
 	v := newEnv(t, withCacheTTL(-1))
 	a := v.createConnector(t, "coalesced-nocache")
-	v.emu.SetLatency(300 * time.Millisecond)
-	concurrentGets(t, v, a.ID, 10)
+	sharedGets(t, v, a.ID, 10)
 	if n := v.count(http.MethodGet, connectorPattern); n != 1 {
 		t.Errorf("GETs = %d, want 1 (one shared request)", n)
 	}
-	v.emu.SetLatency(0)
 	if _, err := v.client.GetAPIConnectorCached(ctxTimeout(t, 5*time.Second), a.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -266,22 +278,35 @@ func TestCachedValuesAreCopies(t *testing.T) {
 func TestSharedReadSurvivesLeaderCancellation(t *testing.T) {
 	v := newEnv(t, withCacheTTL(-1))
 	a := v.createConnector(t, "leader-cancel")
-	v.emu.SetLatency(400 * time.Millisecond)
+	arrived, release := v.holdRequests(http.MethodGet, "/identity/apiConnectors/*")
+	defer release()
 
-	leaderCtx, cancel := context.WithTimeout(t.Context(), 150*time.Millisecond)
+	leaderCtx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	leaderErr := make(chan error, 1)
 	go func() {
 		_, err := v.client.GetAPIConnectorCached(leaderCtx, a.ID)
 		leaderErr <- err
 	}()
-	time.Sleep(50 * time.Millisecond) // let the leader's request start
-	got, err := v.client.GetAPIConnectorCached(ctxTimeout(t, 10*time.Second), a.ID)
-	if err != nil || got.ID != a.ID {
-		t.Fatalf("joiner: %+v, %v", got, err)
+	<-arrived // the leader's request is at Graph
+	type answer struct {
+		got *graph.APIConnector
+		err error
 	}
-	if err := <-leaderErr; !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("leader: %v, want its own deadline", err)
+	joined := make(chan answer, 1)
+	go func() {
+		got, err := v.client.GetAPIConnectorCached(ctxTimeout(t, 10*time.Second), a.ID)
+		joined <- answer{got, err}
+	}()
+	waitFor(t, "the joiner waits for the leader's read", func() bool { return v.client.ConnectorReadWaiters(a.ID) == 2 })
+	cancel()
+	if err := <-leaderErr; !errors.Is(err, context.Canceled) {
+		t.Errorf("leader: %v, want its own cancellation", err)
+	}
+	release() // Graph answers only now, after the leader has gone
+	j := <-joined
+	if j.err != nil || j.got.ID != a.ID {
+		t.Fatalf("joiner: %+v, %v", j.got, j.err)
 	}
 	// The joiner got the leader's answer: one GET for both, not a second request after the leader gave up.
 	if n := v.count(http.MethodGet, "/identity/apiConnectors/*"); n != 1 {
@@ -294,18 +319,35 @@ func TestSharedReadSurvivesLeaderCancellation(t *testing.T) {
 func TestCachedReadDuringUploadTakesItsAnswer(t *testing.T) {
 	v := newEnv(t)
 	a := v.createConnector(t, "read-during-upload")
-	v.emu.SetLatency(300 * time.Millisecond)
-	uploaded := make(chan error, 1)
-	go func() {
-		_, err := v.client.UploadClientCertificate(ctxTimeout(t, 10*time.Second), a.ID, testfixtures.Base64("client-legacy-3des.pfx"), testfixtures.Password)
-		uploaded <- err
-	}()
-	time.Sleep(100 * time.Millisecond) // let the upload start
-	got, err := v.client.GetAPIConnectorCached(ctxTimeout(t, 10*time.Second), a.ID)
-	if err != nil || len(got.Certificates) != 1 {
-		t.Fatalf("read during the upload: %+v, %v; want the upload's answer", got, err)
+	type answer struct {
+		got *graph.APIConnector
+		err error
 	}
-	if err := <-uploaded; err != nil {
+	// readDuringUpload starts an upload, held at Graph, and a cached read while it runs, then lets the upload answer.
+	readDuringUpload := func(fixture string) (answer, error) {
+		arrived, release := v.holdRequests(http.MethodPost, "/identity/apiConnectors/*/uploadClientCertificate")
+		defer release()
+		uploaded := make(chan error, 1)
+		go func() {
+			_, err := v.client.UploadClientCertificate(ctxTimeout(t, 10*time.Second), a.ID, testfixtures.Base64(fixture), testfixtures.Password)
+			uploaded <- err
+		}()
+		<-arrived // the upload is at Graph
+		read := make(chan answer, 1)
+		go func() {
+			got, err := v.client.GetAPIConnectorCached(ctxTimeout(t, 10*time.Second), a.ID)
+			read <- answer{got, err}
+		}()
+		waitFor(t, "the read waits for the upload", func() bool { return v.client.ConnectorReadWaiters(a.ID) == 1 })
+		release()
+		return <-read, <-uploaded
+	}
+
+	r, err := readDuringUpload("client-legacy-3des.pfx")
+	if r.err != nil || len(r.got.Certificates) != 1 {
+		t.Fatalf("read during the upload: %+v, %v; want the upload's answer", r.got, r.err)
+	}
+	if err != nil {
 		t.Fatal(err)
 	}
 	if n := v.count(http.MethodGet, "/identity/apiConnectors/*"); n != 0 {
@@ -314,16 +356,11 @@ func TestCachedReadDuringUploadTakesItsAnswer(t *testing.T) {
 
 	// A failed upload lets the waiting reader fetch for itself.
 	v.emu.AddFault(graphemu.Fault{Method: http.MethodPost, Path: "/identity/apiConnectors/*/uploadClientCertificate", Status: 400})
-	go func() {
-		_, err := v.client.UploadClientCertificate(ctxTimeout(t, 10*time.Second), a.ID, testfixtures.Base64("client-ec.pfx"), testfixtures.Password)
-		uploaded <- err
-	}()
-	time.Sleep(100 * time.Millisecond)
-	got, err = v.client.GetAPIConnectorCached(ctxTimeout(t, 10*time.Second), a.ID)
-	if err != nil || len(got.Certificates) != 1 {
-		t.Fatalf("read during a failed upload: %+v, %v", got, err)
+	r, err = readDuringUpload("client-ec.pfx")
+	if r.err != nil || len(r.got.Certificates) != 1 {
+		t.Fatalf("read during a failed upload: %+v, %v", r.got, r.err)
 	}
-	if err := <-uploaded; !graph.IsBadRequest(err) {
+	if !graph.IsBadRequest(err) {
 		t.Fatalf("upload: %v, want the scripted 400", err)
 	}
 	if n := v.count(http.MethodGet, "/identity/apiConnectors/*"); n != 1 {

@@ -68,6 +68,7 @@ type env struct {
 	client  *graph.Client
 	clock   *recordingClock
 	headers *headerLog
+	hold    *requestHold // hold_test.go
 }
 
 type envOption func(*graph.Options, *graphemu.Options)
@@ -100,15 +101,15 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 		o(&co, &eo)
 	}
 	emu := graphemu.New(eo)
-	hl := &headerLog{}
-	srv := httptest.NewServer(hl.wrap(emu))
+	hl, hold := &headerLog{}, &requestHold{}
+	srv := httptest.NewServer(hl.wrap(hold.wrap(emu)))
 	t.Cleanup(srv.Close)
 	co.Endpoint = srv.URL
 	c, err := graph.New(co)
 	if err != nil {
 		t.Fatalf("graph.New: %v", err)
 	}
-	return &env{emu: emu, srv: srv, client: c, clock: clk, headers: hl}
+	return &env{emu: emu, srv: srv, client: c, clock: clk, headers: hl, hold: hold}
 }
 
 func ctxTimeout(t *testing.T, d time.Duration) context.Context {

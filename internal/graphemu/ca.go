@@ -19,50 +19,45 @@ func caContext(pkiID string) string {
 	return pkiContext + "('" + pkiID + "')/certificateAuthorities"
 }
 
-func (c *call) caNotFound(id string) {
-	c.errorf(http.StatusNotFound, "Request_ResourceNotFound", "Resource '%s' does not exist or one of its queried reference-property objects are not present.", id)
-}
-
 func (e *Emulator) listCAs(c *call, pkiID string) {
-	match, top, skip, ok := c.listQuery()
+	l, ok := c.startList()
 	if !ok {
 		return
 	}
-	e.mu.Lock()
-	p := e.visiblePKI(pkiID, e.clk.Now())
+	p, _ := e.lockPKI(c, pkiID, false)
 	if p == nil {
-		e.mu.Unlock()
-		c.pkiNotFound(pkiID)
 		return
 	}
-	var items []any
 	for _, a := range p.cas {
-		if match(a.displayName) {
-			items = append(items, a.view())
-		}
+		l.add(a.displayName, func() any { return a.view() })
 	}
 	e.mu.Unlock()
-	c.page(caContext(p.id), items, top, skip)
+	l.answer(caContext(p.id))
 }
 
 func (e *Emulator) getCA(c *call, pkiID, caID string) {
-	e.mu.Lock()
-	p := e.visiblePKI(pkiID, e.clk.Now())
-	if p == nil {
-		e.mu.Unlock()
-		c.pkiNotFound(pkiID)
-		return
-	}
-	a := p.caByID(caID)
+	p, a, _ := e.lockCA(c, pkiID, caID, false)
 	if a == nil {
-		e.mu.Unlock()
-		c.caNotFound(caID)
 		return
 	}
 	v := a.view()
 	e.mu.Unlock()
-	v.Context = c.context(caContext(p.id) + "/$entity")
-	c.json(http.StatusOK, v)
+	c.entity(http.StatusOK, caContext(p.id)+"/$entity", &v)
+}
+
+// lockCA is lockPKI, then the CA in that PKI: when either is missing it lets go of e.mu, answers 404 and returns a
+// nil CA; otherwise the caller holds e.mu.
+func (e *Emulator) lockCA(c *call, pkiID, caID string, write bool) (*pki, *ca, time.Time) {
+	p, now := e.lockPKI(c, pkiID, write)
+	if p == nil {
+		return nil, nil, now
+	}
+	a := p.caByID(caID)
+	if a == nil {
+		e.mu.Unlock()
+		c.objectNotFound(caID)
+	}
+	return p, a, now
 }
 
 func (p *pki) caByID(id string) *ca {
@@ -85,8 +80,17 @@ type caFields struct {
 	hint                     *bool
 }
 
-// parseCAFields reads a CA create/PATCH body; it answers 400 itself and returns ok=false on error.
+// caBody reads a CA create or PATCH body; it answers 400 itself and returns ok=false on error.
 // The certificate's facts (thumbprint, issuer, expiry...) always come from the certificate itself.
+func (c *call) caBody() (o jsonObject, f caFields, ok bool) {
+	o, ok = c.typedObject("microsoft.graph.certificateAuthorityDetail", caProperties...)
+	if !ok {
+		return nil, f, false
+	}
+	f, ok = c.parseCAFields(o)
+	return o, f, ok
+}
+
 func (c *call) parseCAFields(o jsonObject) (f caFields, ok bool) {
 	strs := map[string]**string{"certificateAuthorityType": &f.typ, "certificateRevocationListUrl": &f.crl,
 		"deltaCertificateRevocationListUrl": &f.deltaCRL, "displayName": &f.name}
@@ -177,15 +181,10 @@ func (a *ca) apply(f caFields) {
 }
 
 func (e *Emulator) createCA(c *call, pkiID string) {
-	if !e.pkiExists(pkiID) {
-		c.pkiNotFound(pkiID)
+	if !e.requirePKI(c, pkiID) {
 		return
 	}
-	o, ok := c.object()
-	if !ok || !c.checkProperties(o, "microsoft.graph.certificateAuthorityDetail", caProperties...) {
-		return
-	}
-	f, ok := c.parseCAFields(o)
+	o, f, ok := c.caBody()
 	if !ok {
 		return
 	}
@@ -196,17 +195,13 @@ func (e *Emulator) createCA(c *call, pkiID string) {
 	if !c.checkCreateCAIdentity(o, f.cert) {
 		return
 	}
-	e.mu.Lock()
-	now := e.clk.Now()
-	p := e.writablePKI(pkiID, now)
+	p, now := e.lockPKI(c, pkiID, true)
 	if p == nil {
-		e.mu.Unlock()
-		c.pkiNotFound(pkiID)
 		return
 	}
 	if p.caByThumbprint(f.cert.Thumbprint) != nil {
 		e.mu.Unlock()
-		c.badRequest("Duplicate Certificate exists: the certificate %s is already in this PKI.", strings.ToUpper(f.cert.Thumbprint))
+		c.duplicateCA(f.cert.Thumbprint)
 		return
 	}
 	a := newCA(*f.cert, now)
@@ -216,49 +211,39 @@ func (e *Emulator) createCA(c *call, pkiID string) {
 	p.lastModified = now
 	v := a.view()
 	e.mu.Unlock()
-	v.Context = c.context(caContext(p.id) + "/$entity")
-	c.json(http.StatusCreated, v)
+	c.entity(http.StatusCreated, caContext(p.id)+"/$entity", &v)
+}
+
+func (c *call) duplicateCA(thumbprint string) {
+	c.badRequest("Duplicate Certificate exists: the certificate %s is already in this PKI.", strings.ToUpper(thumbprint))
 }
 
 func (e *Emulator) patchCA(c *call, pkiID, caID string) {
+	// The PKI and the CA are looked up first, so missing ones answer 404 whatever the body holds.
 	e.mu.Lock()
 	p := e.pkis[normID(pkiID)]
 	found := p != nil && p.caByID(caID) != nil
 	e.mu.Unlock()
 	switch {
 	case p == nil:
-		c.pkiNotFound(pkiID)
+		c.objectNotFound(pkiID)
 		return
 	case !found:
-		c.caNotFound(caID)
+		c.objectNotFound(caID)
 		return
 	}
-	o, ok := c.object()
-	if !ok || !c.checkProperties(o, "microsoft.graph.certificateAuthorityDetail", caProperties...) {
-		return
-	}
-	f, ok := c.parseCAFields(o)
+	_, f, ok := c.caBody()
 	if !ok {
 		return
 	}
-	e.mu.Lock()
-	now := e.clk.Now()
-	p = e.writablePKI(pkiID, now)
-	if p == nil {
-		e.mu.Unlock()
-		c.pkiNotFound(pkiID)
-		return
-	}
-	a := p.caByID(caID)
+	p, a, now := e.lockCA(c, pkiID, caID, true)
 	if a == nil {
-		e.mu.Unlock()
-		c.caNotFound(caID)
 		return
 	}
 	if f.cert != nil {
 		if other := p.caByThumbprint(f.cert.Thumbprint); other != nil && other != a {
 			e.mu.Unlock()
-			c.badRequest("Duplicate Certificate exists: the certificate %s is already in this PKI.", strings.ToUpper(f.cert.Thumbprint))
+			c.duplicateCA(f.cert.Thumbprint)
 			return
 		}
 	}
@@ -266,23 +251,12 @@ func (e *Emulator) patchCA(c *call, pkiID, caID string) {
 	p.lastModified = now
 	v := a.view()
 	e.mu.Unlock()
-	v.Context = c.context(caContext(p.id) + "/$entity")
-	c.json(http.StatusOK, v)
+	c.entity(http.StatusOK, caContext(p.id)+"/$entity", &v)
 }
 
 func (e *Emulator) deleteCA(c *call, pkiID, caID string) {
-	e.mu.Lock()
-	now := e.clk.Now()
-	p := e.writablePKI(pkiID, now)
-	if p == nil {
-		e.mu.Unlock()
-		c.pkiNotFound(pkiID)
-		return
-	}
-	a := p.caByID(caID)
+	p, a, now := e.lockCA(c, pkiID, caID, true)
 	if a == nil {
-		e.mu.Unlock()
-		c.caNotFound(caID)
 		return
 	}
 	out := p.cas[:0]

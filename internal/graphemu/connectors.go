@@ -57,6 +57,8 @@ type connectorJSON struct {
 	AuthenticationConfiguration any    `json:"authenticationConfiguration"`
 }
 
+func (v *connectorJSON) setContext(s string) { v.Context = s }
+
 type basicAuthJSON struct {
 	Type     string `json:"@odata.type"`
 	Username string `json:"username"`
@@ -120,45 +122,55 @@ func activeCert(certs []*clientCert, now time.Time) *clientCert {
 
 const connectorContext = "identity/apiConnectors"
 
+var connectorProperties = []string{"id", "displayName", "targetUrl", "authenticationConfiguration"}
+
 // ---- handlers ----
 
 func (e *Emulator) listConnectors(c *call) {
-	match, top, skip, ok := c.listQuery()
+	l, ok := c.startList()
 	if !ok {
 		return
 	}
 	e.mu.Lock()
 	now := e.clk.Now()
-	var items []any
 	for _, id := range e.connectorOrder {
-		con := e.connectors[id]
-		if now.Before(con.visibleAt) || !match(con.displayName) {
-			continue
+		if con := e.connectors[id]; !now.Before(con.visibleAt) {
+			l.add(con.displayName, func() any { return con.view(now, false) })
 		}
-		items = append(items, con.view(now, false))
 	}
 	e.mu.Unlock()
-	c.page(connectorContext, items, top, skip)
+	l.answer(connectorContext)
 }
 
 func (e *Emulator) getConnector(c *call, id string) {
-	e.mu.Lock()
-	now := e.clk.Now()
-	con := e.connectors[normID(id)]
-	if con == nil || now.Before(con.visibleAt) {
-		e.mu.Unlock()
-		c.connectorNotFound(id)
+	con, now := e.lockConnector(c, id, false)
+	if con == nil {
 		return
 	}
 	v := con.view(now, false)
 	e.mu.Unlock()
-	v.Context = c.context(connectorContext + "/$entity")
-	c.json(http.StatusOK, v)
+	c.entity(http.StatusOK, connectorContext+"/$entity", &v)
 }
 
-func (c *call) connectorNotFound(id string) {
-	c.errorf(http.StatusNotFound, "ResourceNotFound", "Resource '%s' does not exist or one of its queried reference-property objects are not present.", id)
+// lockConnector takes e.mu and finds the connector: for a read, only once the read-after-write lag is over; for a
+// write, at once (writes reach the primary). When there is none it lets go of e.mu, answers 404 and returns nil;
+// otherwise the caller holds e.mu.
+func (e *Emulator) lockConnector(c *call, id string, write bool) (*connector, time.Time) {
+	e.mu.Lock()
+	now := e.clk.Now()
+	con := e.connectors[normID(id)]
+	if con != nil && !write && now.Before(con.visibleAt) {
+		con = nil
+	}
+	if con == nil {
+		e.mu.Unlock()
+		c.connectorNotFound(id)
+	}
+	return con, now
 }
+
+// connectorNotFound is Graph's 404 for a connector: not a directory object, its code is ResourceNotFound.
+func (c *call) connectorNotFound(id string) { c.notFound("ResourceNotFound", id) }
 
 // authConfig is a parsed authenticationConfiguration from a create or PATCH body.
 type authConfig struct {
@@ -264,24 +276,15 @@ func (c *call) decodePFX(o jsonObject) (*pkcs.ClientCertificate, bool) {
 }
 
 func (e *Emulator) createConnector(c *call) {
-	o, ok := c.object()
-	if !ok || !c.checkProperties(o, "microsoft.graph.identityApiConnector", "id", "displayName", "targetUrl", "authenticationConfiguration") {
+	o, ok := c.typedObject("microsoft.graph.identityApiConnector", connectorProperties...)
+	if !ok {
 		return
 	}
-	name, _, err1 := o.str("displayName")
-	target, _, err2 := o.str("targetUrl")
-	if err := errors.Join(err1, err2); err != nil {
-		c.badRequest("%v", err)
+	vals, ok := c.requiredStrings(o, "property", "displayName", "targetUrl")
+	if !ok {
 		return
 	}
-	if strings.TrimSpace(name) == "" {
-		c.badRequest("The property 'displayName' is required.")
-		return
-	}
-	if strings.TrimSpace(target) == "" {
-		c.badRequest("The property 'targetUrl' is required.")
-		return
-	}
+	name, target := vals[0], vals[1]
 	cfg, ok := c.parseAuthConfig(o)
 	if !ok {
 		return
@@ -296,8 +299,7 @@ func (e *Emulator) createConnector(c *call) {
 	e.connectorOrder = append(e.connectorOrder, con.id)
 	v := con.view(now, true)
 	e.mu.Unlock()
-	v.Context = c.context(connectorContext + "/$entity")
-	c.json(http.StatusCreated, v)
+	c.entity(http.StatusCreated, connectorContext+"/$entity", &v)
 }
 
 // applyAuth replaces the whole authentication configuration, dropping every certificate (Graph's documented
@@ -342,12 +344,11 @@ func (e *Emulator) addCert(con *connector, cert *pkcs.ClientCertificate, now tim
 }
 
 func (e *Emulator) patchConnector(c *call, id string) {
-	if !e.connectorExists(id) {
-		c.connectorNotFound(id)
+	if !e.requireConnector(c, id) {
 		return
 	}
-	o, ok := c.object()
-	if !ok || !c.checkProperties(o, "microsoft.graph.identityApiConnector", "id", "displayName", "targetUrl", "authenticationConfiguration") {
+	o, ok := c.typedObject("microsoft.graph.identityApiConnector", connectorProperties...)
+	if !ok {
 		return
 	}
 	name, namePresent, err1 := o.str("displayName")
@@ -368,11 +369,8 @@ func (e *Emulator) patchConnector(c *call, id string) {
 	if !ok {
 		return
 	}
-	e.mu.Lock()
-	con := e.connectors[normID(id)]
+	con, now := e.lockConnector(c, id, true)
 	if con == nil {
-		e.mu.Unlock()
-		c.connectorNotFound(id)
 		return
 	}
 	if namePresent {
@@ -382,29 +380,31 @@ func (e *Emulator) patchConnector(c *call, id string) {
 		con.targetURL = target
 	}
 	if cfg != nil {
-		e.applyAuth(con, cfg, e.clk.Now())
+		e.applyAuth(con, cfg, now)
 	}
 	e.mu.Unlock()
 	c.noContent()
 }
 
-// connectorExists ignores read-after-write lag: writes reach the primary.
-func (e *Emulator) connectorExists(id string) bool {
+// requireConnector answers 404 and returns false when the connector is missing, so a write to it answers 404
+// whatever its body holds. It ignores read-after-write lag: writes reach the primary.
+func (e *Emulator) requireConnector(c *call, id string) bool {
 	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.connectors[normID(id)] != nil
+	found := e.connectors[normID(id)] != nil
+	e.mu.Unlock()
+	if !found {
+		c.connectorNotFound(id)
+	}
+	return found
 }
 
 func (e *Emulator) deleteConnector(c *call, id string) {
-	e.mu.Lock()
-	key := normID(id)
-	if e.connectors[key] == nil {
-		e.mu.Unlock()
-		c.connectorNotFound(id)
+	con, _ := e.lockConnector(c, id, true)
+	if con == nil {
 		return
 	}
-	delete(e.connectors, key)
-	e.connectorOrder = removeID(e.connectorOrder, key)
+	delete(e.connectors, normID(id))
+	e.connectorOrder = removeID(e.connectorOrder, normID(id))
 	e.mu.Unlock()
 	c.noContent()
 }
@@ -421,23 +421,19 @@ func removeID(ids []string, id string) []string {
 
 func (e *Emulator) uploadClientCertificate(c *call, id string) {
 	// The connector is looked up first so a missing one answers 404 whatever the body holds.
-	if !e.connectorExists(id) {
-		c.connectorNotFound(id)
+	if !e.requireConnector(c, id) {
 		return
 	}
-	o, ok := c.object()
-	if !ok || !c.checkProperties(o, "microsoft.graph.identityApiConnector.uploadClientCertificate", "pkcs12Value", "password") {
+	o, ok := c.typedObject("microsoft.graph.identityApiConnector.uploadClientCertificate", "pkcs12Value", "password")
+	if !ok {
 		return
 	}
 	cert, ok := c.decodePFX(o)
 	if !ok {
 		return
 	}
-	e.mu.Lock()
-	con := e.connectors[normID(id)]
+	con, now := e.lockConnector(c, id, true)
 	if con == nil {
-		e.mu.Unlock()
-		c.connectorNotFound(id)
 		return
 	}
 	if e.refuseBasic && con.auth != authCert {
@@ -446,11 +442,9 @@ func (e *Emulator) uploadClientCertificate(c *call, id string) {
 			"to a #microsoft.graph.pkcs12Certificate first; uploadClientCertificate adds certificates to one that does.", id)
 		return
 	}
-	now := e.clk.Now()
 	e.addCert(con, cert, now)
 	// The upload's own answer shows every certificate, lag or not.
 	v := con.view(now, true)
 	e.mu.Unlock()
-	v.Context = c.context(connectorContext + "/$entity")
-	c.json(http.StatusOK, v)
+	c.entity(http.StatusOK, connectorContext+"/$entity", &v)
 }

@@ -418,6 +418,8 @@ func TestRoutingErrors(t *testing.T) {
 	}
 	wantError(t, v.do("GET", "/identity/userFlows", nil), 400, "BadRequest", "segment 'userFlows'")
 	wantError(t, v.do("GET", connectorsPath+"/"+id+"/nope", nil), 400, "BadRequest", "segment 'nope'")
+	// The first segment Graph does not recognise is named, also below a nested collection.
+	wantError(t, v.do("GET", pkisPath+"/"+pki+"/certificateAuthorities/"+id+"/nope", nil), 400, "BadRequest", "segment 'nope'")
 	wantError(t, v.do("GET", "/", nil), 400, "BadRequest", "segment")
 	// Paths outside /v1.0 are not Graph v1.0.
 	r := serve(v.emu, "GET", "/beta"+connectorsPath, "Bearer "+testToken)

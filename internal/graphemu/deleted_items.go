@@ -129,65 +129,45 @@ func (e *Emulator) DeletedItemCount() int {
 
 // ---- JSON ----
 
-func (d *deletedItem) view() any {
+func (d *deletedItem) view() entityJSON {
 	at := graphTime(d.deletedAt)
 	if d.pki != nil {
 		v := d.pki.view()
 		v.DeletedDateTime = &at
-		return v
+		return &v
 	}
 	v := d.ca.view()
 	v.DeletedDateTime = &at
-	return v
+	return &v
 }
 
 // ---- routes: /directory/deletedItems ----
 
 func (e *Emulator) routeDeletedItems(c *call, rest []string) {
-	m := c.r.Method
 	switch {
 	case len(rest) == 0:
 		// "calling GET /directory/deleteditems without a type is not supported" (directory-deleteditems-list).
 		c.badRequest("The OData cast type is a required part of the URI for deleted items, e.g. /directory/deletedItems/microsoft.graph.certificateBasedAuthPki.")
 	case len(rest) == 1 && (strings.EqualFold(rest[0], castPKI) || strings.EqualFold(rest[0], castCA)):
-		if m != http.MethodGet {
-			c.methodNotAllowed(http.MethodGet)
-			return
-		}
-		e.listDeletedItems(c, strings.EqualFold(rest[0], castPKI))
-	case len(rest) == 1:
-		switch m {
-		case http.MethodGet:
-			e.getDeletedItem(c, rest[0])
-		case http.MethodDelete:
-			e.purgeDeletedItem(c, rest[0])
-		default:
-			c.methodNotAllowed(http.MethodGet, http.MethodDelete)
-		}
-	case len(rest) == 2 && isAction(rest[1], "restore"):
-		if m != http.MethodPost {
-			c.methodNotAllowed(http.MethodPost)
-			return
-		}
-		e.restoreDeletedItem(c, rest[0])
+		pkis := strings.EqualFold(rest[0], castPKI)
+		c.dispatch(handler{http.MethodGet, func(c *call) { e.listDeletedItems(c, pkis) }})
 	default:
-		c.unknownSegment(rest[1])
+		collection{get: e.getDeletedItem, del: e.purgeDeletedItem,
+			actions: map[string]func(*call, string){"restore": e.restoreDeletedItem}}.route(c, rest)
 	}
 }
 
 func (e *Emulator) listDeletedItems(c *call, pkis bool) {
-	match, top, skip, ok := c.listQuery()
+	l, ok := c.startList()
 	if !ok {
 		return
 	}
 	e.mu.Lock()
 	b := e.bin()
 	b.expire(e.clk.Now())
-	var items []any
 	for _, id := range b.order {
-		d := b.items[id]
-		if (d.pki != nil) == pkis && match(d.displayName()) {
-			items = append(items, d.view())
+		if d := b.items[id]; (d.pki != nil) == pkis {
+			l.add(d.displayName(), func() any { return d.view() })
 		}
 	}
 	e.mu.Unlock()
@@ -195,38 +175,36 @@ func (e *Emulator) listDeletedItems(c *call, pkis bool) {
 	if pkis {
 		cast = "microsoft.graph.certificateBasedAuthPki"
 	}
-	c.page("directory/deletedItems/"+cast, items, top, skip)
+	l.answer("directory/deletedItems/" + cast)
 }
 
-// deletedItemNotFound is Graph's answer for an id that is not (or no longer) in the deleted items.
-func (c *call) deletedItemNotFound(id string) {
-	c.errorf(http.StatusNotFound, "Request_ResourceNotFound", "Resource '%s' does not exist or one of its queried reference-property objects are not present.", id)
-}
-
-func (e *Emulator) findDeleted(id string) *deletedItem {
+// lockDeleted takes e.mu and finds the deleted item, not yet past its retention. When there is none it lets go of
+// e.mu, answers 404 and returns nil; otherwise the caller holds e.mu.
+func (e *Emulator) lockDeleted(c *call, id string) (*deletedItem, time.Time) {
+	e.mu.Lock()
+	now := e.clk.Now()
 	b := e.bin()
-	b.expire(e.clk.Now())
-	return b.items[normID(id)]
+	b.expire(now)
+	d := b.items[normID(id)]
+	if d == nil {
+		e.mu.Unlock()
+		c.objectNotFound(id)
+	}
+	return d, now
 }
 
 func (e *Emulator) getDeletedItem(c *call, id string) {
-	e.mu.Lock()
-	d := e.findDeleted(id)
+	d, _ := e.lockDeleted(c, id)
 	if d == nil {
-		e.mu.Unlock()
-		c.deletedItemNotFound(id)
 		return
 	}
 	v := d.view()
 	e.mu.Unlock()
-	c.json(http.StatusOK, withContext(v, c.context("directoryObjects/$entity")))
+	c.entity(http.StatusOK, "directoryObjects/$entity", v)
 }
 
 func (e *Emulator) purgeDeletedItem(c *call, id string) {
-	e.mu.Lock()
-	if e.findDeleted(id) == nil {
-		e.mu.Unlock()
-		c.deletedItemNotFound(id)
+	if d, _ := e.lockDeleted(c, id); d == nil {
 		return
 	}
 	e.bin().take(id)
@@ -237,22 +215,19 @@ func (e *Emulator) purgeDeletedItem(c *call, id string) {
 // restoreDeletedItem brings the object back with its id: a PKI with its CAs and their settings, a CA into its PKI.
 // Graph answers 200 with the directoryObject.
 func (e *Emulator) restoreDeletedItem(c *call, id string) {
-	e.mu.Lock()
-	now := e.clk.Now()
-	d := e.findDeleted(id)
+	d, now := e.lockDeleted(c, id)
 	if d == nil {
-		e.mu.Unlock()
-		c.deletedItemNotFound(id)
 		return
 	}
-	var v any
+	var v entityJSON
 	if d.pki != nil {
 		p := d.pki
 		p.visibleAt = now
 		e.pkis[p.id] = p
 		e.pkiOrder = append(e.pkiOrder, p.id)
 		e.settle(p, now)
-		v = p.view()
+		pv := p.view()
+		v = &pv
 	} else {
 		p := e.writablePKI(d.pkiID, now)
 		switch {
@@ -267,22 +242,10 @@ func (e *Emulator) restoreDeletedItem(c *call, id string) {
 		}
 		p.cas = append(p.cas, d.ca)
 		p.lastModified = now
-		v = d.ca.view()
+		cv := d.ca.view()
+		v = &cv
 	}
 	e.bin().take(id)
 	e.mu.Unlock()
-	c.json(http.StatusOK, withContext(v, c.context("directoryObjects/$entity")))
-}
-
-// withContext sets @odata.context on a PKI or CA view.
-func withContext(v any, ctx string) any {
-	switch x := v.(type) {
-	case pkiJSON:
-		x.Context = ctx
-		return x
-	case caJSON:
-		x.Context = ctx
-		return x
-	}
-	return v
+	c.entity(http.StatusOK, "directoryObjects/$entity", v)
 }

@@ -89,7 +89,9 @@ type Emulator struct {
 	journal        []JournalEntry
 	deleted        *recycleBin // deleted_items.go
 	certSeq        uint64
-	pageSize       int // page_size.go
+	pageSize       int             // page_size.go
+	policy         *cbaPolicyState // policy.go
+	userDir        *userDirectory  // users.go
 }
 
 // New returns an emulator with no objects.

@@ -137,6 +137,9 @@ type caJSON struct {
 	IsIssuerHintEnabled               bool    `json:"isIssuerHintEnabled"`
 }
 
+func (v *pkiJSON) setContext(s string) { v.Context = s }
+func (v *caJSON) setContext(s string)  { v.Context = s }
+
 func nullable(s string) *string {
 	if s == "" {
 		return nil
@@ -164,8 +167,21 @@ func (a *ca) view() caJSON {
 
 // ---- PKI handlers ----
 
-func (c *call) pkiNotFound(id string) {
-	c.errorf(http.StatusNotFound, "Request_ResourceNotFound", "Resource '%s' does not exist or one of its queried reference-property objects are not present.", id)
+// lockPKI takes e.mu and finds the PKI as a read sees it (visiblePKI) or, with write, as a write does
+// (writablePKI). When there is none it lets go of e.mu, answers 404 and returns nil; otherwise the caller holds e.mu.
+func (e *Emulator) lockPKI(c *call, id string, write bool) (*pki, time.Time) {
+	e.mu.Lock()
+	now := e.clk.Now()
+	find := e.visiblePKI
+	if write {
+		find = e.writablePKI
+	}
+	p := find(id, now)
+	if p == nil {
+		e.mu.Unlock()
+		c.objectNotFound(id)
+	}
+	return p, now
 }
 
 // visiblePKI returns the PKI for a read, settled, or nil when missing or still inside the read-after-write lag.
@@ -189,42 +205,40 @@ func (e *Emulator) writablePKI(id string, now time.Time) *pki {
 }
 
 func (e *Emulator) listPKIs(c *call) {
-	match, top, skip, ok := c.listQuery()
+	l, ok := c.startList()
 	if !ok {
 		return
 	}
 	e.mu.Lock()
 	now := e.clk.Now()
-	var items []any
 	for _, id := range e.pkiOrder {
-		p := e.pkis[id]
-		if now.Before(p.visibleAt) || !match(p.displayName) {
-			continue
+		if p := e.pkis[id]; !now.Before(p.visibleAt) {
+			l.add(p.displayName, func() any { return e.readView(p, now) })
 		}
-		items = append(items, e.readView(p, now))
 	}
 	e.mu.Unlock()
-	c.page(pkiContext, items, top, skip)
+	l.answer(pkiContext)
 }
 
 func (e *Emulator) getPKI(c *call, id string) {
-	e.mu.Lock()
-	now := e.clk.Now()
-	p := e.visiblePKI(id, now)
+	p, now := e.lockPKI(c, id, false)
 	if p == nil {
-		e.mu.Unlock()
-		c.pkiNotFound(id)
 		return
 	}
 	v := e.readView(p, now)
 	e.mu.Unlock()
-	v.Context = c.context(pkiContext + "/$entity")
-	c.json(http.StatusOK, v)
+	c.entity(http.StatusOK, pkiContext+"/$entity", &v)
 }
 
 var pkiProperties = []string{"id", "displayName", "status", "statusDetails", "lastModifiedDateTime", "deletedDateTime", "certificateAuthorities"}
 
-func (c *call) pkiDisplayName(o jsonObject, required bool) (string, bool, bool) {
+// pkiBody reads a PKI create or PATCH body, whose one writable property is displayName (required on create); it
+// answers 400 itself and returns ok=false.
+func (c *call) pkiBody(required bool) (name string, present, ok bool) {
+	o, ok := c.typedObject("microsoft.graph.certificateBasedAuthPki", pkiProperties...)
+	if !ok {
+		return "", false, false
+	}
 	name, present, err := o.str("displayName")
 	if err != nil {
 		c.badRequest("%v", err)
@@ -242,11 +256,7 @@ func (c *call) pkiDisplayName(o jsonObject, required bool) (string, bool, bool) 
 }
 
 func (e *Emulator) createPKI(c *call) {
-	o, ok := c.object()
-	if !ok || !c.checkProperties(o, "microsoft.graph.certificateBasedAuthPki", pkiProperties...) {
-		return
-	}
-	name, _, ok := c.pkiDisplayName(o, true)
+	name, _, ok := c.pkiBody(true)
 	if !ok {
 		return
 	}
@@ -256,8 +266,7 @@ func (e *Emulator) createPKI(c *call) {
 	p.replicatedAt = now.Add(e.pkiSwitches.ReplicaLag)
 	v := p.view()
 	e.mu.Unlock()
-	v.Context = c.context(pkiContext + "/$entity")
-	c.json(http.StatusCreated, v)
+	c.entity(http.StatusCreated, pkiContext+"/$entity", &v)
 }
 
 // newPKI stores a PKI. Graph documents no status before the first job; the emulator reports "succeeded"
@@ -270,24 +279,15 @@ func (e *Emulator) newPKI(name string, now, visibleAt time.Time) *pki {
 }
 
 func (e *Emulator) patchPKI(c *call, id string) {
-	if !e.pkiExists(id) {
-		c.pkiNotFound(id)
+	if !e.requirePKI(c, id) {
 		return
 	}
-	o, ok := c.object()
-	if !ok || !c.checkProperties(o, "microsoft.graph.certificateBasedAuthPki", pkiProperties...) {
-		return
-	}
-	name, present, ok := c.pkiDisplayName(o, false)
+	name, present, ok := c.pkiBody(false)
 	if !ok {
 		return
 	}
-	e.mu.Lock()
-	now := e.clk.Now()
-	p := e.writablePKI(id, now)
+	p, now := e.lockPKI(c, id, true)
 	if p == nil {
-		e.mu.Unlock()
-		c.pkiNotFound(id)
 		return
 	}
 	if present {
@@ -296,8 +296,7 @@ func (e *Emulator) patchPKI(c *call, id string) {
 	}
 	v := p.view()
 	e.mu.Unlock()
-	v.Context = c.context(pkiContext + "/$entity")
-	c.json(http.StatusOK, v)
+	c.entity(http.StatusOK, pkiContext+"/$entity", &v)
 }
 
 // deletePKI removes the PKI at once into the deleted items (soft delete, with its CAs). Graph runs a delete job
@@ -308,7 +307,7 @@ func (e *Emulator) deletePKI(c *call, id string) {
 	key := normID(id)
 	if e.pkis[key] == nil {
 		e.mu.Unlock()
-		c.pkiNotFound(id)
+		c.objectNotFound(id)
 		return
 	}
 	e.softDeletePKI(e.pkis[key], e.clk.Now())
@@ -318,9 +317,14 @@ func (e *Emulator) deletePKI(c *call, id string) {
 	c.noContent()
 }
 
-// pkiExists ignores read-after-write lag (writes reach the primary); a missing PKI answers 404 whatever the body.
-func (e *Emulator) pkiExists(id string) bool {
+// requirePKI answers 404 and returns false when the PKI is missing, so a write to it answers 404 whatever its body
+// holds. It ignores read-after-write lag: writes reach the primary.
+func (e *Emulator) requirePKI(c *call, id string) bool {
 	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.pkis[normID(id)] != nil
+	found := e.pkis[normID(id)] != nil
+	e.mu.Unlock()
+	if !found {
+		c.objectNotFound(id)
+	}
+	return found
 }

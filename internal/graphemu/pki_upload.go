@@ -21,28 +21,18 @@ const msgInProgress = "Another upload or delete operation is in progress for thi
 type uploadProblem struct{ msg string }
 
 func (e *Emulator) uploadPKI(c *call, id string) {
-	if !e.pkiExists(id) {
-		c.pkiNotFound(id)
+	if !e.requirePKI(c, id) {
 		return
 	}
-	o, ok := c.object()
-	if !ok || !c.checkProperties(o, "microsoft.graph.certificateBasedAuthPki.upload", "uploadUrl", "sha256FileHash") {
+	o, ok := c.typedObject("microsoft.graph.certificateBasedAuthPki.upload", "uploadUrl", "sha256FileHash")
+	if !ok {
 		return
 	}
-	rawURL, _, err1 := o.str("uploadUrl")
-	hash, _, err2 := o.str("sha256FileHash")
-	if err := errors.Join(err1, err2); err != nil {
-		c.badRequest("%v", err)
+	vals, ok := c.requiredStrings(o, "parameter", "uploadUrl", "sha256FileHash")
+	if !ok {
 		return
 	}
-	if strings.TrimSpace(rawURL) == "" {
-		c.badRequest("The parameter 'uploadUrl' is required.")
-		return
-	}
-	if strings.TrimSpace(hash) == "" {
-		c.badRequest("The parameter 'sha256FileHash' is required.")
-		return
-	}
+	rawURL, hash := vals[0], vals[1]
 	u, err := url.Parse(strings.TrimSpace(rawURL))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		// The URL is not repeated: it may carry a SAS token.
@@ -56,7 +46,7 @@ func (e *Emulator) uploadPKI(c *call, id string) {
 	switch {
 	case p == nil || p.replicating(e.clk.Now()):
 		e.mu.Unlock()
-		c.pkiNotFound(id)
+		c.objectNotFound(id)
 		return
 	case p.job != nil || p.downloading:
 		e.mu.Unlock()
@@ -73,7 +63,7 @@ func (e *Emulator) uploadPKI(c *call, id string) {
 	p.downloading = false
 	if e.pkis[p.id] != p {
 		e.mu.Unlock()
-		c.pkiNotFound(id)
+		c.objectNotFound(id)
 		return
 	}
 	// StartExternalJob may have begun another operation while the file downloaded.

@@ -17,11 +17,9 @@ package graphemu
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 )
 
 const (
@@ -32,22 +30,17 @@ const (
 
 var cbaPolicyPrefix = []string{"policies", "authenticationmethodspolicy", "authenticationmethodconfigurations"}
 
-// cbaPolicies holds each emulator's policy document (kept beside the Emulator so its struct needs no new field).
-var cbaPolicies sync.Map // *Emulator -> *cbaPolicyState
-
 type cbaPolicyState struct {
 	doc       map[string]json.RawMessage // top-level properties, as GET answers them (before enum masking)
 	lastPatch []byte
 }
 
-// policyState returns the emulator's policy; the caller holds e.mu.
+// policyState returns the emulator's policy, made on first use; the caller holds e.mu.
 func (e *Emulator) policyState() *cbaPolicyState {
-	if v, ok := cbaPolicies.Load(e); ok {
-		return v.(*cbaPolicyState) //nolint:forcetypeassert // only this file stores into cbaPolicies
+	if e.policy == nil {
+		e.policy = &cbaPolicyState{doc: defaultCBAPolicy()}
 	}
-	s := &cbaPolicyState{doc: defaultCBAPolicy()}
-	v, _ := cbaPolicies.LoadOrStore(e, s)
-	return v.(*cbaPolicyState) //nolint:forcetypeassert // only this file stores into cbaPolicies
+	return e.policy
 }
 
 // defaultCBAPolicy is the configuration of a tenant nobody configured, as Graph's get page shows it.
@@ -94,19 +87,16 @@ func (e *Emulator) routeCBAPolicy(c *call, rest []string) {
 		c.errorf(http.StatusNotFound, "ResourceNotFound", "Only the %s authentication method configuration is emulated, not %s.", cbaPolicyID, rest[0])
 		return
 	}
-	switch c.r.Method {
-	case http.MethodGet:
-		e.getCBAPolicy(c)
-	case http.MethodPatch:
-		e.patchCBAPolicy(c)
-	case http.MethodDelete:
-		e.mu.Lock()
-		e.policyState().doc = defaultCBAPolicy()
-		e.mu.Unlock()
-		c.noContent()
-	default:
-		c.methodNotAllowed(http.MethodGet, http.MethodPatch, http.MethodDelete)
-	}
+	c.dispatch(handler{http.MethodGet, e.getCBAPolicy}, handler{http.MethodPatch, e.patchCBAPolicy},
+		handler{http.MethodDelete, e.resetCBAPolicy})
+}
+
+// resetCBAPolicy puts the policy back to the default of a tenant nobody configured.
+func (e *Emulator) resetCBAPolicy(c *call) {
+	e.mu.Lock()
+	e.policyState().doc = defaultCBAPolicy()
+	e.mu.Unlock()
+	c.noContent()
 }
 
 func preferUnknownEnums(r *http.Request) bool {
@@ -158,14 +148,8 @@ func maskEvolvableRuleTypes(raw json.RawMessage) json.RawMessage {
 }
 
 func (e *Emulator) patchCBAPolicy(c *call) {
-	body, err := c.body()
-	if err != nil {
-		var ue errUnsupportedEncoding
-		if errors.As(err, &ue) {
-			c.errorf(http.StatusUnsupportedMediaType, "UnsupportedMediaType", "%v.", err)
-		} else {
-			c.badRequest("%v", err)
-		}
+	body, ok := c.readBody()
+	if !ok {
 		return
 	}
 	var o map[string]json.RawMessage
@@ -251,6 +235,14 @@ func strictDecode(raw json.RawMessage, v any, property string) error {
 		return fmt.Errorf("Invalid value for property '%s': %w", property, err)
 	}
 	return nil
+}
+
+// decodeSwitch decodes a configuration whose state (pointing into v) is enabled or disabled.
+func decodeSwitch(raw json.RawMessage, v any, property string, state *string) error {
+	if err := strictDecode(raw, v, property); err != nil {
+		return err
+	}
+	return oneOf(property+".state", *state, "enabled", "disabled")
 }
 
 func oneOf(property, v string, allowed ...string) error {
@@ -352,10 +344,7 @@ func validateCBAPolicyPatch(o map[string]json.RawMessage, evolvable bool) (map[s
 	}
 	if raw, ok := o["crlValidationConfiguration"]; ok {
 		var cv emuCRL
-		if err := strictDecode(raw, &cv, "crlValidationConfiguration"); err != nil {
-			return nil, err
-		}
-		if err := oneOf("crlValidationConfiguration.state", cv.State, "enabled", "disabled"); err != nil {
+		if err := decodeSwitch(raw, &cv, "crlValidationConfiguration", &cv.State); err != nil {
 			return nil, err
 		}
 		if cv.Exempted == nil {
@@ -365,10 +354,7 @@ func validateCBAPolicyPatch(o map[string]json.RawMessage, evolvable bool) (map[s
 	}
 	if raw, ok := o["issuerHintsConfiguration"]; ok {
 		var ih emuIssuerHints
-		if err := strictDecode(raw, &ih, "issuerHintsConfiguration"); err != nil {
-			return nil, err
-		}
-		if err := oneOf("issuerHintsConfiguration.state", ih.State, "enabled", "disabled"); err != nil {
+		if err := decodeSwitch(raw, &ih, "issuerHintsConfiguration", &ih.State); err != nil {
 			return nil, err
 		}
 		put("issuerHintsConfiguration", ih)

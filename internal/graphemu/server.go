@@ -239,6 +239,22 @@ func marshal(v any) ([]byte, error) {
 
 func (c *call) noContent() { c.w.WriteHeader(http.StatusNoContent) }
 
+// entityJSON is an object answer that carries its own @odata.context.
+type entityJSON interface{ setContext(string) }
+
+// entity answers one object, its @odata.context naming fragment (e.g. "identity/apiConnectors/$entity").
+func (c *call) entity(status int, fragment string, v entityJSON) {
+	v.setContext(c.context(fragment))
+	c.json(status, v)
+}
+
+// objectNotFound is Graph's 404 for a directory object (a PKI, a CA, a user, a deleted item) that is not there.
+func (c *call) objectNotFound(id string) { c.notFound("Request_ResourceNotFound", id) }
+
+func (c *call) notFound(code, id string) {
+	c.errorf(http.StatusNotFound, code, "Resource '%s' does not exist or one of its queried reference-property objects are not present.", id)
+}
+
 type graphError struct {
 	Error graphErrorBody `json:"error"`
 }
@@ -313,9 +329,9 @@ func (c *call) body() ([]byte, error) {
 	return b, nil
 }
 
-// object reads a JSON object body. On failure it has already answered (400, or 415 for an unknown encoding so
+// readBody is body for a handler: on failure it has already answered (400, or 415 for an unknown encoding so
 // msgraph-sdk-go's compression handler retries uncompressed).
-func (c *call) object() (jsonObject, bool) {
+func (c *call) readBody() ([]byte, bool) {
 	b, err := c.body()
 	if err != nil {
 		var ue errUnsupportedEncoding
@@ -324,6 +340,15 @@ func (c *call) object() (jsonObject, bool) {
 		} else {
 			c.badRequest("%v", err)
 		}
+		return nil, false
+	}
+	return b, true
+}
+
+// object reads a JSON object body. On failure it has already answered (see readBody).
+func (c *call) object() (jsonObject, bool) {
+	b, ok := c.readBody()
+	if !ok {
 		return nil, false
 	}
 	var m map[string]json.RawMessage
@@ -338,7 +363,34 @@ func (c *call) object() (jsonObject, bool) {
 	return jsonObject(m), true
 }
 
+// typedObject reads a JSON object body of the named type; a property the type does not have answers 400.
+func (c *call) typedObject(typeName string, properties ...string) (jsonObject, bool) {
+	o, ok := c.object()
+	return o, ok && c.checkProperties(o, typeName, properties...)
+}
+
 type jsonObject map[string]json.RawMessage
+
+// requiredStrings reads string members (kind: "property" or "parameter") that must be there and not blank; it
+// answers 400 itself ("The property 'displayName' is required.") and returns ok=false.
+func (c *call) requiredStrings(o jsonObject, kind string, keys ...string) ([]string, bool) {
+	vals := make([]string, len(keys))
+	errs := make([]error, len(keys))
+	for i, k := range keys {
+		vals[i], _, errs[i] = o.str(k)
+	}
+	if err := errors.Join(errs...); err != nil {
+		c.badRequest("%v", err)
+		return nil, false
+	}
+	for i, k := range keys {
+		if strings.TrimSpace(vals[i]) == "" {
+			c.badRequest("The %s '%s' is required.", kind, k)
+			return nil, false
+		}
+	}
+	return vals, true
+}
 
 // checkProperties answers 400 for a property the type does not have, as Graph does; @odata annotations pass.
 func (c *call) checkProperties(o jsonObject, typeName string, known ...string) bool {

@@ -24,7 +24,6 @@ import (
 	"net/http"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -36,9 +35,6 @@ const (
 	// ConflictCertificateUserIDsMessage is what Graph answers for a value another user already holds.
 	ConflictCertificateUserIDsMessage = "Another object with the same value for property certificateUserIds already exists."
 )
-
-// userStates holds each emulator's users (kept beside the Emulator, as the policy is, so its struct needs no new field).
-var userStates sync.Map // *Emulator -> *userDirectory
 
 type userDirectory struct {
 	byID  map[string]*emuUser // normID(id) ->
@@ -60,13 +56,12 @@ type UserSnapshot struct {
 	CertificateUserIDs []string
 }
 
-// directory returns the emulator's users; the caller holds e.mu.
+// users returns the emulator's users, made on first use; the caller holds e.mu.
 func (e *Emulator) users() *userDirectory {
-	if v, ok := userStates.Load(e); ok {
-		return v.(*userDirectory) //nolint:forcetypeassert // only this file stores into userStates
+	if e.userDir == nil {
+		e.userDir = &userDirectory{byID: map[string]*emuUser{}}
 	}
-	v, _ := userStates.LoadOrStore(e, &userDirectory{byID: map[string]*emuUser{}})
-	return v.(*userDirectory) //nolint:forcetypeassert // only this file stores into userStates
+	return e.userDir
 }
 
 // AddUser creates a cloud-only user with the given UPN and certificateUserIds (not validated) and returns its id.
@@ -159,25 +154,8 @@ func (u *emuUser) visibleIDs(now time.Time) []string {
 	return u.certificateUserIDs
 }
 
-func (e *Emulator) routeUsers(c *call, rest []string) {
-	switch {
-	case len(rest) == 0 && c.r.Method == http.MethodGet:
-		e.listUsers(c)
-	case len(rest) == 0:
-		c.methodNotAllowed(http.MethodGet)
-	case len(rest) == 1 && c.r.Method == http.MethodGet:
-		e.getUser(c, rest[0])
-	case len(rest) == 1 && c.r.Method == http.MethodPatch:
-		e.patchUser(c, rest[0])
-	case len(rest) == 1:
-		c.methodNotAllowed(http.MethodGet, http.MethodPatch)
-	default:
-		c.unknownSegment(rest[1])
-	}
-}
-
-func userNotFound(c *call, id string) {
-	c.errorf(http.StatusNotFound, "Request_ResourceNotFound", "Resource '%s' does not exist or one of its queried reference-property objects are not present.", id)
+func (e *Emulator) userRoutes() collection {
+	return collection{list: e.listUsers, get: e.getUser, patch: e.patchUser}
 }
 
 // userView renders the properties $select asks for (id, displayName and userPrincipalName without $select).
@@ -220,7 +198,7 @@ func (e *Emulator) getUser(c *call, id string) {
 	}
 	e.mu.Unlock()
 	if u == nil {
-		userNotFound(c, id)
+		c.objectNotFound(id)
 		return
 	}
 	view["@odata.context"] = c.context("users/$entity")
@@ -228,11 +206,8 @@ func (e *Emulator) getUser(c *call, id string) {
 }
 
 func (e *Emulator) patchUser(c *call, id string) {
-	o, ok := c.object()
+	o, ok := c.typedObject("microsoft.graph.user", "authorizationInfo")
 	if !ok {
-		return
-	}
-	if !c.checkProperties(o, "microsoft.graph.user", "authorizationInfo") {
 		return
 	}
 	var values []string
@@ -260,7 +235,7 @@ func (e *Emulator) patchUser(c *call, id string) {
 	d := e.users()
 	u := d.find(id)
 	if u == nil {
-		userNotFound(c, id)
+		c.objectNotFound(id)
 		return
 	}
 	if !set {

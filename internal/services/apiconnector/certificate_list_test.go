@@ -1,13 +1,11 @@
 package apiconnector_test
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/entracert/terraform-provider-entracert/internal/acctest"
 	"github.com/entracert/terraform-provider-entracert/internal/graph"
@@ -39,7 +37,7 @@ func seedConnectorTenant(t *testing.T, env *acctest.Env) connectorTenant {
 		Legacy: env.CreateAPIConnector(t, "Contoso legacy enrichment"),
 	}
 	upload := func(conn *graph.APIConnector, fixture string) {
-		if _, err := env.Graph.UploadClientCertificate(ctxMinute(t), conn.ID, testfixtures.Base64(fixture), testfixtures.Password); err != nil {
+		if _, err := env.Graph.UploadClientCertificate(acctest.MinuteContext(t), conn.ID, testfixtures.Base64(fixture), testfixtures.Password); err != nil {
 			t.Fatalf("uploading %s to %s: %v", fixture, conn.DisplayName, err)
 		}
 	}
@@ -47,12 +45,6 @@ func seedConnectorTenant(t *testing.T, env *acctest.Env) connectorTenant {
 	upload(ten.Signup, "client-ec.pfx") // the most recent valid one: active
 	upload(ten.Legacy, "client-expired.pfx")
 	return ten
-}
-
-func ctxMinute(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
-	t.Cleanup(cancel)
-	return ctx
 }
 
 func certIdentity(connectorID, thumbprint string) map[string]knownvalue.Check {
@@ -152,7 +144,7 @@ func TestAccClientCertificateList_pages(t *testing.T) {
 	for range n {
 		last = env.CreateAPIConnector(t, "Paged connector")
 	}
-	if _, err := env.Graph.UploadClientCertificate(ctxMinute(t), last.ID, testfixtures.Base64("client-ec.pfx"), testfixtures.Password); err != nil {
+	if _, err := env.Graph.UploadClientCertificate(acctest.MinuteContext(t), last.ID, testfixtures.Base64("client-ec.pfx"), testfixtures.Password); err != nil {
 		t.Fatal(err)
 	}
 	env.Emulator.ResetJournal()
@@ -184,7 +176,7 @@ func TestAccClientCertificateList_emptyThrottledFailing(t *testing.T) {
 		resource.TestStep{
 			PreConfig: func() {
 				conn = env.CreateAPIConnector(t, "Throttled connector")
-				if _, err := env.Graph.UploadClientCertificate(ctxMinute(t), conn.ID, testfixtures.Base64("client-ec.pfx"), testfixtures.Password); err != nil {
+				if _, err := env.Graph.UploadClientCertificate(acctest.MinuteContext(t), conn.ID, testfixtures.Base64("client-ec.pfx"), testfixtures.Password); err != nil {
 					t.Fatal(err)
 				}
 				env.Emulator.ResetJournal()

@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -19,7 +18,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 )
 
 // With the write-only attributes, neither the PFX nor the password reaches the state file, its backup or a
@@ -32,39 +30,7 @@ func TestAccCertificate_writeOnlyKeepsSecretsOutOfState(t *testing.T) {
 	pfxB64 := testfixtures.Base64("client-aes.pfx")
 	secrets := map[string]string{"PFX": pfxB64, "password": testfixtures.Password}
 
-	rawFilesClean := func(*terraform.State) error {
-		stateFiles := 0
-		err := filepath.WalkDir(workDirs, func(p string, d fs.DirEntry, err error) error {
-			if err != nil || !d.Type().IsRegular() {
-				return err
-			}
-			name := d.Name()
-			// The configuration and its variables hold the secrets by design; everything Terraform writes must not.
-			if strings.HasSuffix(name, ".tf") || strings.HasSuffix(name, ".tfvars.json") || strings.Contains(p, "/.terraform/") {
-				return nil
-			}
-			b, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			if strings.Contains(name, ".tfstate") {
-				stateFiles++
-				if !strings.Contains(string(b), testfixtures.ClientThumbprint) {
-					return fmt.Errorf("%s does not hold the certificate's thumbprint: not the state under test", p)
-				}
-			}
-			for what, s := range secrets {
-				if strings.Contains(string(b), s) {
-					return fmt.Errorf("%s contains the %s", p, what)
-				}
-			}
-			return nil
-		})
-		if err == nil && stateFiles == 0 {
-			err = fmt.Errorf("no state file found under %s", workDirs)
-		}
-		return err
-	}
+	rawFilesClean := acctest.RawFilesClean(workDirs, testfixtures.ClientThumbprint, secrets)
 	cfg := certConfig(env, conn.ID, pfx{Value: pfxB64, Password: ptr(testfixtures.Password), WriteOnly: true})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.ProtoV6ProviderFactories,

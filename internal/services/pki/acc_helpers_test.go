@@ -1,7 +1,6 @@
 package pki_test
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -71,16 +70,10 @@ func thumbprintsExact(thumbs ...string) knownvalue.Check {
 	return knownvalue.ListExact(elems)
 }
 
-func ctxMinute(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
-	t.Cleanup(cancel)
-	return ctx
-}
-
 // waitIdle waits until the PKI runs no job.
 func waitPKIIdle(t *testing.T, env *acctest.Env, pkiID string) *graph.PKI {
 	t.Helper()
-	ctx := ctxMinute(t)
+	ctx := acctest.MinuteContext(t)
 	for {
 		p, err := env.Graph.GetPKI(ctx, pkiID)
 		if err != nil {
@@ -108,7 +101,7 @@ func advance(env *acctest.Env, d time.Duration) {
 // checkPKIIdle asserts that the PKI is not left running.
 func checkPKIIdle(t *testing.T, env *acctest.Env, pkiID string) {
 	t.Helper()
-	p, err := env.Graph.GetPKI(ctxMinute(t), pkiID)
+	p, err := env.Graph.GetPKI(acctest.MinuteContext(t), pkiID)
 	if err != nil {
 		t.Fatalf("reading PKI %s: %v", pkiID, err)
 	}
@@ -124,7 +117,7 @@ func addCA(t *testing.T, env *acctest.Env, pkiID string, der []byte, isRoot bool
 	if err != nil {
 		t.Fatal(err)
 	}
-	ca, err := env.Graph.CreateCertificateAuthority(ctxMinute(t), pkiID, graph.NewCertificateAuthority{
+	ca, err := env.Graph.CreateCertificateAuthority(acctest.MinuteContext(t), pkiID, graph.NewCertificateAuthority{
 		Certificate: der, Thumbprint: facts.Thumbprint, ExpirationDateTime: facts.NotAfter, IsRoot: isRoot,
 	})
 	if err != nil {
@@ -136,7 +129,7 @@ func addCA(t *testing.T, env *acctest.Env, pkiID string, der []byte, isRoot bool
 // deleteCAByThumbprint deletes a certificate authority out of band.
 func deleteCAByThumbprint(t *testing.T, env *acctest.Env, pkiID, thumbprint string) {
 	t.Helper()
-	ctx := ctxMinute(t)
+	ctx := acctest.MinuteContext(t)
 	cas, err := env.Graph.ListCertificateAuthorities(ctx, pkiID)
 	if err != nil {
 		t.Fatal(err)
@@ -154,7 +147,7 @@ func deleteCAByThumbprint(t *testing.T, env *acctest.Env, pkiID, thumbprint stri
 
 func caThumbprints(t *testing.T, env *acctest.Env, pkiID string) []string {
 	t.Helper()
-	cas, err := env.Graph.ListCertificateAuthorities(ctxMinute(t), pkiID)
+	cas, err := env.Graph.ListCertificateAuthorities(acctest.MinuteContext(t), pkiID)
 	if err != nil {
 		t.Fatal(err)
 	}

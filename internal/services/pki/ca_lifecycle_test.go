@@ -31,7 +31,7 @@ func TestAccCA_lifecycleUnsetSettingsChangedOutOfBand(t *testing.T) {
 	portal := func() {
 		ca := caOf(t, env, pki.ID, testfixtures.ContosoIntermediateThumb)
 		crl, delta, root, hint := "http://crl.elsewhere.example/x.crl", "http://crl.elsewhere.example/delta.crl", true, true
-		if _, err := env.Graph.UpdateCertificateAuthority(ctxMinute(t), pki.ID, ca.ID, graph.CertificateAuthoritySettings{
+		if _, err := env.Graph.UpdateCertificateAuthority(acctest.MinuteContext(t), pki.ID, ca.ID, graph.CertificateAuthoritySettings{
 			CertificateRevocationListURL: &crl, DeltaCertificateRevocationListURL: &delta, IsRoot: &root, IsIssuerHintEnabled: &hint,
 		}); err != nil {
 			t.Fatal(err)

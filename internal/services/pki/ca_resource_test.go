@@ -39,7 +39,7 @@ func pemFixture(name string) string { return string(testfixtures.Bytes(name)) }
 // caOf is the PKI's CA with thumbprint, or nil.
 func caOf(t *testing.T, env *acctest.Env, pkiID, thumbprint string) *graph.CertificateAuthority {
 	t.Helper()
-	cas, err := env.Graph.ListCertificateAuthorities(ctxMinute(t), pkiID)
+	cas, err := env.Graph.ListCertificateAuthorities(acctest.MinuteContext(t), pkiID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -309,7 +309,7 @@ func TestAccCA_outOfBandChanges(t *testing.T) {
 				PreConfig: func() {
 					ca := caOf(t, env, pki.ID, testfixtures.ContosoRootThumbprint)
 					off := false
-					if _, err := env.Graph.UpdateCertificateAuthority(ctxMinute(t), pki.ID, ca.ID, graph.CertificateAuthoritySettings{IsIssuerHintEnabled: &off}); err != nil {
+					if _, err := env.Graph.UpdateCertificateAuthority(acctest.MinuteContext(t), pki.ID, ca.ID, graph.CertificateAuthoritySettings{IsIssuerHintEnabled: &off}); err != nil {
 						t.Fatal(err)
 					}
 				},

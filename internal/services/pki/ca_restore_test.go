@@ -26,11 +26,11 @@ func TestAccCARestore_deletedOutOfBand(t *testing.T) {
 		return func() {
 			ca := caOf(t, env, pki.ID, testfixtures.ContosoRootThumbprint)
 			caID = ca.ID
-			if err := env.Graph.DeleteCertificateAuthority(ctxMinute(t), pki.ID, ca.ID); err != nil {
+			if err := env.Graph.DeleteCertificateAuthority(acctest.MinuteContext(t), pki.ID, ca.ID); err != nil {
 				t.Fatal(err)
 			}
 			if purge {
-				if err := env.Graph.PurgeDeletedItem(ctxMinute(t), ca.ID); err != nil {
+				if err := env.Graph.PurgeDeletedItem(acctest.MinuteContext(t), ca.ID); err != nil {
 					t.Fatal(err)
 				}
 			}

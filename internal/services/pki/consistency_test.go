@@ -39,7 +39,7 @@ resource "entracert_certificate_based_auth_pki_upload" "test" {
 // pkisNamed is how many PKIs the emulator holds with this display name.
 func pkisNamed(t *testing.T, env *acctest.Env, name string) int {
 	t.Helper()
-	ps, err := env.Graph.ListPKIs(ctxMinute(t), name)
+	ps, err := env.Graph.ListPKIs(acctest.MinuteContext(t), name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,7 +225,7 @@ func TestAccPKIConsistency_lostCreateAnswerMakesExactlyOnePKI(t *testing.T) {
 				statecheck.ExpectKnownValue(pkiAddr, tfjsonpath.New("display_name"), knownvalue.StringExact(name)),
 			},
 			Check: func(s *terraform.State) error {
-				ps, err := env.Graph.ListPKIs(ctxMinute(t), name)
+				ps, err := env.Graph.ListPKIs(acctest.MinuteContext(t), name)
 				if err != nil {
 					return err
 				}

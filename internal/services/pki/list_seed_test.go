@@ -34,7 +34,7 @@ type existingTenant struct {
 // seedExistingTenant builds the existingTenant through Graph (the test's own client), as an admin would have.
 func seedExistingTenant(t *testing.T, env *acctest.Env) existingTenant {
 	t.Helper()
-	ctx := ctxMinute(t)
+	ctx := acctest.MinuteContext(t)
 	ten := existingTenant{
 		Contoso:  env.CreatePKI(t, "Contoso PKI"),
 		Fabrikam: env.CreatePKI(t, "Fabrikam PKI"),
@@ -105,7 +105,7 @@ func generatedCAs(t *testing.T, env *acctest.Env, pkiID string, n int) []string 
 			ExpirationDateTime: tmpl.NotAfter, IsRoot: true})
 		thumbprints = append(thumbprints, pkcs.Thumbprint(der))
 	}
-	for i, r := range env.Graph.CreateCertificateAuthorities(ctxMinute(t), pkiID, in) {
+	for i, r := range env.Graph.CreateCertificateAuthorities(acctest.MinuteContext(t), pkiID, in) {
 		if r.Err != nil {
 			t.Fatalf("adding generated CA %d: %v", i, r.Err)
 		}

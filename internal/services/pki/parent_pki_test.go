@@ -28,7 +28,7 @@ resource "entracert_certificate_based_auth_certificate_authority" "test" {
 // caIDs are the Graph ids of the PKI's CAs, by thumbprint.
 func caIDs(t *testing.T, env *acctest.Env, pkiID string) map[string]string {
 	t.Helper()
-	cas, err := env.Graph.ListCertificateAuthorities(ctxMinute(t), pkiID)
+	cas, err := env.Graph.ListCertificateAuthorities(acctest.MinuteContext(t), pkiID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +183,7 @@ func TestAccPKIParent_unmanagedPKIDeleted(t *testing.T) {
 			},
 			{
 				PreConfig: func() {
-					if err := env.Graph.PurgeDeletedItem(ctxMinute(t), p.ID); err != nil {
+					if err := env.Graph.PurgeDeletedItem(acctest.MinuteContext(t), p.ID); err != nil {
 						t.Fatal(err)
 					}
 				},
@@ -203,7 +203,7 @@ func TestAccPKIParent_nonExistentPKIFailsThePlan(t *testing.T) {
 	env.RequireEmulator(t)
 	url := env.ServeFile(t, "contoso-pki.p7b", pkisvc.Fixture(t, "contoso-pki.p7b"))
 	deleted := env.CreatePKI(t, "acctest deleted parent")
-	if err := env.Graph.DeletePKI(ctxMinute(t), deleted.ID); err != nil {
+	if err := env.Graph.DeletePKI(acctest.MinuteContext(t), deleted.ID); err != nil {
 		t.Fatal(err)
 	}
 	start := env.Clock.Now()

@@ -49,11 +49,11 @@ func stateID(s *terraform.State, addr string, into *string) error {
 
 func deletePKIOutOfBand(t *testing.T, env *acctest.Env, id *string, purge bool) func() {
 	return func() {
-		if err := env.Graph.DeletePKI(ctxMinute(t), *id); err != nil {
+		if err := env.Graph.DeletePKI(acctest.MinuteContext(t), *id); err != nil {
 			t.Fatal(err)
 		}
 		if purge {
-			if err := env.Graph.PurgeDeletedItem(ctxMinute(t), *id); err != nil {
+			if err := env.Graph.PurgeDeletedItem(acctest.MinuteContext(t), *id); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -65,7 +65,7 @@ func deletePKIOutOfBand(t *testing.T, env *acctest.Env, id *string, purge bool) 
 // soft delete).
 func checkPKIGone(t *testing.T, env *acctest.Env, id *string) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		if _, err := env.Graph.GetPKI(ctxMinute(t), *id); !graph.IsNotFound(err) {
+		if _, err := env.Graph.GetPKI(acctest.MinuteContext(t), *id); !graph.IsNotFound(err) {
 			return fmt.Errorf("PKI %s still readable after destroy (err %v)", *id, err)
 		}
 		return nil
@@ -92,7 +92,7 @@ func TestAccPKILifecycle_deletedOutOfBandIsRestored(t *testing.T) {
 					return err
 				}
 				// A setting changed on one CA must come back too.
-				cas, err := env.Graph.ListCertificateAuthorities(ctxMinute(t), id)
+				cas, err := env.Graph.ListCertificateAuthorities(acctest.MinuteContext(t), id)
 				if err != nil {
 					return err
 				}
@@ -142,7 +142,7 @@ func TestAccPKILifecycle_deletedOutOfBandIsRestored(t *testing.T) {
 					if err := stateID(s, pkiAddr, &got); err != nil || got != id {
 						return fmt.Errorf("PKI id %s after the restore, want %s (err %v)", got, id, err)
 					}
-					cas, err := env.Graph.ListCertificateAuthorities(ctxMinute(t), id)
+					cas, err := env.Graph.ListCertificateAuthorities(acctest.MinuteContext(t), id)
 					if err != nil {
 						return err
 					}
@@ -255,7 +255,7 @@ func TestAccPKILifecycle_changedOutOfBand(t *testing.T) {
 			{Config: config, Check: func(s *terraform.State) error { return stateID(s, pkiAddr, &id) }},
 			{
 				PreConfig: func() {
-					if err := env.Graph.UpdatePKI(ctxMinute(t), id, name+" (renamed in the portal)"); err != nil {
+					if err := env.Graph.UpdatePKI(acctest.MinuteContext(t), id, name+" (renamed in the portal)"); err != nil {
 						t.Fatal(err)
 					}
 				},
@@ -273,7 +273,7 @@ func TestAccPKILifecycle_changedOutOfBand(t *testing.T) {
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				Check: func(*terraform.State) error {
-					p, err := env.Graph.GetPKI(ctxMinute(t), id)
+					p, err := env.Graph.GetPKI(acctest.MinuteContext(t), id)
 					if err != nil || p.DisplayName != name {
 						return fmt.Errorf("Graph has %+v (err %v), want the configured name back", p, err)
 					}
@@ -318,11 +318,11 @@ func TestAccPKILifecycle_replace(t *testing.T) {
 							if err := stateID(s, pkiAddr, &newID); err != nil || newID == id {
 								return fmt.Errorf("id %s after -replace, want a new one (err %v)", newID, err)
 							}
-							if _, err := env.Graph.GetPKI(ctxMinute(t), id); !graph.IsNotFound(err) {
+							if _, err := env.Graph.GetPKI(acctest.MinuteContext(t), id); !graph.IsNotFound(err) {
 								return fmt.Errorf("the replaced PKI %s is still there (err %v)", id, err)
 							}
 							if env.Emulator != nil {
-								if _, err := env.Graph.GetDeletedPKI(ctxMinute(t), id); err != nil {
+								if _, err := env.Graph.GetDeletedPKI(acctest.MinuteContext(t), id); err != nil {
 									return fmt.Errorf("the replaced PKI %s is not restorable: %v", id, err)
 								}
 							}
@@ -402,7 +402,7 @@ removed {
 			{
 				Config: removed,
 				Check: func(*terraform.State) error {
-					if _, err := env.Graph.GetPKI(ctxMinute(t), p.ID); err != nil {
+					if _, err := env.Graph.GetPKI(acctest.MinuteContext(t), p.ID); err != nil {
 						return fmt.Errorf("removed with destroy = false deleted the PKI: %v", err)
 					}
 					return nil
@@ -458,7 +458,7 @@ func TestAccPKILifecycle_importIDForms(t *testing.T) {
 				// The real import of the upper-case form: state rm, import, then the plan replaces nothing.
 				Config: config,
 				PreConfig: func() {
-					if err := env.Graph.UpdatePKI(ctxMinute(t), id, name); err != nil {
+					if err := env.Graph.UpdatePKI(acctest.MinuteContext(t), id, name); err != nil {
 						t.Fatal(err)
 					}
 				},

@@ -35,7 +35,7 @@ func TestAccPKI_createRenameImportDestroy(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.ProtoV6ProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
-			_, err := env.Graph.GetPKI(ctxMinute(t), id)
+			_, err := env.Graph.GetPKI(acctest.MinuteContext(t), id)
 			if !graph.IsNotFound(err) {
 				return fmt.Errorf("PKI %s still readable after destroy (err %v)", id, err)
 			}
@@ -81,7 +81,7 @@ func TestAccPKI_createRenameImportDestroy(t *testing.T) {
 					if got := s.RootModule().Resources[pkiAddr].Primary.ID; got != id {
 						return fmt.Errorf("renaming replaced the PKI: id %s, was %s", got, id)
 					}
-					p, err := env.Graph.GetPKI(ctxMinute(t), id)
+					p, err := env.Graph.GetPKI(acctest.MinuteContext(t), id)
 					if err != nil || p.DisplayName != renamed {
 						return fmt.Errorf("Graph has %+v (err %v), want the new name", p, err)
 					}
@@ -112,7 +112,7 @@ func TestAccPKI_deletedOutOfBandIsPlannedAgain(t *testing.T) {
 			{
 				// Delete this test's PKI only (live tenants hold other runs' PKIs): the ID comes from the state.
 				PreConfig: func() {
-					if err := env.Graph.DeletePKI(ctxMinute(t), id); err != nil {
+					if err := env.Graph.DeletePKI(acctest.MinuteContext(t), id); err != nil {
 						t.Fatal(err)
 					}
 				},

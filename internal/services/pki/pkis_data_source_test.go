@@ -108,7 +108,7 @@ data "entracert_certificate_based_auth_pkis" "test" {
 			{
 				// A CA added in the portal shows on the next plan.
 				PreConfig: func() {
-					_, err := env.Graph.CreateCertificateAuthority(ctxMinute(t), fabrikam.ID, graph.NewCertificateAuthority{
+					_, err := env.Graph.CreateCertificateAuthority(acctest.MinuteContext(t), fabrikam.ID, graph.NewCertificateAuthority{
 						Certificate: root.DER, Thumbprint: root.Thumbprint, ExpirationDateTime: root.NotAfter, IsRoot: true})
 					if err != nil {
 						t.Fatal(err)

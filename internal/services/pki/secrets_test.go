@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,7 +20,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 )
 
 const sasQuery = "sv=2024-11-04&sig=Zm9vYmFyU0VDUkVUc2lnbmF0dXJlMTIz"
@@ -54,36 +52,7 @@ resource "entracert_certificate_based_auth_pki_upload" "test" {
 }
 `, pki.ID, testfixtures.ContosoSHA256)
 
-	rawFilesClean := func(*terraform.State) error {
-		stateFiles := 0
-		err := filepath.WalkDir(workDirs, func(p string, d fs.DirEntry, err error) error {
-			if err != nil || !d.Type().IsRegular() {
-				return err
-			}
-			name := d.Name()
-			if strings.HasSuffix(name, ".tf") || strings.HasSuffix(name, ".tfvars.json") || strings.Contains(p, "/.terraform/") {
-				return nil
-			}
-			b, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			if strings.Contains(name, ".tfstate") {
-				stateFiles++
-				if !strings.Contains(string(b), testfixtures.ContosoRootThumbprint) {
-					return fmt.Errorf("%s does not hold the CA's thumbprint: not the state under test", p)
-				}
-			}
-			if strings.Contains(string(b), secret) {
-				return fmt.Errorf("%s contains the SAS signature", p)
-			}
-			return nil
-		})
-		if err == nil && stateFiles == 0 {
-			err = fmt.Errorf("no state file found under %s", workDirs)
-		}
-		return err
-	}
+	rawFilesClean := acctest.RawFilesClean(workDirs, testfixtures.ContosoRootThumbprint, map[string]string{"SAS signature": secret})
 	vars := config.Variables{"url": config.StringVariable(url)}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.ProtoV6ProviderFactories,

@@ -283,7 +283,7 @@ func TestAccPKIUpload_certificateAuthoritySettings(t *testing.T) {
 	}
 	config := uploadConfig(env, pki.ID, url, testfixtures.ContosoSHA256, settings(testfixtures.ContosoRootThumbprint, crl))
 	rootInGraph := func(t *testing.T) (string, bool) {
-		cas, err := env.Graph.ListCertificateAuthorities(ctxMinute(t), pki.ID)
+		cas, err := env.Graph.ListCertificateAuthorities(acctest.MinuteContext(t), pki.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -324,10 +324,10 @@ func TestAccPKIUpload_certificateAuthoritySettings(t *testing.T) {
 			{
 				PreConfig: func() {
 					off, other := false, "http://elsewhere.example/x.crl"
-					cas, _ := env.Graph.ListCertificateAuthorities(ctxMinute(t), pki.ID)
+					cas, _ := env.Graph.ListCertificateAuthorities(acctest.MinuteContext(t), pki.ID)
 					for _, ca := range cas {
 						if ca.Thumbprint == testfixtures.ContosoRootThumbprint {
-							if _, err := env.Graph.UpdateCertificateAuthority(ctxMinute(t), pki.ID, ca.ID, graph.CertificateAuthoritySettings{
+							if _, err := env.Graph.UpdateCertificateAuthority(acctest.MinuteContext(t), pki.ID, ca.ID, graph.CertificateAuthoritySettings{
 								CertificateRevocationListURL: &other, IsIssuerHintEnabled: &off,
 							}); err != nil {
 								t.Fatal(err)
@@ -369,7 +369,7 @@ func TestAccPKIUpload_ownershipSequencesNeverEmptyTheStore(t *testing.T) {
 	urlA, urlB, url3 := env.ServeFile(t, "a.p7b", two), env.ServeFile(t, "b.p7b", two), env.ServeFile(t, "three.p7b", three)
 	hash2, hash3 := pkcs.SHA256Hex(two), pkcs.SHA256Hex(three)
 	// The out-of-band upload that the first step imports.
-	if err := env.Graph.UploadPKI(ctxMinute(t), pki.ID, urlA, hash2); err != nil {
+	if err := env.Graph.UploadPKI(acctest.MinuteContext(t), pki.ID, urlA, hash2); err != nil {
 		t.Fatal(err)
 	}
 	waitPKIIdle(t, env, pki.ID)

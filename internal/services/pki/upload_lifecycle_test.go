@@ -199,7 +199,7 @@ func TestAccPKIUpload_importIDForms(t *testing.T) {
 	env.RequireEmulator(t)
 	pki := env.CreatePKI(t, "acctest import forms")
 	url := env.ServeFile(t, "contoso.p7b", pkisvc.Fixture(t, "contoso-pki.p7b"))
-	if err := env.Graph.UploadPKI(ctxMinute(t), pki.ID, url, testfixtures.ContosoSHA256); err != nil {
+	if err := env.Graph.UploadPKI(acctest.MinuteContext(t), pki.ID, url, testfixtures.ContosoSHA256); err != nil {
 		t.Fatal(err)
 	}
 	waitPKIIdle(t, env, pki.ID)
@@ -291,7 +291,7 @@ resource "entracert_certificate_based_auth_pki_upload" "test" {
 		return nil
 	}
 	deletePKI := func() {
-		if err := env.Graph.DeletePKI(ctxMinute(t), pkiID); err != nil {
+		if err := env.Graph.DeletePKI(acctest.MinuteContext(t), pkiID); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -393,7 +393,7 @@ func testImportAdoptsInPlace(t *testing.T, jobRunning bool) {
 	env := acctest.New(t, graphemu.Options{UploadDuration: duration})
 	pki := env.CreatePKI(t, "acctest import")
 	url := env.ServeFile(t, "contoso.p7b", pkisvc.Fixture(t, "contoso-pki.p7b"))
-	if err := env.Graph.UploadPKI(ctxMinute(t), pki.ID, url, testfixtures.ContosoSHA256); err != nil {
+	if err := env.Graph.UploadPKI(acctest.MinuteContext(t), pki.ID, url, testfixtures.ContosoSHA256); err != nil {
 		t.Fatal(err)
 	}
 	wantStatus := "running"

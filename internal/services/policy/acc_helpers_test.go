@@ -1,13 +1,11 @@
 package policy_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/entracert/terraform-provider-entracert/internal/acctest"
 	"github.com/entracert/terraform-provider-entracert/internal/graph"
@@ -24,12 +22,6 @@ const (
 	intermediateSKI = "3DAB96BBDAC9E8D9959F2CCABD927CB4039589DB"
 )
 
-func ctxMinute(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
-	t.Cleanup(cancel)
-	return ctx
-}
-
 // errRe matches s in terraform's output, which wraps long lines anywhere a space was.
 func errRe(s string) *regexp.Regexp {
 	parts := strings.Fields(s)
@@ -42,7 +34,7 @@ func errRe(s string) *regexp.Regexp {
 // seedTrustStore creates a PKI holding the fixture root CA (no CRL) and issuing CA (with a CRL), out of band.
 func seedTrustStore(t *testing.T, env *acctest.Env) string {
 	t.Helper()
-	ctx := ctxMinute(t)
+	ctx := acctest.MinuteContext(t)
 	p, err := env.Graph.CreatePKI(ctx, "Contoso PKI")
 	if err != nil {
 		t.Fatal(err)
@@ -110,7 +102,7 @@ func checkPatch(env *acctest.Env, want map[string]string, absent ...string) func
 // checkGraphDefault is CheckDestroy: the policy is back to Graph's default.
 func checkGraphDefault(t *testing.T, env *acctest.Env) func(*terraform.State) error {
 	return func(*terraform.State) error {
-		p, err := env.Graph.GetCBAPolicy(ctxMinute(t))
+		p, err := env.Graph.GetCBAPolicy(acctest.MinuteContext(t))
 		if err != nil {
 			return err
 		}

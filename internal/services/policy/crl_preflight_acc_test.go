@@ -88,11 +88,11 @@ func TestAccCBAPolicy_crlPreflightDownloadsAndNeverBlocks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := env.Graph.CreatePKI(ctxMinute(t), "Contoso CRL PKI")
+	p, err := env.Graph.CreatePKI(acctest.MinuteContext(t), "Contoso CRL PKI")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := env.Graph.CreateCertificateAuthority(ctxMinute(t), p.ID, graph.NewCertificateAuthority{
+	if _, err := env.Graph.CreateCertificateAuthority(acctest.MinuteContext(t), p.ID, graph.NewCertificateAuthority{
 		Certificate: ca.DER, Thumbprint: ca.Thumbprint, ExpirationDateTime: ca.NotAfter, IsRoot: true,
 	}); err != nil {
 		t.Fatal(err)

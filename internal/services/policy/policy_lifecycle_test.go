@@ -41,7 +41,7 @@ func pilotBody(extra string) string {
 // checkGraphConfigured asserts Graph's policy (not the state) holds pilotBody's values.
 func checkGraphConfigured(t *testing.T, env *acctest.Env) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		p, err := env.Graph.GetCBAPolicy(ctxMinute(t))
+		p, err := env.Graph.GetCBAPolicy(acctest.MinuteContext(t))
 		if err != nil {
 			return err
 		}
@@ -175,14 +175,14 @@ func scopedBody() string {
 func disableOutOfBand(t *testing.T, env *acctest.Env) {
 	t.Helper()
 	off := "disabled"
-	if err := env.Graph.UpdateCBAPolicy(ctxMinute(t), graph.CBAPolicyUpdate{State: &off}); err != nil {
+	if err := env.Graph.UpdateCBAPolicy(acctest.MinuteContext(t), graph.CBAPolicyUpdate{State: &off}); err != nil {
 		t.Fatal(err)
 	}
 }
 
 func deletePKIOutOfBand(t *testing.T, env *acctest.Env, id string) {
 	t.Helper()
-	if err := env.Graph.DeletePKI(ctxMinute(t), id); err != nil {
+	if err := env.Graph.DeletePKI(acctest.MinuteContext(t), id); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -218,7 +218,7 @@ func TestAccCBAPolicy_trustStoreDriftWarnsInsteadOfBlocking(t *testing.T) {
 			{
 				// A CA without a CRL appears in a new PKI while CRL validation is on: a warning, the repair applies.
 				PreConfig: func() {
-					p, err := env.Graph.CreatePKI(ctxMinute(t), "Fabrikam PKI")
+					p, err := env.Graph.CreatePKI(acctest.MinuteContext(t), "Fabrikam PKI")
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -226,7 +226,7 @@ func TestAccCBAPolicy_trustStoreDriftWarnsInsteadOfBlocking(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					if _, err := env.Graph.CreateCertificateAuthority(ctxMinute(t), p.ID, graph.NewCertificateAuthority{
+					if _, err := env.Graph.CreateCertificateAuthority(acctest.MinuteContext(t), p.ID, graph.NewCertificateAuthority{
 						Certificate: ca.DER, Thumbprint: ca.Thumbprint, ExpirationDateTime: ca.NotAfter, IsRoot: true}); err != nil {
 						t.Fatal(err)
 					}
@@ -238,7 +238,7 @@ func TestAccCBAPolicy_trustStoreDriftWarnsInsteadOfBlocking(t *testing.T) {
 				// The scope is removed in the portal too: putting it back is the repair of drift, not a new value.
 				PreConfig: func() {
 					none := []graph.CBACertificateAuthorityScope{}
-					if err := env.Graph.UpdateCBAPolicy(ctxMinute(t), graph.CBAPolicyUpdate{CertificateAuthorityScopes: &none}); err != nil {
+					if err := env.Graph.UpdateCBAPolicy(acctest.MinuteContext(t), graph.CBAPolicyUpdate{CertificateAuthorityScopes: &none}); err != nil {
 						t.Fatal(err)
 					}
 				},
@@ -300,7 +300,7 @@ func TestAccCBAPolicy_deletedOutOfBand(t *testing.T) {
 			{Config: config},
 			{
 				PreConfig: func() {
-					if err := env.Graph.DeleteCBAPolicy(ctxMinute(t)); err != nil {
+					if err := env.Graph.DeleteCBAPolicy(acctest.MinuteContext(t)); err != nil {
 						t.Fatal(err)
 					}
 				},
@@ -350,7 +350,7 @@ func TestAccCBAPolicy_scopedPKIDeletedOutOfBand(t *testing.T) {
 			{
 				Config: config,
 				Check: func(*terraform.State) error {
-					p, err := env.Graph.GetCBAPolicy(ctxMinute(t))
+					p, err := env.Graph.GetCBAPolicy(acctest.MinuteContext(t))
 					if err != nil {
 						return err
 					}

@@ -52,7 +52,7 @@ func customisePolicy(t *testing.T, env *acctest.Env, pkiID string) {
 		CertificateAuthorityScopes: &[]graph.CBACertificateAuthorityScope{{SubjectKeyIdentifier: intermediateSKI,
 			PublicKeyInfrastructureIdentifier: pkiID, IncludeTargets: []graph.CBATarget{{ID: rolloutGroup, TargetType: "group"}}}},
 	}
-	if err := env.Graph.UpdateCBAPolicy(ctxMinute(t), u); err != nil {
+	if err := env.Graph.UpdateCBAPolicy(acctest.MinuteContext(t), u); err != nil {
 		t.Fatalf("customising the CBA policy: %v", err)
 	}
 }

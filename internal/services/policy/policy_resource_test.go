@@ -150,7 +150,7 @@ func TestAccCBAPolicy_lifecycle(t *testing.T) {
 				PreConfig: func() {
 					off := "disabled"
 					mode := &graph.CBAAuthenticationMode{DefaultMode: "x509CertificateMultiFactor", DefaultRequiredAffinityLevel: "low", Rules: []graph.CBARule{}}
-					if err := env.Graph.UpdateCBAPolicy(ctxMinute(t), graph.CBAPolicyUpdate{IssuerHintsState: &off, AuthenticationMode: mode}); err != nil {
+					if err := env.Graph.UpdateCBAPolicy(acctest.MinuteContext(t), graph.CBAPolicyUpdate{IssuerHintsState: &off, AuthenticationMode: mode}); err != nil {
 						t.Fatal(err)
 					}
 				},
@@ -183,7 +183,7 @@ func TestAccCBAPolicy_adoptCustomisedTenantWithPartialConfiguration(t *testing.T
 	bindings := []graph.CBAUserBinding{{X509CertificateField: "SHA1PublicKey", UserProperty: "certificateUserIds", Priority: 5, TrustAffinityLevel: "high"}}
 	mode := &graph.CBAAuthenticationMode{DefaultMode: "x509CertificateMultiFactor", DefaultRequiredAffinityLevel: "high",
 		Rules: []graph.CBARule{{Type: "policyOID", Identifier: "1.3.6.1.4.1.311.21.8.1", AuthenticationMode: "x509CertificateSingleFactor"}}}
-	if err := env.Graph.UpdateCBAPolicy(ctxMinute(t), graph.CBAPolicyUpdate{IssuerHintsState: &hints, CertificateUserBindings: &bindings, AuthenticationMode: mode}); err != nil {
+	if err := env.Graph.UpdateCBAPolicy(acctest.MinuteContext(t), graph.CBAPolicyUpdate{IssuerHintsState: &hints, CertificateUserBindings: &bindings, AuthenticationMode: mode}); err != nil {
 		t.Fatal(err)
 	}
 	config := hcl(env, `

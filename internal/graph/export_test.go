@@ -1,0 +1,19 @@
+package graph
+
+import "strings"
+
+// ConnectorReadWaiters is how many cached reads of the connector are waiting now, for a shared request or for a
+// write's answer: tests wait for it to reach a count instead of sleeping.
+func (c *Client) ConnectorReadWaiters(id string) int { return c.connectorReads.waiters(id) }
+
+func (rc *readCache[T]) waiters(key string) int {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	n := 0
+	for name, f := range rc.flights {
+		if strings.HasPrefix(name, key+"\x00") {
+			n += f.waiters
+		}
+	}
+	return n
+}
