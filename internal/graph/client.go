@@ -56,6 +56,7 @@ type Client struct {
 	connectorReads *readCache[*APIConnector]
 	pkiReads       *readCache[*PKI]
 	caListReads    *readCache[[]CertificateAuthority] // by lower-case PKI ID
+	caJoins        caJoiner                           // CA writes of one PKI that share $batch requests
 }
 
 // New builds a client.

@@ -226,6 +226,11 @@ func (r *caResource) lock(ctx context.Context, pkiID string) (func(), error) {
 	return r.client.Locks.Lock(ctx, "pki/"+strings.ToLower(pkiID))
 }
 
+// holdPKI is the PKI's lock for the Graph layer's joined CA writes, which hold it while they send.
+func (r *caResource) holdPKI(pkiID string) graph.Hold {
+	return func(ctx context.Context) (func(), error) { return r.lock(ctx, pkiID) }
+}
+
 func (r *caResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan caResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -240,12 +245,6 @@ func (r *caResource) Create(ctx context.Context, req resource.CreateRequest, res
 	pkiID := plan.PKIID.ValueString()
 	ctx = tflog.SetField(ctx, "pki_id", pkiID)
 	ctx = tflog.SetField(ctx, "thumbprint", facts.Thumbprint)
-	unlock, err := r.lock(ctx, pkiID)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot add the certificate authority", fmt.Sprintf("Waiting for other changes to PKI %s: %v", pkiID, err))
-		return
-	}
-	defer unlock()
 
 	in := graph.NewCertificateAuthority{
 		Certificate:        facts.DER,
@@ -283,8 +282,9 @@ func (r *caResource) createOnce(ctx context.Context, pkiID string, in graph.NewC
 	res, err := graph.WriteOnce[*graph.CertificateAuthority]{
 		What:      "certificate authority " + in.Thumbprint + " in PKI " + pkiID,
 		LogFields: map[string]any{"pki_id": pkiID, "thumbprint": in.Thumbprint},
+		// Creates on one PKI that run at the same moment share $batch requests, sent under the PKI's lock.
 		Send: func(ctx context.Context) (*graph.CertificateAuthority, error) {
-			return g.CreateCertificateAuthority(ctx, pkiID, in)
+			return g.CreateCertificateAuthorityJoined(ctx, pkiID, in, r.holdPKI(pkiID))
 		},
 		Look: func(ctx context.Context) (*graph.CertificateAuthority, bool, error) {
 			ca, err := findCAByThumbprint(ctx, g, pkiID, in.Thumbprint)
@@ -449,23 +449,21 @@ func (r *caResource) Delete(ctx context.Context, req resource.DeleteRequest, res
 		return
 	}
 	pkiID := state.PKIID.ValueString()
-	unlock, err := r.lock(ctx, pkiID)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot delete the certificate authority", fmt.Sprintf("Waiting for other changes to PKI %s: %v", pkiID, err))
-		return
-	}
-	defer unlock()
-	// Under the PKI's lock (see deleteCertificateAuthorities).
-	if declarationsOf(r.client).declaredByOther(pkiID, state.Thumbprint.ValueString(), caResourceOwner(pkiID, state.Thumbprint.ValueString())) {
+	thumbprint := state.Thumbprint.ValueString()
+	// Deletes on one PKI that run at the same moment share $batch requests. Whether another object of this run
+	// declares the CA is asked under the PKI's lock (see deleteCertificateAuthorities).
+	kept, err := r.client.Graph.DeleteCertificateAuthorityJoined(ctx, pkiID, state.CertificateAuthorityID.ValueString(), r.holdPKI(pkiID),
+		func() bool {
+			return declarationsOf(r.client).declaredByOther(pkiID, thumbprint, caResourceOwner(pkiID, thumbprint))
+		})
+	switch {
+	case kept:
 		// An upload created or updated in this run declares it (it took the CA over): keep it in the PKI.
 		tflog.Info(ctx, "Keeping the certificate authority: another object of this run declares it",
-			map[string]any{"pki_id": pkiID, "thumbprint": state.Thumbprint.ValueString()})
-		return
-	}
-	err = r.client.Graph.DeleteCertificateAuthority(ctx, pkiID, state.CertificateAuthorityID.ValueString())
-	if err != nil && !graph.IsNotFound(err) {
+			map[string]any{"pki_id": pkiID, "thumbprint": thumbprint})
+	case err != nil && !graph.IsNotFound(err):
 		resp.Diagnostics.AddError("Cannot delete the certificate authority",
-			fmt.Sprintf("Deleting certificate authority %s from PKI %s: %v", state.Thumbprint.ValueString(), pkiID, err))
+			fmt.Sprintf("Deleting certificate authority %s from PKI %s: %v", thumbprint, pkiID, err))
 	}
 }
 
