@@ -32,7 +32,7 @@ type result struct {
 
 func main() {
 	latency := flag.Duration("latency", 50*time.Millisecond, "latency the emulator adds to every request")
-	scenarios := flag.String("scenarios", "1,2,3,4,5,6,7", "which scenarios to run")
+	scenarios := flag.String("scenarios", "1,2,3,4,5,6,7,8", "which scenarios to run")
 	verbose := flag.Bool("v", false, "show the in-process provider's logs")
 	flag.Parse()
 	progress := os.Stderr
@@ -69,8 +69,9 @@ func main() {
 	run("3", b.pkiUpload)
 	run("4", b.applyUnderThrottling)
 	run("5", b.startup)
-	run("6", b.refreshLarge) // refresh_large.go
-	run("7", b.caBatching)   // ca_scenarios.go
+	run("6", b.refreshLarge)        // refresh_large.go
+	run("7", b.caBatching)          // ca_scenarios.go
+	run("8", b.caResourcesOnOnePKI) // ca_resources.go
 	printTable(results)
 	for _, r := range results {
 		if !r.OK {

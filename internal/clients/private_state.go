@@ -14,28 +14,33 @@ type PrivateState interface {
 	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
 }
 
+// privateWrittenAt is the one private-state key of the read-after-write wait: when this provider last wrote the
+// object (created it, uploaded it), kept until a read has shown the object. Within graph's visibility window of that
+// time a Read waits out a 404 or a missing entry (graph.ReadAfterWrite) instead of dropping the object, which would
+// plan a second create of an object that exists.
+const privateWrittenAt = "written_at"
+
 type timeMark struct {
 	At time.Time `json:"at"`
 }
 
-// SetTimeMark records at under key, e.g. when this provider wrote an object, so a later Read can tell Graph's
-// read-after-write lag from an object removed out of band.
-func SetTimeMark(ctx context.Context, p PrivateState, key string, at time.Time) diag.Diagnostics {
+// MarkWritten records that this provider wrote the object at at.
+func MarkWritten(ctx context.Context, p PrivateState, at time.Time) diag.Diagnostics {
 	b, _ := json.Marshal(timeMark{At: at.UTC()})
-	return p.SetKey(ctx, key, b)
+	return p.SetKey(ctx, privateWrittenAt, b)
 }
 
-// ClearTimeMark removes the mark under key.
-func ClearTimeMark(ctx context.Context, p PrivateState, key string) diag.Diagnostics {
-	return p.SetKey(ctx, key, nil)
+// ClearWritten removes the mark, once a read has shown the object.
+func ClearWritten(ctx context.Context, p PrivateState) diag.Diagnostics {
+	return p.SetKey(ctx, privateWrittenAt, nil)
 }
 
-// TimeMark is the time recorded under key, if any (and if readable).
-func TimeMark(ctx context.Context, p PrivateState, key string) (time.Time, bool) {
+// WrittenAt is when this provider last wrote the object, if the mark is there (and readable).
+func WrittenAt(ctx context.Context, p PrivateState) (time.Time, bool) {
 	if p == nil {
 		return time.Time{}, false
 	}
-	b, diags := p.GetKey(ctx, key)
+	b, diags := p.GetKey(ctx, privateWrittenAt)
 	if diags.HasError() || len(b) == 0 {
 		return time.Time{}, false
 	}

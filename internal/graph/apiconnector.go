@@ -127,28 +127,11 @@ const APIConnectorVisibleWindow = 30 * time.Second
 // that lasts past until is returned as it is (IsNotFound); other errors end the wait at once, transient ones
 // (throttling, 5xx) are waited out as in Wait.
 func (c *Client) WaitForAPIConnector(ctx context.Context, id string, until time.Time) (*APIConnector, error) {
-	var found *APIConnector
-	var lastNotFound error
-	err := Wait(ctx, c.clock, WaitOptions{What: "API connector " + id + " to become visible", Deadline: until,
-		LogFields: map[string]any{"api_connector_id": id}}, func(ctx context.Context) (bool, error) {
-		a, err := c.GetAPIConnector(ctx, id)
-		if IsNotFound(err) {
-			lastNotFound = err
-			return false, nil
-		}
-		if err != nil {
-			return false, err
-		}
-		found = a
-		return true, nil
-	})
-	if err != nil {
-		if IsWaitTimeout(err) && lastNotFound != nil {
-			return nil, lastNotFound
-		}
-		return nil, err
-	}
-	return found, nil
+	a, _, err := WaitFound(ctx, c.clock, WaitOptions{What: "API connector " + id + " to become visible", Deadline: until,
+		LogFields: map[string]any{"api_connector_id": id}}, notFoundIsAbsent(func(ctx context.Context) (*APIConnector, error) {
+		return c.GetAPIConnector(ctx, id)
+	}))
+	return a, err
 }
 
 // CreateAPIConnector POSTs a new connector with basic authentication (never re-sent by middleware).

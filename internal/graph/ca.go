@@ -50,10 +50,29 @@ type CertificateAuthoritySettings struct {
 	IsRoot *bool
 }
 
+// ListCertificateAuthorities lists a PKI's CAs as Graph holds them after the call began (one request per page;
+// waits and write checks use it). The answer also refreshes the read cache of ListCertificateAuthoritiesCached.
 func (c *Client) ListCertificateAuthorities(ctx context.Context, pkiID string) ([]CertificateAuthority, error) {
+	return c.listCertificateAuthorities(ctx, pkiID, true)
+}
+
+// ListCertificateAuthoritiesCached lists a PKI's CAs, or answers from this client's read cache: the plans and
+// refreshes of every CA resource of one PKI share one list read per operation (one request per page), as connector
+// reads do. This client's own writes to the PKI or its CAs invalidate it.
+func (c *Client) ListCertificateAuthoritiesCached(ctx context.Context, pkiID string) ([]CertificateAuthority, error) {
+	return c.listCertificateAuthorities(ctx, pkiID, false)
+}
+
+func (c *Client) listCertificateAuthorities(ctx context.Context, pkiID string, fresh bool) ([]CertificateAuthority, error) {
 	if pkiID == "" {
 		return nil, errEmptyID("PKI")
 	}
+	return c.caListReads.get(ctx, strings.ToLower(pkiID), fresh, func(ctx context.Context) ([]CertificateAuthority, error) {
+		return c.fetchCertificateAuthorities(ctx, pkiID)
+	})
+}
+
+func (c *Client) fetchCertificateAuthorities(ctx context.Context, pkiID string) ([]CertificateAuthority, error) {
 	path := pkiPath(pkiID) + "/certificateAuthorities"
 	var out []CertificateAuthority
 	next := ""
@@ -110,8 +129,7 @@ func (c *Client) CreateCertificateAuthority(ctx context.Context, pkiID string, i
 	}
 	path := pkiPath(pkiID) + "/certificateAuthorities"
 	body := newCertificateAuthorityBody(in)
-	c.pkiReads.invalidate(pkiID)
-	defer c.pkiReads.invalidate(pkiID)
+	defer c.pkiWrite(pkiID)()
 	m, err := call(ctx, http.MethodPost, path, func(ctx context.Context) (models.CertificateAuthorityDetailable, error) {
 		return c.pkis().ByCertificateBasedAuthPkiId(pkiID).CertificateAuthorities().Post(ctx, body, nil)
 	})
@@ -160,8 +178,7 @@ func (c *Client) UpdateCertificateAuthority(ctx context.Context, pkiID, caID str
 		body.SetCertificateAuthorityType(&kind)
 	}
 	path := caPath(pkiID, caID)
-	c.pkiReads.invalidate(pkiID)
-	defer c.pkiReads.invalidate(pkiID)
+	defer c.pkiWrite(pkiID)()
 	m, err := call(ctx, http.MethodPatch, path, func(ctx context.Context) (models.CertificateAuthorityDetailable, error) {
 		return c.pkis().ByCertificateBasedAuthPkiId(pkiID).CertificateAuthorities().ByCertificateAuthorityDetailId(caID).Patch(ctx, body, nil)
 	})
@@ -179,8 +196,7 @@ func (c *Client) DeleteCertificateAuthority(ctx context.Context, pkiID, caID str
 	if pkiID == "" || caID == "" {
 		return errEmptyID("PKI or certificate authority")
 	}
-	c.pkiReads.invalidate(pkiID)
-	defer c.pkiReads.invalidate(pkiID)
+	defer c.pkiWrite(pkiID)()
 	_, err := call(ctx, http.MethodDelete, caPath(pkiID, caID), func(ctx context.Context) (struct{}, error) {
 		return struct{}{}, c.pkis().ByCertificateBasedAuthPkiId(pkiID).CertificateAuthorities().ByCertificateAuthorityDetailId(caID).Delete(ctx, nil)
 	})
@@ -210,8 +226,7 @@ func (c *Client) CreateCertificateAuthorities(ctx context.Context, pkiID string,
 	for i, ca := range in {
 		items[i] = batchItem{Method: http.MethodPost, URL: path, Body: newCertificateAuthorityJSON(ca)}
 	}
-	c.pkiReads.invalidate(pkiID)
-	defer c.pkiReads.invalidate(pkiID)
+	defer c.pkiWrite(pkiID)()
 	for i, o := range c.runBatch(ctx, items) {
 		if o.Err != nil {
 			out[i].Err = o.Err
@@ -250,8 +265,7 @@ func (c *Client) DeleteCertificateAuthorities(ctx context.Context, pkiID string,
 		}
 		items[i] = batchItem{Method: http.MethodDelete, URL: caPath(pkiID, id)}
 	}
-	c.pkiReads.invalidate(pkiID)
-	defer c.pkiReads.invalidate(pkiID)
+	defer c.pkiWrite(pkiID)()
 	// A DELETE is idempotent: an item whose answer was lost (alone or with its whole batch) is sent again, as the
 	// transport re-sends a single DELETE; a 404 then means it is gone.
 	pending := make([]int, 0, len(items))

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -54,6 +55,8 @@ type Client struct {
 
 	connectorReads *readCache[*APIConnector]
 	pkiReads       *readCache[*PKI]
+	caListReads    *readCache[[]CertificateAuthority] // by lower-case PKI ID
+	caJoins        caJoiner                           // CA writes of one PKI that share $batch requests
 }
 
 // New builds a client.
@@ -94,6 +97,7 @@ func New(opts Options) (*Client, error) {
 	ttl := opts.ReadCacheTTL
 	c.connectorReads = newReadCache(ttl, c.clock, cloneAPIConnector)
 	c.pkiReads = newReadCache(ttl, c.clock, clonePKI)
+	c.caListReads = newReadCache(ttl, c.clock, slices.Clone[[]CertificateAuthority])
 
 	var parent http.RoundTripper
 	if opts.HTTPClient != nil {

@@ -64,8 +64,7 @@ func (c *Client) RestorePKI(ctx context.Context, id string) (*PKI, error) {
 		return nil, errEmptyID("PKI")
 	}
 	path := deletedItemsPath + "/" + id + "/restore"
-	c.pkiReads.invalidate(id)
-	defer c.pkiReads.invalidate(id)
+	defer c.pkiWrite(id)()
 	m, err := call(ctx, http.MethodPost, path, func(ctx context.Context) (models.DirectoryObjectable, error) {
 		return c.deletedItems().ByDirectoryObjectId(id).Restore().Post(ctx, nil)
 	})

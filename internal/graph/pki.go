@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/microsoftgraph/msgraph-sdk-go/directory"
@@ -118,8 +119,7 @@ func (c *Client) UpdatePKI(ctx context.Context, id, displayName string) error {
 	}
 	body := models.NewCertificateBasedAuthPki()
 	body.SetDisplayName(&displayName)
-	c.pkiReads.invalidate(id)
-	defer c.pkiReads.invalidate(id)
+	defer c.pkiWrite(id)()
 	_, err := call(ctx, http.MethodPatch, pkiPath(id), func(ctx context.Context) (models.CertificateBasedAuthPkiable, error) {
 		return c.pkis().ByCertificateBasedAuthPkiId(id).Patch(ctx, body, nil)
 	})
@@ -130,8 +130,7 @@ func (c *Client) DeletePKI(ctx context.Context, id string) error {
 	if id == "" {
 		return errEmptyID("PKI")
 	}
-	c.pkiReads.invalidate(id)
-	defer c.pkiReads.invalidate(id)
+	defer c.pkiWrite(id)()
 	_, err := call(ctx, http.MethodDelete, pkiPath(id), func(ctx context.Context) (struct{}, error) {
 		return struct{}{}, c.pkis().ByCertificateBasedAuthPkiId(id).Delete(ctx, nil)
 	})
@@ -146,8 +145,7 @@ func (c *Client) UploadPKI(ctx context.Context, id, uploadURL, sha256FileHash st
 	body := directory.NewPublicKeyInfrastructureCertificateBasedAuthConfigurationsItemUploadPostRequestBody()
 	body.SetUploadUrl(&uploadURL)
 	body.SetSha256FileHash(&sha256FileHash)
-	c.pkiReads.invalidate(id)
-	defer c.pkiReads.invalidate(id)
+	defer c.pkiWrite(id)()
 	_, err := call(ctx, http.MethodPost, pkiPath(id)+"/upload", func(ctx context.Context) (struct{}, error) {
 		return struct{}{}, c.pkis().ByCertificateBasedAuthPkiId(id).Upload().Post(ctx, body, nil)
 	})
@@ -181,4 +179,15 @@ func clonePKI(p *PKI) *PKI {
 	}
 	q := *p
 	return &q
+}
+
+// pkiWrite invalidates the cached reads of a PKI and of its CA list before a write to it and, through the func it
+// returns, once the write is over: a read that began during the write must not fill the cache with the state before.
+func (c *Client) pkiWrite(id string) func() {
+	invalidate := func() {
+		c.pkiReads.invalidate(id)
+		c.caListReads.invalidate(strings.ToLower(id))
+	}
+	invalidate()
+	return invalidate
 }

@@ -35,28 +35,9 @@ func PKIStatusKnown(status string) bool {
 // WaitForPKI reads the PKI until it answers, tolerating 404 until `until` (a PKI this provider created or wrote
 // a moment ago may not be replicated yet). A 404 that lasts past until is returned as it is (IsNotFound).
 func (c *Client) WaitForPKI(ctx context.Context, id string, until time.Time) (*PKI, error) {
-	var found *PKI
-	var lastNotFound error
-	err := Wait(ctx, c.clock, WaitOptions{What: "PKI " + id + " to become visible", Deadline: until,
-		LogFields: map[string]any{"pki_id": id}}, func(ctx context.Context) (bool, error) {
-		p, err := c.GetPKI(ctx, id)
-		if IsNotFound(err) {
-			lastNotFound = err
-			return false, nil
-		}
-		if err != nil {
-			return false, err
-		}
-		found = p
-		return true, nil
-	})
-	if err != nil {
-		if IsWaitTimeout(err) && lastNotFound != nil {
-			return nil, lastNotFound
-		}
-		return nil, err
-	}
-	return found, nil
+	p, _, err := WaitFound(ctx, c.clock, WaitOptions{What: "PKI " + id + " to become visible", Deadline: until,
+		LogFields: map[string]any{"pki_id": id}}, notFoundIsAbsent(func(ctx context.Context) (*PKI, error) { return c.GetPKI(ctx, id) }))
+	return p, err
 }
 
 // WaitForPKIJob waits until the PKI's job is over and returns the PKI as it ended.

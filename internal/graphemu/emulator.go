@@ -178,6 +178,8 @@ type JournalEntry struct {
 	Query    string
 	Status   int // 0 when the connection was dropped
 	Duration time.Duration
+	// InBatch marks an item of a $batch request (the $batch itself has its own entry): not a request on the wire.
+	InBatch bool
 }
 
 // Journal returns a copy of every request handled so far.

@@ -114,6 +114,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		Query:    r.URL.RawQuery,
 		Status:   rec.status,
 		Duration: time.Since(started),
+		InBatch:  r.Context().Value(batchItemKey{}) != nil,
 	}
 	if dropped {
 		entry.Status = 0

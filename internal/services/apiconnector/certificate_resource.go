@@ -2,7 +2,6 @@ package apiconnector
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -385,7 +384,7 @@ func (r *certificateResource) Create(ctx context.Context, req resource.CreateReq
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(setCertificateIdentity(ctx, resp.Identity, connectorID, cert.Thumbprint)...)
 	if outcome != outcomeAdopted {
-		resp.Diagnostics.Append(setUploadedAt(ctx, resp.Private, r.now())...)
+		resp.Diagnostics.Append(clients.MarkWritten(ctx, resp.Private, r.now())...)
 	}
 }
 
@@ -417,7 +416,7 @@ func uploadError(connectorID, thumbprint string, timeout time.Duration, timedOut
 			fmt.Sprintf("Graph refused the provider's identity when uploading %s: %v. The identity needs the Microsoft Graph "+
 				"application permission APIConnectors.ReadWrite.All (with admin consent), or, signed in as a user, the External "+
 				"ID User Flow Administrator role; check also the provider's tenant and credentials.", what, err))
-	case kind == graph.KindOutcomeUnknown || errors.Is(err, errUploadsLost):
+	case kind == graph.KindOutcomeUnknown || graph.IsWriteLost(err):
 		return diag.NewErrorDiagnostic(summary,
 			fmt.Sprintf("The outcome of the upload of %s is unknown: Graph's answer was lost or it failed (%v). The next "+
 				"apply reads the connector first and adopts the certificate if it arrived, so it is not uploaded twice.", what, err))
@@ -468,27 +467,23 @@ func (r *certificateResource) Read(ctx context.Context, req resource.ReadRequest
 		return
 	}
 	info := findCertificate(conn, thumbprint)
-	if uploadedAt, ok := uploadedAt(ctx, req.Private); ok {
+	if uploadedAt, ok := clients.WrittenAt(ctx, req.Private); ok {
 		// Only a connector still on certificate authentication can be lagging: one switched to basic
 		// authentication was changed after our upload, which is drift to show at once.
-		if info == nil && conn.AuthenticationType == graph.AuthenticationCertificate {
-			if remaining := visibilityGrace - r.now().Sub(uploadedAt); remaining > 0 {
-				// Uploaded moments ago by this resource: Graph's readers may not show it yet.
-				tflog.Info(ctx, "certificate uploaded recently and not listed yet; waiting for Graph's readers", fields)
-				until := r.now().Add(remaining)
-				if until.After(deadline) {
-					until = deadline
-				}
-				info, err = awaitCertificate(ctx, r.client, connectorID, thumbprint, until)
-				if err != nil && !graph.IsWaitTimeout(err) {
-					resp.Diagnostics.AddError("Cannot read the API connector",
-						fmt.Sprintf("Reading API connector %s failed: %v. The state is kept as it was; run terraform again once Graph answers.", connectorID, err))
-					return
-				}
+		if info == nil && conn.AuthenticationType == graph.AuthenticationCertificate && r.now().Before(uploadedAt.Add(graph.NewObjectVisibleWindow)) {
+			// Uploaded moments ago by this resource: Graph's readers may not show it yet.
+			tflog.Info(ctx, "certificate uploaded recently and not listed yet; waiting for Graph's readers", fields)
+			info, _, err = graph.ReadAfterWrite(ctx, r.client.Clock, graph.WaitOptions{
+				What: fmt.Sprintf("certificate %s on API connector %s", thumbprint, connectorID), Deadline: deadline, LogFields: fields,
+			}, uploadedAt, graph.NewObjectVisibleWindow, lookCertificate(r.client, connectorID, thumbprint))
+			if err != nil {
+				resp.Diagnostics.AddError("Cannot read the API connector",
+					fmt.Sprintf("Reading API connector %s failed: %v. The state is kept as it was; run terraform again once Graph answers.", connectorID, err))
+				return
 			}
 		}
 		if info != nil {
-			resp.Diagnostics.Append(clearUploadedAt(ctx, resp.Private)...)
+			resp.Diagnostics.Append(clients.ClearWritten(ctx, resp.Private)...)
 		}
 	}
 	if info == nil {

@@ -2,7 +2,6 @@ package apiconnector
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -12,19 +11,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
-// The certificate-upload write protocol. Retries of throttled requests (429 after Retry-After) are the Graph
-// client's; this file decides only what Graph's answers mean: adopt, upload, look before uploading again.
-var (
-	// uncertainUploadSettle is how long reads are repeated after an upload whose outcome is unknown before the
-	// provider concludes that it did not happen and uploads again: long enough to ride out Graph's read-after-write
-	// lag, since uploading the same certificate twice may duplicate it.
-	uncertainUploadSettle = 20 * time.Second
-	// maxUploadAttempts bounds the uploads of one certificate whose answers were lost.
-	maxUploadAttempts = 3
-	// visibilityGrace is how long after an upload a read that does not list the certificate yet is taken for
-	// Graph's read-after-write lag (and waited out) rather than for the certificate having been removed.
-	visibilityGrace = time.Minute
-)
+// The certificate-upload write: what Graph's answers mean for a connector's certificate (adopt, upload, switch from
+// basic authentication). Sending it exactly once under lost answers, 404s and throttling is graph.WriteOnce's job.
 
 // lockKey serializes uploads to one connector: each upload changes the same certificate list.
 func lockKey(connectorID string) string {
@@ -58,27 +46,29 @@ func activeCertificate(conn *graph.APIConnector) *graph.ClientCertificateInfo {
 	return nil
 }
 
-// awaitCertificate reads the connector fresh (never from the cache) on graph.Wait's schedule until its
-// certificateList shows thumbprint, until deadline (clock time). Transient read errors are waited out; a
-// connector that disappears (404) ends the wait with that error; running out of time is a *graph.WaitTimeoutError.
-func awaitCertificate(ctx context.Context, c *clients.Client, connectorID, thumbprint string, deadline time.Time) (*graph.ClientCertificateInfo, error) {
-	var info *graph.ClientCertificateInfo
-	err := graph.Wait(ctx, c.Clock, graph.WaitOptions{
-		What:      fmt.Sprintf("certificate %s on API connector %s", thumbprint, connectorID),
-		Deadline:  deadline,
-		LogFields: map[string]any{"api_connector_id": connectorID, "thumbprint": thumbprint},
-	}, func(ctx context.Context) (bool, error) {
+// lookCertificate looks for thumbprint on the connector, read fresh (never from the cache).
+func lookCertificate(c *clients.Client, connectorID, thumbprint string) graph.Look[*graph.ClientCertificateInfo] {
+	return func(ctx context.Context) (*graph.ClientCertificateInfo, bool, error) {
 		conn, err := c.Graph.GetAPIConnector(ctx, connectorID)
 		if err != nil {
-			return false, err
+			return nil, false, err
 		}
-		info = findCertificate(conn, thumbprint)
-		return info != nil, nil
-	})
-	if err != nil {
-		return nil, err
+		info := findCertificate(conn, thumbprint)
+		return info, info != nil, nil
 	}
-	return info, nil
+}
+
+// awaitCertificate waits (graph.WaitFound) until the connector lists thumbprint or deadline (clock time) passes.
+// A connector that disappears ends the wait with its 404; running out of time is a *graph.WaitTimeoutError.
+func awaitCertificate(ctx context.Context, c *clients.Client, connectorID, thumbprint string, deadline time.Time) (*graph.ClientCertificateInfo, error) {
+	what := fmt.Sprintf("certificate %s on API connector %s", thumbprint, connectorID)
+	info, found, err := graph.WaitFound(ctx, c.Clock, graph.WaitOptions{What: what, Deadline: deadline,
+		LogFields: map[string]any{"api_connector_id": connectorID, "thumbprint": thumbprint}},
+		lookCertificate(c, connectorID, thumbprint))
+	if err == nil && !found {
+		err = &graph.WaitTimeoutError{What: what, Elapsed: 0, Cause: context.DeadlineExceeded}
+	}
+	return info, err
 }
 
 // uploadOutcome says how a certificate got onto the connector.
@@ -97,13 +87,11 @@ type upload struct {
 	Deadline time.Time
 }
 
-// errUploadsLost says every upload's answer was lost and the connector still does not list the certificate.
-var errUploadsLost = errors.New("the answers of the uploads were lost and the connector does not list the certificate")
-
-// ensureCertificate makes sure the connector lists the certificate, uploading it at most once per certainty:
-// an upload whose answer was lost is followed by reads before any new attempt, so the same certificate is
-// never knowingly uploaded twice. A connector on basic authentication that refuses the upload is switched to the
-// certificate with PATCH authenticationConfiguration. Uploads to one connector are serialized within the provider.
+// ensureCertificate makes sure the connector lists the certificate, through graph.WriteOnce: a certificate already
+// listed is adopted; the upload is sent once, and after a lost answer sent again only when a look did not find the
+// certificate, so the same certificate is never knowingly uploaded twice. A connector on basic authentication that
+// refuses the upload is switched to the certificate with PATCH authenticationConfiguration. Uploads to one
+// connector are serialized within the provider.
 func ensureCertificate(ctx context.Context, c *clients.Client, u upload) (*graph.ClientCertificateInfo, uploadOutcome, error) {
 	unlock, err := c.Locks.Lock(ctx, lockKey(u.ConnectorID))
 	if err != nil {
@@ -112,65 +100,64 @@ func ensureCertificate(ctx context.Context, c *clients.Client, u upload) (*graph
 	defer unlock()
 
 	logFields := map[string]any{"api_connector_id": u.ConnectorID, "thumbprint": u.Thumbprint}
-
-	// Cached: concurrent creates on one connector share this read, and after an upload the client holds the
-	// connector as the upload's answer left it, so queued creates look at the certificate list for free.
-	conn, err := c.Graph.GetAPIConnectorCached(ctx, u.ConnectorID)
+	var conn *graph.APIConnector
+	switched := false
+	res, err := graph.WriteOnce[*graph.ClientCertificateInfo]{
+		What:      fmt.Sprintf("certificate %s on API connector %s", u.Thumbprint, u.ConnectorID),
+		LogFields: logFields,
+		// Cached: concurrent creates on one connector share this read, and after an upload the client holds the
+		// connector as the upload's answer left it, so queued creates look at the certificate list for free.
+		First: func(ctx context.Context) (*graph.ClientCertificateInfo, bool, error) {
+			var err error
+			if conn, err = c.Graph.GetAPIConnectorCached(ctx, u.ConnectorID); err != nil {
+				return nil, false, err
+			}
+			info := findCertificate(conn, u.Thumbprint)
+			return info, info != nil, nil
+		},
+		Send: func(ctx context.Context) (*graph.ClientCertificateInfo, error) {
+			tflog.Info(ctx, "uploading client certificate to the API connector", logFields)
+			answer, err := c.Graph.UploadClientCertificate(ctx, u.ConnectorID, u.PKCS12Base64, u.Password)
+			switch {
+			case err == nil:
+				// Graph answers with the connector as the upload left it. Readers may lag behind that answer; the
+				// resource's Read waits them out (graph.ReadAfterWrite) instead of every create paying a read here.
+				if info := findCertificate(answer, u.Thumbprint); info != nil {
+					return info, nil
+				}
+				info, err := awaitCertificate(ctx, c, u.ConnectorID, u.Thumbprint, u.Deadline)
+				if err != nil {
+					return nil, fmt.Errorf("the upload succeeded but the connector did not list the certificate in time: %w", err)
+				}
+				return info, nil
+			case graph.IsBadRequest(err) && conn != nil && conn.AuthenticationType != graph.AuthenticationCertificate:
+				// Graph documents PATCH authenticationConfiguration as the way from basic authentication to a
+				// certificate; whether the upload action is accepted there is not documented.
+				tflog.Info(ctx, "the API connector refused the upload while on basic authentication; switching it to the certificate", logFields)
+				if perr := c.Graph.SetAPIConnectorCertificateAuthentication(ctx, u.ConnectorID, u.PKCS12Base64, u.Password); perr != nil {
+					return nil, fmt.Errorf("%w (switching the connector from basic authentication after the upload was refused: %w)", perr, err)
+				}
+				switched = true
+				info, werr := awaitCertificate(ctx, c, u.ConnectorID, u.Thumbprint, u.Deadline)
+				if werr != nil {
+					return nil, fmt.Errorf("the connector was switched to certificate authentication but did not list the certificate in time: %w", werr)
+				}
+				return info, nil
+			}
+			return nil, err
+		},
+		Look:     lookCertificate(c, u.ConnectorID, u.Thumbprint),
+		Deadline: u.Deadline,
+	}.Run(ctx, c.Clock)
 	if err != nil {
 		return nil, 0, err
 	}
-	if info := findCertificate(conn, u.Thumbprint); info != nil {
-		tflog.Info(ctx, "certificate already on the API connector; adopting it without uploading", logFields)
-		return info, outcomeAdopted, nil
-	}
-
-	for attempt := 1; ; attempt++ {
-		tflog.Info(ctx, "uploading client certificate to the API connector", logFields)
-		answer, err := c.Graph.UploadClientCertificate(ctx, u.ConnectorID, u.PKCS12Base64, u.Password)
-		switch {
-		case err == nil:
-			// Graph answers with the connector as the upload left it. Readers may lag behind that answer; the
-			// resource's Read waits them out (see visibilityGrace) instead of every create paying a read here.
-			if info := findCertificate(answer, u.Thumbprint); info != nil {
-				return info, outcomeUploaded, nil
-			}
-			info, err := awaitCertificate(ctx, c, u.ConnectorID, u.Thumbprint, u.Deadline)
-			if err != nil {
-				return nil, 0, fmt.Errorf("the upload succeeded but the connector did not list the certificate in time: %w", err)
-			}
-			return info, outcomeUploaded, nil
-		case graph.IsBadRequest(err) && conn.AuthenticationType != graph.AuthenticationCertificate:
-			// Graph documents PATCH authenticationConfiguration as the way from basic authentication to a
-			// certificate; whether the upload action is accepted there is not documented.
-			tflog.Info(ctx, "the API connector refused the upload while on basic authentication; switching it to the certificate", logFields)
-			if perr := c.Graph.SetAPIConnectorCertificateAuthentication(ctx, u.ConnectorID, u.PKCS12Base64, u.Password); perr != nil {
-				return nil, 0, fmt.Errorf("%w (switching the connector from basic authentication after the upload was refused: %w)", perr, err)
-			}
-			info, werr := awaitCertificate(ctx, c, u.ConnectorID, u.Thumbprint, u.Deadline)
-			if werr != nil {
-				return nil, 0, fmt.Errorf("the connector was switched to certificate authentication but did not list the certificate in time: %w", werr)
-			}
-			return info, outcomeSwitched, nil
-		case graph.IsOutcomeUnknown(err):
-			// The upload may or may not have happened: look before uploading again.
-			tflog.Warn(ctx, "upload answer lost; reading the connector before deciding to upload again",
-				map[string]any{"api_connector_id": u.ConnectorID, "thumbprint": u.Thumbprint, "error": err.Error()})
-			settle := c.Clock.Now().Add(uncertainUploadSettle)
-			if !u.Deadline.IsZero() && u.Deadline.Before(settle) {
-				settle = u.Deadline
-			}
-			info, rerr := awaitCertificate(ctx, c, u.ConnectorID, u.Thumbprint, settle)
-			if rerr == nil {
-				return info, outcomeUploaded, nil
-			}
-			if !graph.IsWaitTimeout(rerr) {
-				return nil, 0, rerr
-			}
-			if attempt >= maxUploadAttempts || (!u.Deadline.IsZero() && !c.Clock.Now().Before(u.Deadline)) {
-				return nil, 0, fmt.Errorf("%w after %d upload(s): %w", errUploadsLost, attempt, rerr)
-			}
-		default:
-			return nil, 0, err
-		}
+	switch {
+	case res.Outcome == graph.WriteFound:
+		return res.Value, outcomeAdopted, nil
+	case switched:
+		return res.Value, outcomeSwitched, nil
+	default:
+		return res.Value, outcomeUploaded, nil
 	}
 }

@@ -140,7 +140,7 @@ func TestEnsureCertificateLostAnswerThenAdopt(t *testing.T) {
 	if accepted != 1 || len(all) != 1 || all[0].Status != 0 {
 		t.Errorf("uploads %+v, want the one dropped upload", all)
 	}
-	if waited := p.clk.Now().Sub(start); waited < 5*time.Second || waited > uncertainUploadSettle {
+	if waited := p.clk.Now().Sub(start); waited < 5*time.Second || waited > graph.NewObjectVisibleWindow {
 		t.Errorf("waited %s of clock time, want the lag (5s) and less than the settle window", waited)
 	}
 	if n := p.emu.Count(http.MethodGet, "/identity/apiConnectors/*"); n < 2 {
@@ -149,23 +149,23 @@ func TestEnsureCertificateLostAnswerThenAdopt(t *testing.T) {
 }
 
 // Lost answers and a certificate that never shows up: the protocol uploads again only after the settle window,
-// at most maxUploadAttempts times.
+// at most graph.MaxWrites times.
 func TestEnsureCertificateLostAnswersGiveUp(t *testing.T) {
 	p := newProtocolEnv(t, graphemu.Options{})
 	id := p.connector(t)
 	p.emu.SetReadAfterWriteLag(time.Hour)
 	p.emu.AddFault(graphemu.Fault{Method: http.MethodPost, Path: uploadPattern, DropAfterProcessing: true, Count: 10})
 	_, _, err := ensureCertificate(testCtx(t), p.client, p.upload(id))
-	if err == nil || !graph.IsWaitTimeout(err) {
-		t.Fatalf("err %v, want the lost uploads to end in a wait timeout", err)
+	if !graph.IsWriteLost(err) || !graph.IsOutcomeUnknown(err) {
+		t.Fatalf("err %v, want the lost uploads to end in a lost-write error", err)
 	}
 	_, all := p.uploads()
-	if len(all) != maxUploadAttempts {
-		t.Fatalf("%d uploads, want %d", len(all), maxUploadAttempts)
+	if len(all) != graph.MaxWrites {
+		t.Fatalf("%d uploads, want %d", len(all), graph.MaxWrites)
 	}
 	for i := 1; i < len(all); i++ {
-		if gap := all[i].Time.Sub(all[i-1].Time); gap < uncertainUploadSettle {
-			t.Errorf("upload %d only %s after the previous lost one, want the settle window %s", i+1, gap, uncertainUploadSettle)
+		if gap := all[i].Time.Sub(all[i-1].Time); gap < graph.NewObjectVisibleWindow {
+			t.Errorf("upload %d only %s after the previous lost one, want the settle window %s", i+1, gap, graph.NewObjectVisibleWindow)
 		}
 	}
 }

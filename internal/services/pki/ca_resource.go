@@ -5,6 +5,7 @@ import (
 	"encoding/pem"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/entracert/terraform-provider-entracert/internal/clients"
 	"github.com/entracert/terraform-provider-entracert/internal/graph"
@@ -225,6 +226,11 @@ func (r *caResource) lock(ctx context.Context, pkiID string) (func(), error) {
 	return r.client.Locks.Lock(ctx, "pki/"+strings.ToLower(pkiID))
 }
 
+// holdPKI is the PKI's lock for the Graph layer's joined CA writes, which hold it while they send.
+func (r *caResource) holdPKI(pkiID string) graph.Hold {
+	return func(ctx context.Context) (func(), error) { return r.lock(ctx, pkiID) }
+}
+
 func (r *caResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan caResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -239,12 +245,6 @@ func (r *caResource) Create(ctx context.Context, req resource.CreateRequest, res
 	pkiID := plan.PKIID.ValueString()
 	ctx = tflog.SetField(ctx, "pki_id", pkiID)
 	ctx = tflog.SetField(ctx, "thumbprint", facts.Thumbprint)
-	unlock, err := r.lock(ctx, pkiID)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot add the certificate authority", fmt.Sprintf("Waiting for other changes to PKI %s: %v", pkiID, err))
-		return
-	}
-	defer unlock()
 
 	in := graph.NewCertificateAuthority{
 		Certificate:        facts.DER,
@@ -263,7 +263,7 @@ func (r *caResource) Create(ctx context.Context, req resource.CreateRequest, res
 	if !plan.IsIssuerHintEnabled.IsNull() && !plan.IsIssuerHintEnabled.IsUnknown() {
 		in.IsIssuerHintEnabled = plan.IsIssuerHintEnabled.ValueBoolPointer()
 	}
-	ca, err := r.createOnce(ctx, pkiID, in)
+	ca, err := r.createOnce(ctx, pkiID, in, time.Time{}) // no deadline yet: the CA resource has no timeouts block
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot add the certificate authority",
 			fmt.Sprintf("Adding certificate %s (%s) to PKI %s: %v", facts.Thumbprint, facts.Subject, pkiID, err))
@@ -272,50 +272,58 @@ func (r *caResource) Create(ctx context.Context, req resource.CreateRequest, res
 	caToModel(ca, pkiID, &plan)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, caIdentity(plan.PKIID, plan.Thumbprint))...)
-	resp.Diagnostics.Append(setCACreatedAt(ctx, resp.Private, r.client.Clock.Now())...)
+	resp.Diagnostics.Append(clients.MarkWritten(ctx, resp.Private, r.client.Clock.Now())...)
 }
 
-// createOnce adds the CA so that it exists exactly once: after a lost answer it looks for the CA (waiting a bounded
-// window for the list to show it) and adopts it before sending the create again.
-func (r *caResource) createOnce(ctx context.Context, pkiID string, in graph.NewCertificateAuthority) (*graph.CertificateAuthority, error) {
-	g, clk := r.client.Graph, r.client.Clock
-	ca, err := g.CreateCertificateAuthority(ctx, pkiID, in)
-	if err == nil || !graph.IsOutcomeUnknown(err) {
-		return ca, err
-	}
-	tflog.Warn(ctx, "The answer to adding the certificate authority was lost; looking for it before adding it again",
-		map[string]any{"error": err.Error()})
-	var found *graph.CertificateAuthority
-	waitErr := graph.Wait(ctx, clk, graph.WaitOptions{
+// createOnce adds the CA so that it exists exactly once (graph.WriteOnce): after a lost answer it looks for the CA
+// in the PKI's list and adopts it before sending the create again.
+func (r *caResource) createOnce(ctx context.Context, pkiID string, in graph.NewCertificateAuthority, deadline time.Time) (*graph.CertificateAuthority, error) {
+	g := r.client.Graph
+	res, err := graph.WriteOnce[*graph.CertificateAuthority]{
 		What:      "certificate authority " + in.Thumbprint + " in PKI " + pkiID,
-		Deadline:  clk.Now().Add(caVisibleWait),
-		LogFields: map[string]any{"pki_id": pkiID},
-	}, func(ctx context.Context) (bool, error) {
-		var err error
-		found, err = findCAByThumbprint(ctx, g, pkiID, in.Thumbprint)
-		return found != nil, err
-	})
-	if found != nil {
-		return found, nil
-	}
-	if waitErr != nil && !graph.IsWaitTimeout(waitErr) {
-		return nil, fmt.Errorf("%w (after the answer to adding it was lost: %w)", waitErr, err)
-	}
-	tflog.Info(ctx, "The certificate authority did not show up after a lost answer; adding it again")
-	return g.CreateCertificateAuthority(ctx, pkiID, in)
+		LogFields: map[string]any{"pki_id": pkiID, "thumbprint": in.Thumbprint},
+		// Creates on one PKI that run at the same moment share $batch requests, sent under the PKI's lock.
+		Send: func(ctx context.Context) (*graph.CertificateAuthority, error) {
+			return g.CreateCertificateAuthorityJoined(ctx, pkiID, in, r.holdPKI(pkiID))
+		},
+		Look: func(ctx context.Context) (*graph.CertificateAuthority, bool, error) {
+			ca, err := findCAByThumbprint(ctx, g, pkiID, in.Thumbprint)
+			return ca, ca != nil, err
+		},
+		Deadline: deadline,
+	}.Run(ctx, r.client.Clock)
+	return res.Value, err
 }
 
+// findCAByThumbprint looks for the CA in the PKI's list as Graph holds it now (nil when absent).
 func findCAByThumbprint(ctx context.Context, g *graph.Client, pkiID, thumbprint string) (*graph.CertificateAuthority, error) {
 	cas, err := g.ListCertificateAuthorities(ctx, pkiID)
-	if err != nil {
-		return nil, err
-	}
+	return caWithThumbprint(cas, thumbprint), err
+}
+
+// findCAByThumbprintCached is findCAByThumbprint on the list the operation shares (plans and refreshes of every CA
+// resource of the PKI read it once).
+func findCAByThumbprintCached(ctx context.Context, g *graph.Client, pkiID, thumbprint string) (*graph.CertificateAuthority, error) {
+	cas, err := g.ListCertificateAuthoritiesCached(ctx, pkiID)
+	return caWithThumbprint(cas, thumbprint), err
+}
+
+func caWithID(cas []graph.CertificateAuthority, id string) *graph.CertificateAuthority {
 	for i := range cas {
-		if strings.EqualFold(cas[i].Thumbprint, thumbprint) {
-			return &cas[i], nil
+		if strings.EqualFold(cas[i].ID, id) {
+			return &cas[i]
 		}
 	}
-	return nil, nil
+	return nil
+}
+
+func caWithThumbprint(cas []graph.CertificateAuthority, thumbprint string) *graph.CertificateAuthority {
+	for i := range cas {
+		if strings.EqualFold(cas[i].Thumbprint, thumbprint) {
+			return &cas[i]
+		}
+	}
+	return nil
 }
 
 func (r *caResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -335,21 +343,28 @@ func (r *caResource) Read(ctx context.Context, req resource.ReadRequest, resp *r
 	g := r.client.Graph
 	var ca *graph.CertificateAuthority
 	var err error
+	// The refreshes of every CA resource of the PKI share one read of its CA list (one request per page).
+	cas, err := g.ListCertificateAuthoritiesCached(ctx, pkiID)
 	if known(state.CertificateAuthorityID) {
 		caID := state.CertificateAuthorityID.ValueString()
-		ca, err = g.GetCertificateAuthority(ctx, pkiID, caID)
-		if createdAt, ok := caCreatedAt(ctx, req.Private); ok {
-			if graph.IsNotFound(err) && r.client.Clock.Now().Before(createdAt.Add(caVisibleWait)) {
+		ca = caWithID(cas, caID)
+		if writtenAt, ok := clients.WrittenAt(ctx, req.Private); ok {
+			if err == nil && ca == nil && r.client.Clock.Now().Before(writtenAt.Add(graph.NewObjectVisibleWindow)) {
 				// Just added: Graph's reads may not show it yet.
-				ca, err = r.readAfterCreate(ctx, pkiID, caID, createdAt)
+				ca, _, err = graph.ReadAfterWrite(ctx, r.client.Clock, graph.WaitOptions{
+					What: "certificate authority " + caID + " of PKI " + pkiID + " to be readable", LogFields: map[string]any{"pki_id": pkiID},
+				}, writtenAt, graph.NewObjectVisibleWindow, func(ctx context.Context) (*graph.CertificateAuthority, bool, error) {
+					ca, err := g.GetCertificateAuthority(ctx, pkiID, caID)
+					return ca, err == nil, err
+				})
 			}
 			if err == nil && ca != nil {
-				resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCACreatedAt, nil)...)
+				resp.Diagnostics.Append(clients.ClearWritten(ctx, resp.Private)...)
 			}
 		}
 	} else {
 		// After an import only the thumbprint is known.
-		ca, err = findCAByThumbprint(ctx, g, pkiID, state.Thumbprint.ValueString())
+		ca = caWithThumbprint(cas, state.Thumbprint.ValueString())
 	}
 	if (graph.IsNotFound(err) || err == nil && ca == nil) && readMissingCA(ctx, r.client, pkiID, state.CertificateAuthorityID.ValueString(), resp, func() diag.Diagnostics { // ca_restore.go
 		return resp.Identity.Set(ctx, caIdentityModel{PKIID: state.PKIID, Thumbprint: state.Thumbprint})
@@ -434,23 +449,21 @@ func (r *caResource) Delete(ctx context.Context, req resource.DeleteRequest, res
 		return
 	}
 	pkiID := state.PKIID.ValueString()
-	unlock, err := r.lock(ctx, pkiID)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot delete the certificate authority", fmt.Sprintf("Waiting for other changes to PKI %s: %v", pkiID, err))
-		return
-	}
-	defer unlock()
-	// Under the PKI's lock (see deleteCertificateAuthorities).
-	if declarationsOf(r.client).declaredByOther(pkiID, state.Thumbprint.ValueString(), caResourceOwner(pkiID, state.Thumbprint.ValueString())) {
+	thumbprint := state.Thumbprint.ValueString()
+	// Deletes on one PKI that run at the same moment share $batch requests. Whether another object of this run
+	// declares the CA is asked under the PKI's lock (see deleteCertificateAuthorities).
+	kept, err := r.client.Graph.DeleteCertificateAuthorityJoined(ctx, pkiID, state.CertificateAuthorityID.ValueString(), r.holdPKI(pkiID),
+		func() bool {
+			return declarationsOf(r.client).declaredByOther(pkiID, thumbprint, caResourceOwner(pkiID, thumbprint))
+		})
+	switch {
+	case kept:
 		// An upload created or updated in this run declares it (it took the CA over): keep it in the PKI.
 		tflog.Info(ctx, "Keeping the certificate authority: another object of this run declares it",
-			map[string]any{"pki_id": pkiID, "thumbprint": state.Thumbprint.ValueString()})
-		return
-	}
-	err = r.client.Graph.DeleteCertificateAuthority(ctx, pkiID, state.CertificateAuthorityID.ValueString())
-	if err != nil && !graph.IsNotFound(err) {
+			map[string]any{"pki_id": pkiID, "thumbprint": thumbprint})
+	case err != nil && !graph.IsNotFound(err):
 		resp.Diagnostics.AddError("Cannot delete the certificate authority",
-			fmt.Sprintf("Deleting certificate authority %s from PKI %s: %v", state.Thumbprint.ValueString(), pkiID, err))
+			fmt.Sprintf("Deleting certificate authority %s from PKI %s: %v", thumbprint, pkiID, err))
 	}
 }
 

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/entracert/terraform-provider-entracert/internal/clients"
-	"github.com/entracert/terraform-provider-entracert/internal/graph"
 	"github.com/entracert/terraform-provider-entracert/internal/pkcs"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -94,7 +93,7 @@ func (r *caResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequ
 
 	if creating && r.client != nil && known(plan.PKIID) {
 		pkiID := plan.PKIID.ValueString()
-		existing, err := planListsOf(r.client).find(ctx, r.client, pkiID, facts.Thumbprint)
+		existing, err := findCAByThumbprintCached(ctx, r.client.Graph, pkiID, facts.Thumbprint)
 		switch {
 		case err != nil:
 			// A PKI created in this apply is unknown here; a PKI that cannot be read is reported by the apply.
@@ -216,68 +215,6 @@ func checkCRLURL(raw string) string {
 		return fmt.Sprintf("The URL's scheme is %q; Entra checks only HTTP CRL distribution points. Use an http URL, e.g. http://crl.contoso.com/root.crl.", u.Scheme)
 	}
 	return ""
-}
-
-// planListsOf shares one read of a PKI's CA list among the plans of all CA resources of one provider instance (250
-// CAs of one PKI would otherwise read the list 250 times per plan). A provider instance serves one terraform
-// command, so the next plan sees out-of-band changes; within one plan a CA added meanwhile is caught by Graph's
-// duplicate refusal at apply.
-func planListsOf(c *clients.Client) *caListCache {
-	return clients.RegistryOf(&c.Registries, "pki/plan-ca-lists", func() *caListCache {
-		return &caListCache{entries: map[caListKey]*caListEntry{}}
-	})
-}
-
-type caListKey struct {
-	client *clients.Client
-	pkiID  string
-}
-
-type caListEntry struct {
-	done chan struct{}
-	cas  []graph.CertificateAuthority
-	err  error
-}
-
-type caListCache struct {
-	mu      sync.Mutex
-	entries map[caListKey]*caListEntry
-}
-
-// find is findCAByThumbprint on the shared list. A failed read is not kept.
-func (c *caListCache) find(ctx context.Context, client *clients.Client, pkiID, thumbprint string) (*graph.CertificateAuthority, error) {
-	key := caListKey{client, strings.ToLower(pkiID)}
-	c.mu.Lock()
-	e, ok := c.entries[key]
-	if !ok {
-		e = &caListEntry{done: make(chan struct{})}
-		c.entries[key] = e
-		c.mu.Unlock()
-		e.cas, e.err = client.Graph.ListCertificateAuthorities(ctx, pkiID)
-		if e.err != nil {
-			c.mu.Lock()
-			delete(c.entries, key)
-			c.mu.Unlock()
-		}
-		close(e.done)
-	} else {
-		c.mu.Unlock()
-		select {
-		case <-e.done:
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		}
-	}
-	if e.err != nil {
-		return nil, e.err
-	}
-	for i := range e.cas {
-		if strings.EqualFold(e.cas[i].Thumbprint, thumbprint) {
-			ca := e.cas[i]
-			return &ca, nil
-		}
-	}
-	return nil, nil
 }
 
 // caIDsInState are the Graph IDs of the CAs that CA resources' refreshes found in this walk: a create planned for a

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/entracert/terraform-provider-entracert/internal/clients"
-	"github.com/entracert/terraform-provider-entracert/internal/graph"
 	"github.com/entracert/terraform-provider-entracert/internal/pkcs"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -64,7 +63,7 @@ func chainWarnings(ctx context.Context, c *clients.Client, pkiID types.String, c
 	}
 	inPKI := ""
 	if c != nil && c.Graph != nil && known(pkiID) {
-		have, err := planListsOf(c).all(ctx, c, pkiID.ValueString())
+		have, err := c.Graph.ListCertificateAuthoritiesCached(ctx, pkiID.ValueString())
 		if err != nil {
 			return nil // a PKI created in this run, or unreadable: the file and this run's plans were all there was
 		}
@@ -90,20 +89,6 @@ func chainWarnings(ctx context.Context, c *clients.Client, pkiID types.String, c
 				m.CA.Thumbprint, m.CA.Subject, m.IssuerName, key, where, inPKI, m.CA.Subject))
 	}
 	return diags
-}
-
-// all is the PKI's CA list, read once per provider instance and shared with find.
-func (c *caListCache) all(ctx context.Context, client *clients.Client, pkiID string) ([]graph.CertificateAuthority, error) {
-	if _, err := c.find(ctx, client, pkiID, ""); err != nil {
-		return nil, err
-	}
-	c.mu.Lock()
-	e := c.entries[caListKey{client, strings.ToLower(pkiID)}]
-	c.mu.Unlock()
-	if e == nil {
-		return nil, nil
-	}
-	return e.cas, nil
 }
 
 // plannedCRLURL is the CRL URL the CA resource's plan gives its CA, by thumbprint (none while unknown).

@@ -68,12 +68,16 @@ func (r *uploadResource) ensure(ctx context.Context, a ensureArgs) (ensureResult
 		}
 	}
 
-	uploads := 0
-	var notFoundSince time.Time // the first upload answered 404 (replica lag of a new PKI)
-	for {
+	// A look at the PKI: its CAs classified against the file's, and whether a job is running there.
+	type look struct {
+		present []graph.CertificateAuthority
+		missing []pkcs.CertificateAuthority
+		running bool
+	}
+	lookCAs := func(ctx context.Context) (look, bool, error) {
 		cas, err := g.ListCertificateAuthorities(ctx, a.PKIID)
 		if err != nil {
-			return res, fmt.Errorf("listing the certificate authorities of PKI %s: %w", a.PKIID, err)
+			return look{}, false, fmt.Errorf("listing the certificate authorities of PKI %s: %w", a.PKIID, err)
 		}
 		present, missing := classify(a.Expected, cas)
 		if res.Found == nil {
@@ -84,73 +88,84 @@ func (r *uploadResource) ensure(ctx context.Context, a ensureArgs) (ensureResult
 				}
 			}
 		}
-		switch {
-		case len(missing) == 0:
-			if !res.Uploaded {
-				tflog.Info(ctx, "Every certificate authority of the file is already in the PKI; adopting them without an upload",
-					map[string]any{"count": len(present)})
+		return look{present: present, missing: missing}, len(present) > 0, nil
+	}
+	var sentAt time.Time
+	out, err := graph.WriteOnce[look]{
+		What:      "upload to PKI " + a.PKIID,
+		LogFields: map[string]any{"pki_id": a.PKIID, "sha256": a.SHA256},
+		First:     lookCAs,
+		Send: func(ctx context.Context) (look, error) {
+			sentAt = clk.Now()
+			tflog.Info(ctx, "Uploading the .p7b to the PKI", map[string]any{"upload_url": safeURLString(a.UploadURL), "sha256": a.SHA256})
+			err := g.UploadPKI(ctx, a.PKIID, a.UploadURL, a.SHA256)
+			if err == nil || graph.IsOutcomeUnknown(err) {
+				res.Uploaded = true // or may have been
 			}
-			res.CAs = present
-			return res, nil
-		case len(present) > 0:
-			// Graph refuses a .p7b with a certificate already present, so complete the set one CA at a time.
-			res.CAs, err = r.addMissing(ctx, a, present, missing)
-			return res, err
-		}
-
-		if uploads >= maxUploadAttempts {
-			return res, fmt.Errorf("uploading to PKI %s: gave up after %d attempts (their answers were lost or another job kept the PKI busy)", a.PKIID, uploads)
-		}
-		uploads++
-		since := clk.Now()
-		tflog.Info(ctx, "Uploading the .p7b to the PKI", map[string]any{"upload_url": safeURLString(a.UploadURL), "sha256": a.SHA256})
-		err = g.UploadPKI(ctx, a.PKIID, a.UploadURL, a.SHA256)
-		switch {
-		case err == nil:
-			res.Uploaded = true
-			return r.finishUpload(ctx, a, since, res)
-		case graph.IsOutcomeUnknown(err):
-			// It may have started a job: look before deciding to send it again.
-			tflog.Warn(ctx, "The upload's answer was lost; checking the PKI before trying again", map[string]any{"error": err.Error()})
-			res.Uploaded = true
-			p, gerr := g.GetPKI(ctx, a.PKIID)
-			if gerr == nil && graph.PKIRunning(p.Status) {
-				return r.finishUpload(ctx, a, time.Time{}, res)
+			return look{}, err
+		},
+		// After a lost answer or a refusal: a running job (perhaps the upload's own) or the file's CAs in the PKI.
+		Look: func(ctx context.Context) (look, bool, error) {
+			p, err := g.GetPKI(ctx, a.PKIID)
+			if err != nil {
+				return look{}, false, err
 			}
-		case graph.IsNotFound(err) && clk.Now().Before(visibleBy):
-			// A PKI created a moment ago may not have reached the replica that takes uploads yet. Graph did not act
-			// on a 404, so it spends no upload attempt; the pause grows from the first 404 (graph.NextWaitInterval).
-			uploads--
-			if notFoundSince.IsZero() {
-				notFoundSince = since
+			if graph.PKIRunning(p.Status) {
+				return look{running: true}, true, nil
 			}
-			tflog.Info(ctx, "The PKI is not visible to the upload yet; trying again shortly")
-			if err := clk.Sleep(ctx, graph.NextWaitInterval(clk.Now().Sub(notFoundSince))+time.Second); err != nil {
-				return res, err
+			return lookCAs(ctx)
+		},
+		// A PKI created a moment ago may not have reached the replica that takes uploads yet.
+		ParentVisibleUntil: visibleBy,
+		Refused: func(ctx context.Context, err error) (bool, error) {
+			switch {
+			case graph.IsNotFound(err):
+				return false, errPKINotFound(a.PKIID)
+			case !graph.IsBadRequest(err):
+				return false, fmt.Errorf("uploading %s to PKI %s: %w", safeURLString(a.UploadURL), a.PKIID, err)
 			}
-		case graph.IsNotFound(err):
-			return res, errPKINotFound(a.PKIID)
-		case graph.IsBadRequest(err):
-			// Either another actor's job is running ("in progress": wait and try again) or a certificate arrived
-			// meanwhile ("duplicate": the next look adopts or completes). Decide on state, not message.
+			// Either another actor's job is running ("in progress": wait, look and try again) or a certificate
+			// arrived meanwhile ("duplicate": the look adopts or completes). Decide on state, not message.
 			p, gerr := g.GetPKI(ctx, a.PKIID)
 			if gerr == nil && graph.PKIRunning(p.Status) {
 				tflog.Info(ctx, "Another upload to the PKI is in progress; waiting for it, then trying again", map[string]any{"error": err.Error()})
 				if err := r.waitForOthersJob(ctx, a, &res); err != nil {
-					return res, err
+					return false, err
 				}
-				continue
+				return true, nil
 			}
 			if cas, lerr := g.ListCertificateAuthorities(ctx, a.PKIID); lerr == nil {
 				if present, _ := classify(a.Expected, cas); len(present) > 0 {
-					continue
+					return true, nil
 				}
 			}
-			return res, &detailedError{path.Root(a.urlAttr()), "Graph rejected the upload",
+			return false, &detailedError{path.Root(a.urlAttr()), "Graph rejected the upload",
 				fmt.Sprintf("Uploading %s to PKI %s: %v", safeURLString(a.UploadURL), a.PKIID, err)}
-		default:
-			return res, fmt.Errorf("uploading %s to PKI %s: %w", safeURLString(a.UploadURL), a.PKIID, err)
+		},
+		Deadline: a.Deadline,
+	}.Run(ctx, clk)
+	if err != nil {
+		if graph.IsWriteLost(err) {
+			return res, fmt.Errorf("uploading to PKI %s: %w", a.PKIID, err)
 		}
+		return res, err
+	}
+	switch l := out.Value; {
+	case out.Outcome == graph.WriteAnswered:
+		return r.finishUpload(ctx, a, sentAt, res)
+	case l.running:
+		return r.finishUpload(ctx, a, time.Time{}, res)
+	case len(l.missing) == 0:
+		if !res.Uploaded {
+			tflog.Info(ctx, "Every certificate authority of the file is already in the PKI; adopting them without an upload",
+				map[string]any{"count": len(l.present)})
+		}
+		res.CAs = l.present
+		return res, nil
+	default:
+		// Graph refuses a .p7b with a certificate already present, so complete the set one CA at a time.
+		res.CAs, err = r.addMissing(ctx, a, l.present, l.missing)
+		return res, err
 	}
 }
 
@@ -311,7 +326,6 @@ func classify(expected []pkcs.CertificateAuthority, cas []graph.CertificateAutho
 // deleteCertificateAuthorities deletes the given certificate authorities (missing ones ignored), after any
 // running job of the PKI (Graph runs one operation at a time per PKI), and waits until it runs no job.
 func (r *uploadResource) deleteCertificateAuthorities(ctx context.Context, pkiID string, doomed []certificateAuthorityModel, deadline time.Time) error {
-	g := r.client.Graph
 	unlock, err := lockPKI(ctx, r.client.Locks, pkiID)
 	if err != nil {
 		return err
@@ -338,30 +352,80 @@ func (r *uploadResource) deleteCertificateAuthorities(ctx context.Context, pkiID
 			left = append(left, m)
 		}
 	}
-	for attempt := 1; len(left) > 0; attempt++ {
-		ids := make([]string, 0, len(left))
-		for _, m := range left {
-			ids = append(ids, m.ID.ValueString())
+	if len(left) > 0 {
+		if err := r.deleteOnce(ctx, pkiID, left, deadline); err != nil {
+			return err
 		}
-		var again []certificateAuthorityModel
-		for i, err := range g.DeleteCertificateAuthorities(ctx, pkiID, ids) {
-			switch {
-			case err == nil:
-				tflog.Info(ctx, "Deleted certificate authority", map[string]any{"thumbprint": left[i].Thumbprint.ValueString()})
-			case graph.IsBadRequest(err) && attempt < 3:
-				again = append(again, left[i]) // probably a job started meanwhile
-			default:
-				return fmt.Errorf("deleting certificate authority %s (%s) from PKI %s: %w", ids[i], left[i].Thumbprint.ValueString(), pkiID, err)
-			}
-		}
-		if len(again) > 0 {
-			if gone, werr := r.waitIdle(ctx, pkiID, deadline); gone || werr != nil {
-				return werr
-			}
-		}
-		left = again
 	}
 	_, err = r.waitIdle(ctx, pkiID, deadline)
+	return err
+}
+
+// deleteOnce deletes the CAs through graph.WriteOnce: Graph refuses a delete while a job runs in the PKI (a bad
+// request), so the refused ones are deleted again once the PKI is idle; a lost answer or a 5xx is settled by listing
+// the PKI's CAs, never by deleting blindly again.
+func (r *uploadResource) deleteOnce(ctx context.Context, pkiID string, left []certificateAuthorityModel, deadline time.Time) error {
+	g := r.client.Graph
+	_, err := graph.WriteOnce[struct{}]{
+		What:      fmt.Sprintf("deletion of certificate authorities from PKI %s", pkiID),
+		LogFields: map[string]any{"pki_id": pkiID},
+		Send: func(ctx context.Context) (struct{}, error) {
+			ids := make([]string, 0, len(left))
+			for _, m := range left {
+				ids = append(ids, m.ID.ValueString())
+			}
+			var again []certificateAuthorityModel
+			var refused, failed error
+			for i, err := range g.DeleteCertificateAuthorities(ctx, pkiID, ids) {
+				switch {
+				case err == nil:
+					tflog.Info(ctx, "Deleted certificate authority", map[string]any{"thumbprint": left[i].Thumbprint.ValueString()})
+					continue
+				case graph.IsBadRequest(err):
+					refused = err // probably a job started meanwhile
+				case failed == nil:
+					failed = fmt.Errorf("deleting certificate authority %s (%s) from PKI %s: %w", ids[i], left[i].Thumbprint.ValueString(), pkiID, err)
+				}
+				again = append(again, left[i])
+			}
+			left = again
+			if failed != nil {
+				return struct{}{}, failed
+			}
+			return struct{}{}, refused
+		},
+		// Which of them the PKI still lists (none when the PKI is gone).
+		Look: func(ctx context.Context) (struct{}, bool, error) {
+			cas, err := g.ListCertificateAuthorities(ctx, pkiID)
+			if graph.IsNotFound(err) {
+				left = nil
+				return struct{}{}, true, nil
+			}
+			if err != nil {
+				return struct{}{}, false, err
+			}
+			listed := map[string]bool{}
+			for _, ca := range cas {
+				listed[strings.ToLower(ca.ID)] = true
+			}
+			var still []certificateAuthorityModel
+			for _, m := range left {
+				if listed[strings.ToLower(m.ID.ValueString())] {
+					still = append(still, m)
+				}
+			}
+			left = still
+			return struct{}{}, len(left) == 0, nil
+		},
+		Refused: func(ctx context.Context, err error) (bool, error) {
+			if !graph.IsBadRequest(err) {
+				return false, err
+			}
+			gone, werr := r.waitIdle(ctx, pkiID, deadline)
+			return !gone && werr == nil, werr
+		},
+		Deadline: deadline,
+	}.Run(ctx, r.client.Clock)
 	return err
 }
 

@@ -12,17 +12,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
-// createLookWindow bounds the look for a PKI whose create answer was lost (or a 5xx) before creating again: Entra
-// shows a new object within seconds as a rule (graph.PKIVisibleWindow is the bound for reading one known id).
-const createLookWindow = 30 * time.Second
-
-// createPKIOnce creates the PKI exactly once. It lists the PKIs of that name first; when Graph's answer to the
-// create is lost (or is a 5xx) the PKI may exist already, so before creating again it looks, at once and on the
-// Graph layer's wait schedule for up to createLookWindow, for a PKI of that name that was not there before: exactly
-// one is adopted, several are a diagnostic that says what to import, none means the create did not happen and it is
-// sent once more. Should the first one show up after all, the second is deleted and the first kept.
+// createPKIOnce creates the PKI exactly once, through graph.WriteOnce. It lists the PKIs of that name first; when
+// Graph's answer to the create is lost (or is a 5xx) the PKI may exist already, so before creating again the
+// protocol looks for a PKI of that name that was not there before: exactly one is adopted, several are a diagnostic
+// that says what to import, none means the create did not happen and it is sent again. Should the first one show up
+// after a second create, the second is deleted and the first kept.
 func createPKIOnce(ctx context.Context, c *clients.Client, name string, deadline time.Time) (*graph.PKI, error) {
-	g, clk := c.Graph, c.Clock
+	g := c.Graph
 	before, err := g.ListPKIs(ctx, name)
 	if err != nil {
 		return nil, fmt.Errorf("listing the PKIs named %q before creating one: %w", name, err)
@@ -44,47 +40,36 @@ func createPKIOnce(ctx context.Context, c *clients.Client, name string, deadline
 		}
 		return out, nil
 	}
-	for attempt := 1; ; attempt++ {
-		p, err := g.CreatePKI(ctx, name)
-		if err == nil {
-			if attempt > 1 {
-				return keepFirstCreated(ctx, c, p, newOnes), nil
+	res, err := graph.WriteOnce[*graph.PKI]{
+		What:      fmt.Sprintf("PKI %q", name),
+		LogFields: map[string]any{"display_name": name},
+		Send:      func(ctx context.Context) (*graph.PKI, error) { return g.CreatePKI(ctx, name) },
+		Look: func(ctx context.Context) (*graph.PKI, bool, error) {
+			matches, err := newOnes(ctx, "")
+			switch {
+			case err != nil || len(matches) == 0:
+				return nil, false, err
+			case len(matches) == 1:
+				return &matches[0], true, nil
 			}
-			return p, nil
-		}
-		if !graph.IsOutcomeUnknown(err) || attempt > 1 {
-			return nil, err
-		}
-		tflog.Warn(ctx, "The answer to the PKI create was lost; looking for the PKI by name before creating it again",
-			map[string]any{"display_name": name, "error": err.Error()})
-		var matches []graph.PKI
-		werr := graph.Wait(ctx, clk, graph.WaitOptions{What: fmt.Sprintf("PKI %q after a lost create answer", name),
-			Deadline: minTime(clk.Now().Add(createLookWindow), deadline)},
-			func(ctx context.Context) (bool, error) {
-				found, err := newOnes(ctx, "")
-				matches = found
-				return len(found) > 0, err
-			})
-		if werr != nil && !graph.IsWaitTimeout(werr) {
-			return nil, fmt.Errorf("looking for PKI %q after its create answer was lost (%s): %w", name, err.Error(), werr)
-		}
-		switch len(matches) {
-		case 0:
-			continue // the create did not happen
-		case 1:
-			tflog.Info(ctx, "Adopting the PKI the lost create made", map[string]any{"pki_id": matches[0].ID})
-			return &matches[0], nil
-		default:
 			ids := make([]string, 0, len(matches))
 			for _, m := range matches {
 				ids = append(ids, m.ID)
 			}
-			return nil, &detailedError{path.Root("display_name"), "Cannot tell which PKI the create made",
+			return nil, false, &detailedError{path.Root("display_name"), "Cannot tell which PKI the create made",
 				fmt.Sprintf("Graph's answer to creating PKI %q was lost, and %d new PKIs now have that name: %s. Nothing more "+
 					"was created. Import the one this configuration means (terraform import <address> <id>) and delete "+
 					"the others in the Entra admin center.", name, len(matches), strings.Join(ids, ", "))}
-		}
+		},
+		Deadline: deadline,
+	}.Run(ctx, c.Clock)
+	if err != nil {
+		return nil, err
 	}
+	if res.Outcome == graph.WriteAnswered && res.Writes > 1 {
+		return keepFirstCreated(ctx, c, res.Value, newOnes), nil
+	}
+	return res.Value, nil
 }
 
 // keepFirstCreated runs after a second create: when the first (lost) create's PKI has shown up meanwhile, the one

@@ -158,7 +158,7 @@ func (r *pkiResource) Create(ctx context.Context, req resource.CreateRequest, re
 	pkiToModel(p, &plan)
 	// Keep the configured name, as Graph may normalise it.
 	plan.DisplayName = types.StringValue(plan.DisplayName.ValueString())
-	resp.Diagnostics.Append(setWrittenAt(ctx, resp.Private, r.client.Clock.Now())...)
+	resp.Diagnostics.Append(clients.MarkWritten(ctx, resp.Private, r.client.Clock.Now())...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(setPKIIdentity(ctx, resp.Identity, p.ID)...)
 }
@@ -190,8 +190,8 @@ func (r *pkiResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 		resp.Diagnostics.AddError("Cannot read the PKI", fmt.Sprintf("Reading PKI %s: %v", state.ID.ValueString(), err))
 		return
 	}
-	if _, ok := writtenAt(ctx, req.Private); ok {
-		resp.Diagnostics.Append(clearWrittenAt(ctx, resp.Private)...)
+	if _, ok := clients.WrittenAt(ctx, req.Private); ok {
+		resp.Diagnostics.Append(clients.ClearWritten(ctx, resp.Private)...)
 	}
 	pkiToModel(p, &state)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
@@ -218,7 +218,7 @@ func (r *pkiResource) Update(ctx context.Context, req resource.UpdateRequest, re
 			resp.Diagnostics.AddError("Cannot restore the PKI", err.Error())
 			return
 		}
-		resp.Diagnostics.Append(setWrittenAt(ctx, resp.Private, r.client.Clock.Now())...)
+		resp.Diagnostics.Append(clients.MarkWritten(ctx, resp.Private, r.client.Clock.Now())...)
 	}
 	if !plan.DisplayName.Equal(state.DisplayName) {
 		if err := r.client.Graph.UpdatePKI(ctx, id, plan.DisplayName.ValueString()); err != nil {

@@ -33,7 +33,7 @@ func (r *uploadResource) Create(ctx context.Context, req resource.CreateRequest,
 	resp.Diagnostics.Append(diags...)
 	if newState != nil {
 		// Also on error: an upload that is still running is kept in state, so the next apply waits for it.
-		resp.Diagnostics.Append(setWrittenAt(ctx, resp.Private, r.client.Clock.Now())...)
+		resp.Diagnostics.Append(clients.MarkWritten(ctx, resp.Private, r.client.Clock.Now())...)
 		resp.Diagnostics.Append(setAdopted(ctx, resp.Private, adopted)...)
 		resp.Diagnostics.Append(setUploadIdentity(ctx, resp.Identity, newState.PKIID.ValueString(), newState.SHA256FileHash.ValueString())...)
 		resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)
@@ -67,7 +67,7 @@ func (r *uploadResource) Update(ctx context.Context, req resource.UpdateRequest,
 	newState, adopted, diags := r.apply(ctx, plan, config, &state, prior, timeout)
 	resp.Diagnostics.Append(diags...)
 	if newState != nil {
-		resp.Diagnostics.Append(setWrittenAt(ctx, resp.Private, r.client.Clock.Now())...)
+		resp.Diagnostics.Append(clients.MarkWritten(ctx, resp.Private, r.client.Clock.Now())...)
 		resp.Diagnostics.Append(setAdopted(ctx, resp.Private, adopted)...)
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, nil)...)
 		resp.Diagnostics.Append(setUploadIdentity(ctx, resp.Identity, newState.PKIID.ValueString(), newState.SHA256FileHash.ValueString())...)

@@ -29,9 +29,6 @@ const (
 	defaultUploadTimeout = 45 * time.Minute // a job can take 30 minutes
 	// timeoutGrace lets the last look at a job and the state save finish after the wait's own deadline.
 	timeoutGrace = 30 * time.Second
-	// maxUploadAttempts bounds how often one apply sends the upload (only ever again when none of its
-	// certificate authorities reached the PKI).
-	maxUploadAttempts = 5
 )
 
 var sha256Pattern = regexp.MustCompile(`^[0-9A-Fa-f]{64}$`)
@@ -267,8 +264,8 @@ func (r *uploadResource) Read(ctx context.Context, req resource.ReadRequest, res
 		resp.Diagnostics.Append(d...)
 		state.CASettings = settings
 	}
-	if _, ok := writtenAt(ctx, req.Private); ok {
-		resp.Diagnostics.Append(clearWrittenAt(ctx, resp.Private)...)
+	if _, ok := clients.WrittenAt(ctx, req.Private); ok {
+		resp.Diagnostics.Append(clients.ClearWritten(ctx, resp.Private)...)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }

@@ -1,0 +1,191 @@
+package graph
+
+import (
+	"context"
+	"strings"
+	"sync"
+)
+
+// Joined CA writes: the creates and deletes of single CAs on one PKI that run at the same moment (Terraform applies
+// CA resources ten at a time) share $batch requests of up to MaxBatchRequests items. There is no timer: the first
+// write goes out at once, and the writes that arrive while a request is in flight go together in the next one
+// (group commit). A lone CA pays nothing, and under load a batch gathers whatever arrived during one round trip,
+// which is the shortest window that still catches every concurrent write. Each item keeps its own outcome: an item
+// answered 429 is sent again after its retry-after (runBatch); a lost batch answer or a 5xx item comes back as
+// IsOutcomeUnknown, for the caller's write-once protocol to settle by reading; a 404 on a delete means gone.
+//
+// Graph runs one operation at a time per PKI: writes to a PKI wait for its upload jobs. The batches of one PKI are
+// sent one after the other while holding Hold, the caller's lock on the PKI, so they never overlap an upload made
+// by this provider; the writes waiting for them do not hold it.
+
+// Hold takes the caller's lock on a PKI and returns its release (called once), or ctx's error.
+type Hold func(ctx context.Context) (release func(), err error)
+
+type joinedOp struct {
+	ctx      context.Context
+	create   *NewCertificateAuthority // a create, or
+	deleteID string                   // a delete, unless keep (asked while holding the PKI's lock) says no
+	keep     func() bool
+	kept     bool
+	done     chan struct{}
+	ca       *CertificateAuthority
+	err      error
+}
+
+type joinedQueue struct {
+	ops      []*joinedOp
+	draining bool
+}
+
+type caJoiner struct {
+	mu     sync.Mutex
+	queues map[string]*joinedQueue // by lower-case PKI ID
+}
+
+// CreateCertificateAuthorityJoined adds one CA like CreateCertificateAuthority, sharing a $batch request with the
+// creates and deletes on the same PKI that run at the same moment.
+func (c *Client) CreateCertificateAuthorityJoined(ctx context.Context, pkiID string, in NewCertificateAuthority, hold Hold) (*CertificateAuthority, error) {
+	op := &joinedOp{ctx: ctx, create: &in, done: make(chan struct{})}
+	if err := c.joinCA(ctx, pkiID, op, hold); err != nil {
+		return nil, err
+	}
+	return op.ca, op.err
+}
+
+// DeleteCertificateAuthorityJoined deletes one CA (nil: deleted or already gone) like DeleteCertificateAuthority,
+// sharing a $batch request with the writes on the same PKI that run at the same moment. keep, when set, is asked
+// while the PKI's lock is held, just before the delete would be sent: true keeps the CA (kept reports it).
+func (c *Client) DeleteCertificateAuthorityJoined(ctx context.Context, pkiID, caID string, hold Hold, keep func() bool) (kept bool, err error) {
+	if caID == "" {
+		return false, errEmptyID("certificate authority")
+	}
+	op := &joinedOp{ctx: ctx, deleteID: caID, keep: keep, done: make(chan struct{})}
+	if err := c.joinCA(ctx, pkiID, op, hold); err != nil {
+		return false, err
+	}
+	return op.kept, op.err
+}
+
+// joinCA queues op and waits for its outcome. When ctx ends first, an op not sent yet is dropped (ctx's error); one
+// in flight may still happen, so its outcome is unknown.
+func (c *Client) joinCA(ctx context.Context, pkiID string, op *joinedOp, hold Hold) error {
+	if pkiID == "" {
+		return errEmptyID("PKI")
+	}
+	key := strings.ToLower(pkiID)
+	j := &c.caJoins
+	j.mu.Lock()
+	if j.queues == nil {
+		j.queues = map[string]*joinedQueue{}
+	}
+	q := j.queues[key]
+	if q == nil {
+		q = &joinedQueue{}
+		j.queues[key] = q
+	}
+	q.ops = append(q.ops, op)
+	if !q.draining {
+		q.draining = true
+		// The batches outlive the caller that started them: the others wait for them too.
+		go c.drainCA(context.WithoutCancel(ctx), pkiID, key, q, hold)
+	}
+	j.mu.Unlock()
+
+	select {
+	case <-op.done:
+		return nil
+	case <-ctx.Done():
+		j.mu.Lock()
+		for i, o := range q.ops {
+			if o == op { // not sent yet
+				q.ops = append(q.ops[:i], q.ops[i+1:]...)
+				j.mu.Unlock()
+				return ctx.Err()
+			}
+		}
+		j.mu.Unlock()
+		return &outcomeUnknownError{Method: "POST", Path: "/$batch", err: ctx.Err()}
+	}
+}
+
+// drainCA sends the queue of one PKI, holding the PKI's lock, until it is empty.
+func (c *Client) drainCA(ctx context.Context, pkiID, key string, q *joinedQueue, hold Hold) {
+	j := &c.caJoins
+	release := func() {}
+	if hold != nil {
+		r, err := hold(ctx)
+		if err != nil {
+			j.mu.Lock()
+			ops := q.ops
+			q.ops, q.draining = nil, false
+			delete(j.queues, key)
+			j.mu.Unlock()
+			for _, op := range ops {
+				op.err = err
+				close(op.done)
+			}
+			return
+		}
+		release = r
+	}
+	defer release()
+	for {
+		j.mu.Lock()
+		var batch []*joinedOp
+		for len(q.ops) > 0 && len(batch) < MaxBatchRequests {
+			op := q.ops[0]
+			q.ops = q.ops[1:]
+			if op.ctx.Err() != nil {
+				op.err = op.ctx.Err()
+				close(op.done)
+				continue
+			}
+			if op.keep != nil && op.keep() {
+				op.kept = true
+				close(op.done)
+				continue
+			}
+			batch = append(batch, op)
+		}
+		if len(batch) == 0 {
+			q.draining = false
+			delete(j.queues, key)
+			j.mu.Unlock()
+			return
+		}
+		j.mu.Unlock()
+		c.sendJoined(ctx, pkiID, batch)
+	}
+}
+
+// sendJoined sends one round: the creates and the deletes of batch, each as one request (a $batch when several).
+func (c *Client) sendJoined(ctx context.Context, pkiID string, batch []*joinedOp) {
+	var creates, deletes []*joinedOp
+	for _, op := range batch {
+		if op.create != nil {
+			creates = append(creates, op)
+		} else {
+			deletes = append(deletes, op)
+		}
+	}
+	if len(creates) > 0 {
+		in := make([]NewCertificateAuthority, len(creates))
+		for i, op := range creates {
+			in[i] = *op.create
+		}
+		for i, r := range c.CreateCertificateAuthorities(ctx, pkiID, in) {
+			creates[i].ca, creates[i].err = r.CA, r.Err
+			close(creates[i].done)
+		}
+	}
+	if len(deletes) > 0 {
+		ids := make([]string, len(deletes))
+		for i, op := range deletes {
+			ids[i] = op.deleteID
+		}
+		for i, err := range c.DeleteCertificateAuthorities(ctx, pkiID, ids) {
+			deletes[i].err = err
+			close(deletes[i].done)
+		}
+	}
+}
