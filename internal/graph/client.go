@@ -54,6 +54,8 @@ type Client struct {
 
 	connectorReads *readCache[*APIConnector]
 	pkiReads       *readCache[*PKI]
+	connectorLists *readCache[[]APIConnector] // ListAPIConnectorsShared
+	pkiLists       *readCache[[]PKI]          // ListPKIsShared
 }
 
 // New builds a client.
@@ -94,6 +96,8 @@ func New(opts Options) (*Client, error) {
 	ttl := opts.ReadCacheTTL
 	c.connectorReads = newReadCache(ttl, c.clock, cloneAPIConnector)
 	c.pkiReads = newReadCache(ttl, c.clock, clonePKI)
+	c.connectorLists = newReadCache(ttl, c.clock, cloneAPIConnectors)
+	c.pkiLists = newReadCache(ttl, c.clock, clonePKIs)
 
 	var parent http.RoundTripper
 	if opts.HTTPClient != nil {
