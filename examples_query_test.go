@@ -1,9 +1,7 @@
 package main
 
 import (
-	"fmt"
 	"io/fs"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -14,31 +12,21 @@ import (
 // that holds .tfquery.hcl files (list blocks of `terraform query`), as TestExamples does for .tf files. List blocks
 // exist from Terraform 1.14 on: with an older Terraform, or OpenTofu, the test skips and says so.
 func TestQueryExamples(t *testing.T) {
+	t.Parallel()
 	tf := terraformBinary(t)
 	dirs := queryExampleDirs(t, "examples")
 	if len(dirs) == 0 {
 		t.Fatal("no directory with .tfquery.hcl files under examples/")
 	}
-	pluginDir := t.TempDir()
-	cliConfig := filepath.Join(t.TempDir(), "terraform.rc")
-	writeFile(t, cliConfig, fmt.Sprintf(`provider_installation {
-  dev_overrides {
-    "entracert/entracert" = %q
-  }
-  direct {}
-}
-`, filepath.ToSlash(pluginDir)))
-	env := terraformEnv(cliConfig, t.TempDir())
-	if !terraformAtLeast(t, tf, env, 1, 14) {
+	cliConfig := devOverridesConfig(t)
+	if !terraformAtLeast(t, tf, terraformEnv(cliConfig, t.TempDir()), 1, 14) {
 		t.Skipf("list blocks (.tfquery.hcl) need Terraform 1.14 or later; %s is older (or OpenTofu)", tf)
-	}
-	build := exec.Command(goBinary(), "build", "-o", filepath.Join(pluginDir, "terraform-provider-entracert"), ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build of the provider failed: %v\n%s", err, out)
 	}
 	for _, dir := range dirs {
 		t.Run(filepath.ToSlash(dir), func(t *testing.T) {
+			t.Parallel()
 			work := t.TempDir()
+			env := terraformEnv(cliConfig, t.TempDir())
 			copyDir(t, dir, work)
 			addRequiredProviders(t, work)
 			if out, err := runTerraform(tf, work, env, "fmt", "-check", "-diff", "-recursive"); err != nil {

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/entracert/terraform-provider-entracert/internal/testfixtures"
@@ -41,35 +42,23 @@ var fileFunction = regexp.MustCompile(`\bfile(?:base64|sha256|sha512|sha1|md5|ba
 
 // TestExamples runs `terraform validate` and `terraform fmt -check` on every directory under examples/ that holds
 // .tf files, against a provider built from this tree and installed with dev_overrides: no terraform init, no
-// registry, no network. It needs the real terraform binary and fails, rather than skips, without it.
+// registry, no network. It needs the real terraform binary and fails, rather than skips, without it. The examples
+// are validated in parallel (up to go test's -parallel at once), each in its own copy and data directory: one by
+// one, on a loaded machine, they took ten minutes.
 func TestExamples(t *testing.T) {
+	t.Parallel()
 	tf := terraformBinary(t)
 
 	dirs := exampleDirs(t, "examples")
 	if len(dirs) == 0 {
 		t.Fatal("no directory with .tf files under examples/")
 	}
-
-	pluginDir := t.TempDir()
-	build := exec.Command(goBinary(), "build", "-o", filepath.Join(pluginDir, "terraform-provider-entracert"), ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build of the provider failed: %v\n%s", err, out)
-	}
-
-	cliConfig := filepath.Join(t.TempDir(), "terraform.rc")
-	writeFile(t, cliConfig, fmt.Sprintf(`provider_installation {
-  dev_overrides {
-    "entracert/entracert" = %q
-  }
-  direct {}
-}
-`, filepath.ToSlash(pluginDir)))
-	env := terraformEnv(cliConfig, t.TempDir())
-
-	identityImports := terraformAtLeast(t, tf, env, 1, 12)
+	cliConfig := devOverridesConfig(t)
+	identityImports := terraformAtLeast(t, tf, terraformEnv(cliConfig, t.TempDir()), 1, 12)
 	for _, dir := range dirs {
 		t.Run(filepath.ToSlash(dir), func(t *testing.T) {
-			validateExample(t, tf, env, dir, importByIdentity)
+			t.Parallel()
+			validateExample(t, tf, cliConfig, dir, importByIdentity)
 		})
 		if !fileExists(filepath.Join(dir, importByIdentity)) {
 			continue
@@ -79,9 +68,55 @@ func TestExamples(t *testing.T) {
 			if !identityImports {
 				t.Skipf("%s needs Terraform or OpenTofu 1.12 or later (import by identity); %s is older", importByIdentity, tf)
 			}
-			validateExample(t, tf, env, dir, importByStringID, "import-block.tf")
+			t.Parallel()
+			validateExample(t, tf, cliConfig, dir, importByStringID, "import-block.tf")
 		})
 	}
+}
+
+// providerBuild is the provider built once for TestExamples and TestQueryExamples, in a directory TestMain removes.
+var providerBuild struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if providerBuild.dir != "" {
+		_ = os.RemoveAll(providerBuild.dir)
+	}
+	os.Exit(code)
+}
+
+// devOverridesConfig builds the provider from this tree (once per test binary) and returns a CLI configuration
+// file that installs it with dev_overrides.
+func devOverridesConfig(t *testing.T) string {
+	t.Helper()
+	providerBuild.once.Do(func() {
+		dir, err := os.MkdirTemp("", "entracert-examples-plugin")
+		if err != nil {
+			providerBuild.err = err
+			return
+		}
+		providerBuild.dir = dir
+		build := exec.Command(goBinary(), "build", "-o", filepath.Join(dir, "terraform-provider-entracert"), ".")
+		if out, err := build.CombinedOutput(); err != nil {
+			providerBuild.err = fmt.Errorf("go build of the provider failed: %w\n%s", err, out)
+		}
+	})
+	if providerBuild.err != nil {
+		t.Fatal(providerBuild.err)
+	}
+	cliConfig := filepath.Join(t.TempDir(), "terraform.rc")
+	writeFile(t, cliConfig, fmt.Sprintf(`provider_installation {
+  dev_overrides {
+    "entracert/entracert" = %q
+  }
+  direct {}
+}
+`, filepath.ToSlash(providerBuild.dir)))
+	return cliConfig
 }
 
 // The import examples tfplugindocs renders (v0.22 and later).
@@ -91,10 +126,11 @@ const (
 )
 
 // validateExample runs `terraform fmt -check` and `terraform validate` on a copy of dir without the files named
-// in leaveOut.
-func validateExample(t *testing.T, tf string, env []string, dir string, leaveOut ...string) {
+// in leaveOut, with its own data directory.
+func validateExample(t *testing.T, tf, cliConfig, dir string, leaveOut ...string) {
 	t.Helper()
 	work := t.TempDir()
+	env := terraformEnv(cliConfig, t.TempDir())
 	copyDir(t, dir, work, leaveOut...)
 	addRequiredProviders(t, work)
 	addStandInFiles(t, work)

@@ -141,6 +141,8 @@ func (c *Client) CreateAPIConnector(ctx context.Context, in NewAPIConnector) (*A
 	body.SetDisplayName(&in.DisplayName)
 	body.SetTargetUrl(&in.TargetURL)
 	body.SetAuthenticationConfiguration(basicAuthentication(in.Username, in.Password))
+	c.connectorReads.invalidate(newObjectKey) // lists from before the new connector are stale (ListAPIConnectorsShared)
+	defer c.connectorReads.invalidate(newObjectKey)
 	m, err := call(ctx, http.MethodPost, path, func(ctx context.Context) (models.IdentityApiConnectorable, error) {
 		return c.apiConnectors().Post(ctx, body, nil)
 	})

@@ -57,6 +57,8 @@ type Client struct {
 	pkiReads       *readCache[*PKI]
 	caListReads    *readCache[[]CertificateAuthority] // by lower-case PKI ID
 	caJoins        caJoiner                           // CA writes of one PKI that share $batch requests
+	connectorLists *readCache[[]APIConnector]         // ListAPIConnectorsShared
+	pkiLists       *readCache[[]PKI]                  // ListPKIsShared
 }
 
 // New builds a client.
@@ -98,6 +100,8 @@ func New(opts Options) (*Client, error) {
 	c.connectorReads = newReadCache(ttl, c.clock, cloneAPIConnector)
 	c.pkiReads = newReadCache(ttl, c.clock, clonePKI)
 	c.caListReads = newReadCache(ttl, c.clock, slices.Clone[[]CertificateAuthority])
+	c.connectorLists = newReadCache(ttl, c.clock, cloneAPIConnectors)
+	c.pkiLists = newReadCache(ttl, c.clock, clonePKIs)
 
 	var parent http.RoundTripper
 	if opts.HTTPClient != nil {

@@ -101,6 +101,8 @@ func (c *Client) getPKI(ctx context.Context, id string, fresh bool) (*PKI, error
 func (c *Client) CreatePKI(ctx context.Context, displayName string) (*PKI, error) {
 	body := models.NewCertificateBasedAuthPki()
 	body.SetDisplayName(&displayName)
+	c.pkiReads.invalidate(newObjectKey) // lists from before the new PKI are stale (ListPKIsShared)
+	defer c.pkiReads.invalidate(newObjectKey)
 	m, err := call(ctx, http.MethodPost, pkiPrefix, func(ctx context.Context) (models.CertificateBasedAuthPkiable, error) {
 		return c.pkis().Post(ctx, body, nil)
 	})

@@ -100,7 +100,7 @@ func (r *certificateListResource) List(ctx context.Context, req list.ListRequest
 		}
 	} else {
 		var err error
-		if connectors, err = r.client.Graph.ListAPIConnectors(ctx, ""); err != nil {
+		if connectors, err = r.client.Graph.ListAPIConnectorsShared(ctx, ""); err != nil {
 			diags.AddError("Cannot list the client certificates", connectorListProblem("Listing the tenant's API connectors", err))
 		}
 	}

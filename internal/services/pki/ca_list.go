@@ -86,7 +86,7 @@ func (r *caListResource) List(ctx context.Context, req list.ListRequest, stream 
 		pkis = []graph.PKI{*p}
 	} else {
 		var err error
-		if pkis, err = g.ListPKIs(ctx, ""); err != nil {
+		if pkis, err = g.ListPKIsShared(ctx, ""); err != nil {
 			diags.AddError("Cannot list the certificate authorities", listProblem("Listing the tenant's PKIs", err))
 			stream.Results = list.ListResultsStreamDiagnostics(diags)
 			return

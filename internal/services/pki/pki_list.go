@@ -63,7 +63,7 @@ func (r *pkiListResource) List(ctx context.Context, req list.ListRequest, stream
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
-	pkis, err := r.client.Graph.ListPKIs(ctx, cfg.DisplayName.ValueString())
+	pkis, err := r.client.Graph.ListPKIsShared(ctx, cfg.DisplayName.ValueString())
 	if err != nil {
 		diags.AddError("Cannot list the PKIs", listProblem("Listing the tenant's PKIs", err))
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
