@@ -7,6 +7,7 @@ import (
 
 	"github.com/entracert/terraform-provider-entracert/internal/clients"
 	"github.com/entracert/terraform-provider-entracert/internal/graph"
+	"github.com/entracert/terraform-provider-entracert/internal/services/common"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -133,7 +134,7 @@ func (r *certificateListResource) List(ctx context.Context, req list.ListRequest
 func certificateListResult(ctx context.Context, req list.ListRequest, conn *graph.APIConnector, info *graph.ClientCertificateInfo) list.ListResult {
 	result := req.NewListResult(ctx)
 	result.DisplayName = certificateDisplayName(conn, info)
-	result.Diagnostics.Append(setCertificateIdentity(ctx, result.Identity, conn.ID, info.Thumbprint)...)
+	result.Diagnostics.Append(common.SetIdentity(ctx, result.Identity, certificateIdentityOf(conn.ID, info.Thumbprint))...)
 	if req.IncludeResource {
 		m := certificateModel{
 			ID:             types.StringValue(certificateID(conn.ID, info.Thumbprint)),

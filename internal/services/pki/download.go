@@ -23,15 +23,6 @@ type bundle struct {
 	CAs    []pkcs.CertificateAuthority
 }
 
-// inputError is a problem with the configuration, reported on one attribute.
-type inputError struct {
-	Attribute path.Path
-	Summary   string
-	Detail    string
-}
-
-func (e *inputError) Error() string { return e.Summary + ": " + e.Detail }
-
 // checkUploadURL reports why raw cannot be an upload_url, or "" when it can.
 func checkUploadURL(raw string) string {
 	u, err := url.Parse(raw)
@@ -54,7 +45,7 @@ func checkUploadURL(raw string) string {
 }
 
 // fetchBundle downloads upload_url, checks it against sha256_file_hash and parses its certificates.
-// Every failure is an *inputError naming the attribute to fix.
+// Every failure is an *detailedError naming the attribute to fix.
 func fetchBundle(ctx context.Context, rawURL, wantHash string) (*bundle, error) {
 	return fetchBundleFrom(ctx, "upload_url", rawURL, wantHash)
 }
@@ -64,7 +55,7 @@ func fetchBundle(ctx context.Context, rawURL, wantHash string) (*bundle, error) 
 func fetchBundleFrom(ctx context.Context, attr, rawURL, wantHash string) (*bundle, error) {
 	urlAttr, hashAttr := path.Root(attr), path.Root("sha256_file_hash")
 	if msg := checkUploadURL(rawURL); msg != "" {
-		return nil, &inputError{urlAttr, attr + " is not an http or https URL", msg}
+		return nil, &detailedError{urlAttr, attr + " is not an http or https URL", msg}
 	}
 	cannot := "Cannot download " + attr
 	why := "The provider downloads the file before asking Graph to, to check sha256_file_hash and learn which " +
@@ -74,7 +65,7 @@ func fetchBundleFrom(ctx context.Context, attr, rawURL, wantHash string) (*bundl
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
-		return nil, &inputError{urlAttr, cannot, fmt.Sprintf("%s: %v.", safeURLString(rawURL), err)}
+		return nil, &detailedError{urlAttr, cannot, fmt.Sprintf("%s: %v.", safeURLString(rawURL), err)}
 	}
 	policy := downloadPolicyFrom(ctx)
 	if refused := policy.CheckLiteral(req.URL); refused != nil {
@@ -86,25 +77,25 @@ func fetchBundleFrom(ctx context.Context, attr, rawURL, wantHash string) (*bundl
 		if errors.As(err, &refused) {
 			return nil, refusedInput(urlAttr, req.URL, err)
 		}
-		return nil, &inputError{urlAttr, cannot, fmt.Sprintf("GET %s failed: %v.\n\n%s", safeURL(req.URL), unwrapURLError(err), why)}
+		return nil, &detailedError{urlAttr, cannot, fmt.Sprintf("GET %s failed: %v.\n\n%s", safeURL(req.URL), unwrapURLError(err), why)}
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, &inputError{urlAttr, cannot, fmt.Sprintf("GET %s answered %s.\n\n%s", safeURL(req.URL), resp.Status, why)}
+		return nil, &detailedError{urlAttr, cannot, fmt.Sprintf("GET %s answered %s.\n\n%s", safeURL(req.URL), resp.Status, why)}
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, pkcs.MaxBundleSize+1))
 	if err != nil {
-		return nil, &inputError{urlAttr, cannot, fmt.Sprintf("reading %s failed: %v.\n\n%s", safeURL(req.URL), unwrapURLError(err), why)}
+		return nil, &detailedError{urlAttr, cannot, fmt.Sprintf("reading %s failed: %v.\n\n%s", safeURL(req.URL), unwrapURLError(err), why)}
 	}
 	if len(data) > pkcs.MaxBundleSize {
-		return nil, &inputError{urlAttr, "The file at " + attr + " is too large",
+		return nil, &detailedError{urlAttr, "The file at " + attr + " is too large",
 			fmt.Sprintf("%s is larger than 2 MB, Graph's limit for a PKI upload. Split the certificate authorities "+
 				"into several .p7b files, each with its own entracert_certificate_based_auth_pki_upload.", safeURL(req.URL))}
 	}
 
 	got := pkcs.SHA256Hex(data)
 	if !strings.EqualFold(got, wantHash) {
-		return nil, &inputError{hashAttr, "sha256_file_hash does not match the file at " + attr,
+		return nil, &detailedError{hashAttr, "sha256_file_hash does not match the file at " + attr,
 			fmt.Sprintf("sha256_file_hash:          %s\nSHA-256 of %s: %s\n\n"+
 				"Graph would reject this upload. Set sha256_file_hash to the hash of the file you mean to upload "+
 				"(filesha256(\"<file>.p7b\") or Get-FileHash), or publish that file at "+attr+".",
@@ -113,7 +104,7 @@ func fetchBundleFrom(ctx context.Context, attr, rawURL, wantHash string) (*bundl
 
 	cas, err := pkcs.ParseCertificateBundle(data)
 	if err != nil {
-		return nil, &inputError{urlAttr, "The file at " + attr + " is not a usable .p7b", bundleProblem(safeURL(req.URL), err)}
+		return nil, &detailedError{urlAttr, "The file at " + attr + " is not a usable .p7b", bundleProblem(safeURL(req.URL), err)}
 	}
 	return &bundle{SHA256: got, CAs: cas}, nil
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/entracert/terraform-provider-entracert/internal/clients"
 	"github.com/entracert/terraform-provider-entracert/internal/graph"
+	"github.com/entracert/terraform-provider-entracert/internal/services/common"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -85,7 +86,7 @@ func (r *pkiListResource) List(ctx context.Context, req list.ListRequest, stream
 func pkiListResult(ctx context.Context, req list.ListRequest, p *graph.PKI) list.ListResult {
 	result := req.NewListResult(ctx)
 	result.DisplayName = p.DisplayName
-	result.Diagnostics.Append(setPKIIdentity(ctx, result.Identity, p.ID)...)
+	result.Diagnostics.Append(common.SetIdentity(ctx, result.Identity, pkiIdentityOf(p.ID))...)
 	if req.IncludeResource {
 		var m pkiModel
 		pkiToModel(p, &m)
