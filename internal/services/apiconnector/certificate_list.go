@@ -9,7 +9,6 @@ import (
 	"github.com/entracert/terraform-provider-entracert/internal/graph"
 	"github.com/entracert/terraform-provider-entracert/internal/services/common"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
@@ -170,16 +169,7 @@ func certificateDisplayName(conn *graph.APIConnector, info *graph.ClientCertific
 
 // nullTimeouts is the resource's timeouts block left out, typed as the resource's schema declares it.
 func nullTimeouts(ctx context.Context, req list.ListRequest) (timeouts.Value, diag.Diagnostics) {
-	t, diags := req.ResourceSchema.TypeAtPath(ctx, fwpath.Root("timeouts"))
-	if diags.HasError() {
-		return timeouts.Value{}, diags
-	}
-	obj, ok := t.(attr.TypeWithAttributeTypes)
-	if !ok {
-		diags.AddError("Unexpected timeouts type", fmt.Sprintf("The resource's timeouts block has type %T. This is a bug in the provider; please report it.", t))
-		return timeouts.Value{}, diags
-	}
-	return timeouts.Value{Object: types.ObjectNull(obj.AttributeTypes())}, diags
+	return common.NullTimeouts(ctx, req.ResourceSchema)
 }
 
 // connectorListProblem is the detail of a failed read of connectors: what was read, Graph's error, what to do.
