@@ -8,10 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 )
 
-// Grace is how long an operation's context outlives its deadline: waits stop at the deadline (on the provider's
-// clock), and the last look at Graph, the diagnostic saying why and the state save still get to run.
-const Grace = 30 * time.Second
-
 // TimeoutOf is one operation's getter of a timeouts block (timeouts.Value's Create, Read, Update or Delete).
 type TimeoutOf func(ctx context.Context, def time.Duration) (time.Duration, diag.Diagnostics)
 
@@ -30,8 +26,12 @@ func (o Operation) End() {
 }
 
 // Begin is the preamble of every operation that calls Graph: it reports false (with the diagnostics in diags) when
-// the provider is not configured or the timeout is invalid; else it returns a context bounded by the timeout
-// (plus Grace) and the operation, whose Deadline is where waits stop. Call End when done.
+// the provider is not configured or the timeout is invalid; else it returns a context bounded by the timeout and
+// the operation, whose Deadline (the same instant on the provider's clock) is where waits stop. Call End when done.
+//
+// There is no grace period after the timeout: Graph's retries take their budget from the context's deadline, so a
+// context that outlived the timeout would send requests after it (a 429 stream under timeouts.create = "3m" was
+// sent again for 3m20s with a 30-second grace) and the diagnostic would not match what happened.
 func Begin(ctx context.Context, c *clients.Client, diags *diag.Diagnostics, timeout TimeoutOf, def time.Duration) (context.Context, Operation, bool) {
 	if !clients.Require(c, diags) {
 		return ctx, Operation{}, false
@@ -45,6 +45,6 @@ func Begin(ctx context.Context, c *clients.Client, diags *diag.Diagnostics, time
 	if c.Clock != nil {
 		now = c.Clock.Now()
 	}
-	ctx, cancel := context.WithTimeout(ctx, t+Grace)
+	ctx, cancel := context.WithTimeout(ctx, t)
 	return ctx, Operation{Timeout: t, Deadline: now.Add(t), cancel: cancel}, true
 }
