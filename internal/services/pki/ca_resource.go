@@ -27,6 +27,9 @@ import (
 const (
 	caTypeRoot         = "root"
 	caTypeIntermediate = "intermediate"
+	// defaultCAWriteTimeout: a write waits for the PKI's lock, which an upload in the same run holds while its job
+	// runs (up to 30 minutes), as the upload's own default does.
+	defaultCAWriteTimeout = defaultUploadTimeout
 )
 
 var (
@@ -177,10 +180,10 @@ func (r *caResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp 
 		},
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true,
-				CreateDescription: "How long adding the certificate authority may take, including waiting for other changes to the PKI in this run and finding it after a lost answer (default 10m).",
+				CreateDescription: "How long adding the certificate authority may take, including waiting for other changes to the PKI in this run (an upload's job can take 30 minutes) and finding it after a lost answer (default 45m).",
 				ReadDescription:   "How long reading the certificate authority may take (default 5m).",
-				UpdateDescription: "How long changing its settings or restoring it may take (default 10m).",
-				DeleteDescription: "How long deleting it may take, including waiting for other changes to the PKI in this run (default 10m).",
+				UpdateDescription: "How long changing its settings or restoring it may take, including waiting for other changes to the PKI in this run (default 45m).",
+				DeleteDescription: "How long deleting it may take, including waiting for other changes to the PKI in this run (default 45m).",
 			}),
 		},
 	}
@@ -243,7 +246,7 @@ func (r *caResource) Create(ctx context.Context, req resource.CreateRequest, res
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, op, ok := common.Begin(ctx, r.client, &resp.Diagnostics, plan.Timeouts.Create, defaultPKIWriteTimeout)
+	ctx, op, ok := common.Begin(ctx, r.client, &resp.Diagnostics, plan.Timeouts.Create, defaultCAWriteTimeout)
 	if !ok {
 		return
 	}
@@ -398,7 +401,7 @@ func (r *caResource) Update(ctx context.Context, req resource.UpdateRequest, res
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, op, ok := common.Begin(ctx, r.client, &resp.Diagnostics, plan.Timeouts.Update, defaultPKIWriteTimeout)
+	ctx, op, ok := common.Begin(ctx, r.client, &resp.Diagnostics, plan.Timeouts.Update, defaultCAWriteTimeout)
 	if !ok {
 		return
 	}
@@ -453,7 +456,7 @@ func (r *caResource) Delete(ctx context.Context, req resource.DeleteRequest, res
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, op, ok := common.Begin(ctx, r.client, &resp.Diagnostics, state.Timeouts.Delete, defaultPKIWriteTimeout)
+	ctx, op, ok := common.Begin(ctx, r.client, &resp.Diagnostics, state.Timeouts.Delete, defaultCAWriteTimeout)
 	if !ok {
 		return
 	}
