@@ -106,11 +106,11 @@ func TestAccCertificate_importByIdentity(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      cfg + identityImportBlock(conn.ID, "not-a-thumbprint"),
-				ExpectError: errorPattern(`identity\.thumbprint is not 40 hex digits \(got "not-a-thumbprint"\)\. It must be the certificate's 40-digit hex`),
+				ExpectError: errorPattern(`identity\.thumbprint is not 40 hex digits \(got "not-a-thumbprint"\)\. The import ID is \{api_connector_id\}/\{thumbprint\}`),
 			},
 			{
 				Config:      cfg + identityImportBlock("", testfixtures.ClientThumbprint),
-				ExpectError: errorPattern(`identity\.api_connector_id is empty\. It must be the API connector's object ID, a GUID`),
+				ExpectError: errorPattern(`identity\.api_connector_id is empty\. The import ID is \{api_connector_id\}/\{thumbprint\}: the API connector's object ID \(a GUID\)`),
 			},
 			{
 				Config:      cfg + identityImportBlock("not-a-guid", testfixtures.ClientThumbprint),

@@ -7,8 +7,8 @@ import (
 
 	"github.com/entracert/terraform-provider-entracert/internal/clients"
 	"github.com/entracert/terraform-provider-entracert/internal/graph"
+	"github.com/entracert/terraform-provider-entracert/internal/services/common"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
@@ -133,7 +133,7 @@ func (r *certificateListResource) List(ctx context.Context, req list.ListRequest
 func certificateListResult(ctx context.Context, req list.ListRequest, conn *graph.APIConnector, info *graph.ClientCertificateInfo) list.ListResult {
 	result := req.NewListResult(ctx)
 	result.DisplayName = certificateDisplayName(conn, info)
-	result.Diagnostics.Append(setCertificateIdentity(ctx, result.Identity, conn.ID, info.Thumbprint)...)
+	result.Diagnostics.Append(common.SetIdentity(ctx, result.Identity, certificateIdentityOf(conn.ID, info.Thumbprint))...)
 	if req.IncludeResource {
 		m := certificateModel{
 			ID:             types.StringValue(certificateID(conn.ID, info.Thumbprint)),
@@ -169,16 +169,7 @@ func certificateDisplayName(conn *graph.APIConnector, info *graph.ClientCertific
 
 // nullTimeouts is the resource's timeouts block left out, typed as the resource's schema declares it.
 func nullTimeouts(ctx context.Context, req list.ListRequest) (timeouts.Value, diag.Diagnostics) {
-	t, diags := req.ResourceSchema.TypeAtPath(ctx, fwpath.Root("timeouts"))
-	if diags.HasError() {
-		return timeouts.Value{}, diags
-	}
-	obj, ok := t.(attr.TypeWithAttributeTypes)
-	if !ok {
-		diags.AddError("Unexpected timeouts type", fmt.Sprintf("The resource's timeouts block has type %T. This is a bug in the provider; please report it.", t))
-		return timeouts.Value{}, diags
-	}
-	return timeouts.Value{Object: types.ObjectNull(obj.AttributeTypes())}, diags
+	return common.NullTimeouts(ctx, req.ResourceSchema)
 }
 
 // connectorListProblem is the detail of a failed read of connectors: what was read, Graph's error, what to do.

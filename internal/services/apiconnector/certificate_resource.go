@@ -9,6 +9,7 @@ import (
 	"github.com/entracert/terraform-provider-entracert/internal/clients"
 	"github.com/entracert/terraform-provider-entracert/internal/graph"
 	"github.com/entracert/terraform-provider-entracert/internal/pkcs"
+	"github.com/entracert/terraform-provider-entracert/internal/services/common"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -23,9 +24,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
+// The timeouts' defaults, said in the schema's descriptions.
 const (
 	defaultCreateTimeout = 10 * time.Minute
 	defaultReadTimeout   = 5 * time.Minute
+	defaultDeleteTimeout = 5 * time.Minute
 )
 
 var (
@@ -141,7 +144,12 @@ func (r *certificateResource) Schema(ctx context.Context, _ resource.SchemaReque
 			},
 		},
 		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Delete: true}),
+			// No update: an update only records configuration in the state (another certificate replaces the resource).
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Delete: true,
+				CreateDescription: "How long uploading the certificate may take, including waiting out throttling and finding it after a lost answer (default 10m).",
+				ReadDescription:   "How long reading the API connector may take, including waiting for a certificate uploaded moments ago to show (default 5m).",
+				DeleteDescription: "How long removing the certificate from the state may take (default 5m). Graph is not called: it cannot remove a single certificate.",
+			}),
 		},
 	}
 }
@@ -309,9 +317,11 @@ func (r *certificateResource) Create(ctx context.Context, req resource.CreateReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !clients.Require(r.client, &resp.Diagnostics) {
+	ctx, op, ok := common.Begin(ctx, r.client, &resp.Diagnostics, plan.Timeouts.Create, defaultCreateTimeout)
+	if !ok {
 		return
 	}
+	defer op.End()
 	if summary, detail, bad := unsupportedCloud(r.client); bad {
 		resp.Diagnostics.AddError(summary, detail)
 		return
@@ -336,16 +346,6 @@ func (r *certificateResource) Create(ctx context.Context, req resource.CreateReq
 		return
 	}
 
-	timeout, d := plan.Timeouts.Create(ctx, defaultCreateTimeout)
-	resp.Diagnostics.Append(d...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	// The deadline is in the provider's clock (the waits' time); the context's timeout backs it up in real time.
-	deadline := r.now().Add(timeout)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-
 	// Graph (Azure AD B2C) refuses AES-encrypted PFX files: upload the same key and chain as TripleDES-SHA1.
 	pfx, err := pkcs.ReencodeForGraph(in.PKCS12Base64, in.Password)
 	if err != nil {
@@ -358,10 +358,10 @@ func (r *certificateResource) Create(ctx context.Context, req resource.CreateReq
 
 	connectorID := plan.APIConnectorID.ValueString()
 	info, outcome, err := ensureCertificate(ctx, r.client, upload{
-		ConnectorID: connectorID, PKCS12Base64: pfx, Password: in.Password, Thumbprint: cert.Thumbprint, Deadline: deadline,
+		ConnectorID: connectorID, PKCS12Base64: pfx, Password: in.Password, Thumbprint: cert.Thumbprint, Deadline: op.Deadline,
 	})
 	if err != nil {
-		resp.Diagnostics.Append(uploadError(connectorID, cert.Thumbprint, timeout, ctx.Err() != nil, err))
+		resp.Diagnostics.Append(uploadError(connectorID, cert.Thumbprint, op.Timeout, ctx.Err() != nil, err))
 		return
 	}
 	tflog.Info(ctx, "client certificate is on the API connector", map[string]any{
@@ -382,7 +382,7 @@ func (r *certificateResource) Create(ctx context.Context, req resource.CreateReq
 	plan.PKCS12ValueWO = types.StringNull()
 	plan.PasswordWO = types.StringNull()
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(setCertificateIdentity(ctx, resp.Identity, connectorID, cert.Thumbprint)...)
+	resp.Diagnostics.Append(common.SetIdentity(ctx, resp.Identity, certificateIdentityOf(connectorID, cert.Thumbprint))...)
 	if outcome != outcomeAdopted {
 		resp.Diagnostics.Append(clients.MarkWritten(ctx, resp.Private, r.now())...)
 	}
@@ -411,17 +411,13 @@ func uploadError(connectorID, thumbprint string, timeout time.Duration, timedOut
 		return diag.NewErrorDiagnostic(summary,
 			fmt.Sprintf("Graph refused %s as bad input: %v. Check api_connector_id (an API connector's ID) and the PFX: "+
 				"it must hold the client certificate with its private key, and Graph accepts only certificates it can parse.", what, err))
-	case kind == graph.KindUnauthenticated || kind == graph.KindForbidden:
-		return diag.NewErrorDiagnostic(summary,
-			fmt.Sprintf("Graph refused the provider's identity when uploading %s: %v. The identity needs the Microsoft Graph "+
-				"application permission APIConnectors.ReadWrite.All (with admin consent), or, signed in as a user, the External "+
-				"ID User Flow Administrator role; check also the provider's tenant and credentials.", what, err))
 	case kind == graph.KindOutcomeUnknown || graph.IsWriteLost(err):
 		return diag.NewErrorDiagnostic(summary,
 			fmt.Sprintf("The outcome of the upload of %s is unknown: Graph's answer was lost or it failed (%v). The next "+
 				"apply reads the connector first and adopts the certificate if it arrived, so it is not uploaded twice.", what, err))
-	default:
-		return diag.NewErrorDiagnostic(summary, fmt.Sprintf("Uploading %s failed: %v.", what, err))
+	default: // a refusal names the permission and the role
+		return common.GraphError(common.Failure{Summary: summary, Doing: "Uploading " + what, Access: common.APIConnectorsWrite,
+			Timeout: "create"}, err)
 	}
 }
 
@@ -432,18 +428,15 @@ func (r *certificateResource) Read(ctx context.Context, req resource.ReadRequest
 		return
 	}
 	// Before anything else: the framework wants an identity even with the resource removed from state.
-	resp.Diagnostics.Append(keepOrSetCertificateIdentity(ctx, req.Identity, resp.Identity, state.APIConnectorID.ValueString(), state.Thumbprint.ValueString())...)
-	if !clients.Require(r.client, &resp.Diagnostics) {
+	want := certificateIdentityOf(state.APIConnectorID.ValueString(), state.Thumbprint.ValueString())
+	resp.Diagnostics.Append(common.ReadIdentity(ctx, req.Identity, resp.Identity, want, want.sameAs)...)
+	ctx, op, ok := common.Begin(ctx, r.client, &resp.Diagnostics, state.Timeouts.Read, defaultReadTimeout)
+	if !ok {
 		return
 	}
-	timeout, d := state.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(d...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	deadline := r.now().Add(timeout)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
+	defer op.End()
+	readFailed := common.Failure{Summary: "Cannot read the API connector", Access: common.APIConnectorsRead, Timeout: "read",
+		Doing: fmt.Sprintf("Reading API connector %s (the state is kept as it was)", state.APIConnectorID.ValueString())}
 
 	connectorID := state.APIConnectorID.ValueString()
 	thumbprint := strings.ToUpper(state.Thumbprint.ValueString())
@@ -462,8 +455,7 @@ func (r *certificateResource) Read(ctx context.Context, req resource.ReadRequest
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot read the API connector",
-			fmt.Sprintf("Reading API connector %s failed: %v. The state is kept as it was; run terraform again once Graph answers.", connectorID, err))
+		resp.Diagnostics.Append(common.GraphError(readFailed, err))
 		return
 	}
 	info := findCertificate(conn, thumbprint)
@@ -474,11 +466,10 @@ func (r *certificateResource) Read(ctx context.Context, req resource.ReadRequest
 			// Uploaded moments ago by this resource: Graph's readers may not show it yet.
 			tflog.Info(ctx, "certificate uploaded recently and not listed yet; waiting for Graph's readers", fields)
 			info, _, err = graph.ReadAfterWrite(ctx, r.client.Clock, graph.WaitOptions{
-				What: fmt.Sprintf("certificate %s on API connector %s", thumbprint, connectorID), Deadline: deadline, LogFields: fields,
+				What: fmt.Sprintf("certificate %s on API connector %s", thumbprint, connectorID), Deadline: op.Deadline, LogFields: fields,
 			}, uploadedAt, graph.NewObjectVisibleWindow, lookCertificate(r.client, connectorID, thumbprint))
 			if err != nil {
-				resp.Diagnostics.AddError("Cannot read the API connector",
-					fmt.Sprintf("Reading API connector %s failed: %v. The state is kept as it was; run terraform again once Graph answers.", connectorID, err))
+				resp.Diagnostics.Append(common.GraphError(readFailed, err))
 				return
 			}
 		}
@@ -520,7 +511,7 @@ func (r *certificateResource) Update(ctx context.Context, req resource.UpdateReq
 	plan.PKCS12ValueWO = types.StringNull()
 	plan.PasswordWO = types.StringNull()
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(setCertificateIdentity(ctx, resp.Identity, plan.APIConnectorID.ValueString(), plan.Thumbprint.ValueString())...)
+	resp.Diagnostics.Append(common.SetIdentity(ctx, resp.Identity, certificateIdentityOf(plan.APIConnectorID.ValueString(), plan.Thumbprint.ValueString()))...)
 }
 
 func destroyDetail(state certificateModel) string {
@@ -537,6 +528,11 @@ func (r *certificateResource) Delete(ctx context.Context, req resource.DeleteReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, op, ok := common.Begin(ctx, r.client, &resp.Diagnostics, state.Timeouts.Delete, defaultDeleteTimeout)
+	if !ok {
+		return
+	}
+	defer op.End()
 	// The plan said so (ModifyPlan's destroy warning, or replacedWarning): a warning here too would print it twice.
 	tflog.Info(ctx, "removing the certificate from state only; Graph cannot remove a single certificate", map[string]any{
 		"api_connector_id": state.APIConnectorID.ValueString(), "thumbprint": state.Thumbprint.ValueString(),
@@ -544,25 +540,13 @@ func (r *certificateResource) Delete(ctx context.Context, req resource.DeleteReq
 }
 
 func (r *certificateResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importID := req.ID
-	if importID == "" && req.Identity != nil && !req.Identity.Raw.IsNull() {
-		var diags diag.Diagnostics
-		importID, diags = importIDFromIdentity(ctx, req)
-		if resp.Diagnostics.Append(diags...); diags.HasError() {
-			return
-		}
-	}
-	connectorID, thumbprint, err := parseCertificateID(importID)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("Cannot import the client certificate: %v. The import ID must be {api_connector_id}/{thumbprint}: the API "+
-				"connector's object ID (a GUID), a slash, and the certificate's 40-digit hex SHA-1 thumbprint, e.g. %s. With "+
-				"Terraform 1.12 or later, an import block can give identity = { api_connector_id = ..., thumbprint = ... } instead.",
-				err, exampleCertificateID))
+	parts, ok := certificateImportID.FromRequest(ctx, req, &resp.Diagnostics)
+	if !ok {
 		return
 	}
+	connectorID, thumbprint := parts[0], parts[1]
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), certificateID(connectorID, thumbprint))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attrAPIConnectorID), connectorID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("thumbprint"), thumbprint)...)
-	resp.Diagnostics.Append(setCertificateIdentity(ctx, resp.Identity, connectorID, thumbprint)...)
+	resp.Diagnostics.Append(common.SetIdentity(ctx, resp.Identity, certificateIdentityOf(connectorID, thumbprint))...)
 }

@@ -129,7 +129,7 @@ func TestAccCertificate_import(t *testing.T) {
 				ResourceName:  resourceAddr,
 				ImportState:   true,
 				ImportStateId: conn.ID + "/not-a-thumbprint",
-				ExpectError:   errorPattern(`must be \{api_connector_id\}/\{thumbprint\}`),
+				ExpectError:   errorPattern(`The thumbprint in the import ID is not 40 hex digits .* The import ID is \{api_connector_id\}/\{thumbprint\}`),
 			},
 			{
 				ResourceName:  resourceAddr,

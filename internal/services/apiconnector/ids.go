@@ -3,9 +3,9 @@ package apiconnector
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
 
+	"github.com/entracert/terraform-provider-entracert/internal/services/common"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
@@ -15,11 +15,6 @@ import (
 
 // exampleCertificateID is the form shown in every diagnostic about a malformed import ID.
 const exampleCertificateID = "45715bb8-13f9-4bf6-927f-ef96c102d394/0EB255CC895477798BA418B378255204304897AD"
-
-var (
-	guidPattern       = regexp.MustCompile(`^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$`)
-	thumbprintPattern = regexp.MustCompile(`^[0-9A-Fa-f]{40}$`)
-)
 
 const zeroGUID = "00000000-0000-0000-0000-000000000000"
 
@@ -32,57 +27,29 @@ func normalizeGUID(id string) string { return strings.ToLower(id) }
 
 // connectorIDProblem says what is wrong with an API connector ID, or "" when it is a well-formed object ID.
 func connectorIDProblem(id string) string {
-	switch {
-	case id == "":
-		return "is empty"
-	case !guidPattern.MatchString(id):
-		return fmt.Sprintf("is not a GUID (got %s)", quoteShort(id))
-	case id == zeroGUID:
+	if p := common.GUIDProblem(id); p != "" {
+		return p
+	}
+	if id == zeroGUID {
 		return "is the all-zero GUID, which is never an object's ID"
 	}
 	return ""
 }
 
-// thumbprintProblem says what is wrong with a thumbprint, or "" when it is 40 hex digits (any case).
-func thumbprintProblem(thumbprint string) string {
-	switch {
-	case thumbprint == "":
-		return "is empty"
-	case !thumbprintPattern.MatchString(thumbprint):
-		return fmt.Sprintf("is not 40 hex digits (got %s)", quoteShort(thumbprint))
-	}
-	return ""
-}
-
-// parseCertificateID splits and normalises an import ID {api_connector_id}/{thumbprint}. The error says which
-// part is wrong; callers add the expected form.
-func parseCertificateID(importID string) (connectorID, thumbprint string, err error) {
-	if strings.TrimSpace(importID) == "" {
-		return "", "", fmt.Errorf("the import ID is empty")
-	}
-	parts := strings.Split(importID, "/")
-	switch {
-	case len(parts) == 1:
-		return "", "", fmt.Errorf("the import ID %s has no \"/\" between the API connector's ID and the thumbprint", quoteShort(importID))
-	case len(parts) > 2:
-		return "", "", fmt.Errorf("the import ID %s has %d parts separated by \"/\", not 2", quoteShort(importID), len(parts))
-	}
-	if p := connectorIDProblem(parts[0]); p != "" {
-		return "", "", fmt.Errorf("the API connector ID in the import ID %s", p)
-	}
-	if p := thumbprintProblem(parts[1]); p != "" {
-		return "", "", fmt.Errorf("the thumbprint in the import ID %s", p)
-	}
-	return normalizeGUID(parts[0]), strings.ToUpper(parts[1]), nil
-}
-
-// quoteShort quotes a user's value for a diagnostic, cut to a readable length (a value can be kilobytes long).
-func quoteShort(s string) string {
-	const limit = 100
-	if len(s) > limit {
-		return fmt.Sprintf("%q… (%d characters)", s[:limit], len(s))
-	}
-	return fmt.Sprintf("%q", s)
+// certificateImportID is the import ID {api_connector_id}/{thumbprint}, and the identity's two attributes.
+var certificateImportID = common.ImportIDForm{
+	Parts: []common.IDPart{
+		{Name: attrAPIConnectorID, Label: "API connector ID", Check: func(s string) (string, string) {
+			if p := connectorIDProblem(s); p != "" {
+				return "", p
+			}
+			return normalizeGUID(s), ""
+		}},
+		common.ThumbprintPart("thumbprint", "thumbprint"),
+	},
+	Form: "The import ID is {api_connector_id}/{thumbprint}: the API connector's object ID (a GUID), a slash, and the " +
+		"certificate's 40-digit hex SHA-1 thumbprint, e.g. " + exampleCertificateID + ". With Terraform 1.12 or later, an " +
+		"import block can give identity = { api_connector_id = ..., thumbprint = ... } instead.",
 }
 
 // connectorIDValidator checks at plan time that an attribute holds an API connector's object ID: a GUID in

@@ -16,25 +16,26 @@ import (
 func TestParseCertificateID(t *testing.T) {
 	const guid, thumb = "45715bb8-13f9-4bf6-927f-ef96c102d394", "0EB255CC895477798BA418B378255204304897AD"
 	for _, in := range []string{guid + "/" + thumb, strings.ToUpper(guid) + "/" + strings.ToLower(thumb)} {
-		c, th, err := parseCertificateID(in)
-		if err != nil || c != guid || th != thumb {
-			t.Errorf("parseCertificateID(%q) = %q, %q, %v; want %q, %q", in, c, th, err, guid, thumb)
+		parts, problem := certificateImportID.Parse(in)
+		if problem != "" || len(parts) != 2 || parts[0] != guid || parts[1] != thumb {
+			t.Errorf("Parse(%q) = %q, %q; want %q, %q", in, parts, problem, guid, thumb)
 		}
 	}
 	for in, want := range map[string]string{
-		"":                                   "the import ID is empty",
-		"   ":                                "the import ID is empty",
+		"":                                   "The import ID is empty",
+		"   ":                                "The import ID is empty",
 		guid:                                 `has no "/"`,
 		guid + "/" + thumb + "/x":            `has 3 parts`,
-		"/" + thumb:                          "the API connector ID in the import ID is empty",
+		"/" + thumb:                          "The API connector ID in the import ID is empty",
 		"not-a-guid/" + thumb:                `is not a GUID (got "not-a-guid")`,
 		zeroGUID + "/" + thumb:               "all-zero GUID",
-		guid + "/":                           "the thumbprint in the import ID is empty",
+		guid + "/":                           "The thumbprint in the import ID is empty",
 		guid + "/" + thumb[:39]:              "is not 40 hex digits",
 		guid + "/" + strings.Repeat("G", 40): "is not 40 hex digits",
+		" " + guid + " /" + thumb:            `The API connector ID in the import ID is not a GUID (got " ` + guid + ` ")`,
 	} {
-		if _, _, err := parseCertificateID(in); err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("parseCertificateID(%q) error %v, want one containing %q", in, err, want)
+		if _, problem := certificateImportID.Parse(in); !strings.Contains(problem, want) || !strings.HasSuffix(problem, certificateImportID.Form) {
+			t.Errorf("Parse(%q) problem %q, want one containing %q and ending with the form", in, problem, want)
 		}
 	}
 }

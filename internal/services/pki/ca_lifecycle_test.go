@@ -187,10 +187,10 @@ func TestAccCA_importIDForms(t *testing.T) {
 		CheckDestroy:             checkNoCAs(t, env, pki.ID),
 		Steps: []resource.TestStep{
 			bad("", "The import ID is empty. "+form),
-			bad(testfixtures.ContosoRootThumbprint, "has 1 parts separated by \"/\", want 2. "+form),
+			bad(testfixtures.ContosoRootThumbprint, "has no \"/\" between the PKI ID and the thumbprint. "+form),
 			bad(pki.ID+"/"+testfixtures.ContosoRootThumbprint+"/", "has 3 parts"),
-			bad("pki/"+testfixtures.ContosoRootThumbprint, "is not a GUID"),
-			bad(pki.ID+"/"+strings.Repeat("G", 40), "is not the certificate's SHA-1 thumbprint (40 hex characters)"),
+			bad("pki/"+testfixtures.ContosoRootThumbprint, `The PKI ID in the import ID is not a GUID (got "pki")`),
+			bad(pki.ID+"/"+strings.Repeat("G", 40), "The thumbprint in the import ID is not 40 hex digits"),
 			bad(pki.ID+"/"+strings.Repeat("A", 40), "Cannot import non-existent remote object"),
 			{
 				Config: config, ResourceName: caAddr, ImportState: true, ImportStatePersist: true,

@@ -9,6 +9,7 @@ import (
 	"github.com/entracert/terraform-provider-entracert/internal/clients"
 	"github.com/entracert/terraform-provider-entracert/internal/graph"
 	"github.com/entracert/terraform-provider-entracert/internal/pkcs"
+	"github.com/entracert/terraform-provider-entracert/internal/services/common"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
@@ -126,7 +127,7 @@ func (r *caListResource) List(ctx context.Context, req list.ListRequest, stream 
 func caListResult(ctx context.Context, req list.ListRequest, p *graph.PKI, ca *graph.CertificateAuthority) list.ListResult {
 	result := req.NewListResult(ctx)
 	result.DisplayName = caDisplayName(p, ca)
-	result.Diagnostics.Append(result.Identity.Set(ctx, caIdentity(types.StringValue(p.ID), types.StringValue(ca.Thumbprint)))...)
+	result.Diagnostics.Append(common.SetIdentity(ctx, result.Identity, caIdentityOf(p.ID, ca.Thumbprint))...)
 	if req.IncludeResource {
 		var m caResourceModel
 		if len(ca.Certificate) > 0 {
@@ -135,6 +136,9 @@ func caListResult(ctx context.Context, req list.ListRequest, p *graph.PKI, ca *g
 			m.Certificate = types.StringNull()
 		}
 		caToModel(ca, normalPKIID(p.ID), &m)
+		var d diag.Diagnostics
+		m.Timeouts, d = nullTimeouts(ctx, req)
+		result.Diagnostics.Append(d...)
 		result.Diagnostics.Append(result.Resource.Set(ctx, &m)...)
 	}
 	return result

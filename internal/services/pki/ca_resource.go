@@ -10,8 +10,9 @@ import (
 	"github.com/entracert/terraform-provider-entracert/internal/clients"
 	"github.com/entracert/terraform-provider-entracert/internal/graph"
 	"github.com/entracert/terraform-provider-entracert/internal/pkcs"
+	"github.com/entracert/terraform-provider-entracert/internal/services/common"
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
@@ -27,6 +28,9 @@ import (
 const (
 	caTypeRoot         = "root"
 	caTypeIntermediate = "intermediate"
+	// defaultCAWriteTimeout: a write waits for the PKI's lock, which an upload in the same run holds while its job
+	// runs (up to 30 minutes), as the upload's own default does.
+	defaultCAWriteTimeout = defaultUploadTimeout
 )
 
 var (
@@ -44,20 +48,21 @@ type caResource struct {
 }
 
 type caResourceModel struct {
-	ID                                types.String `tfsdk:"id"`
-	PKIID                             types.String `tfsdk:"pki_id"`
-	Certificate                       types.String `tfsdk:"certificate"`
-	CertificateAuthorityType          types.String `tfsdk:"certificate_authority_type"`
-	CertificateRevocationListURL      types.String `tfsdk:"certificate_revocation_list_url"`
-	DeltaCertificateRevocationListURL types.String `tfsdk:"delta_certificate_revocation_list_url"`
-	IsIssuerHintEnabled               types.Bool   `tfsdk:"is_issuer_hint_enabled"`
-	CertificateAuthorityID            types.String `tfsdk:"certificate_authority_id"`
-	Thumbprint                        types.String `tfsdk:"thumbprint"`
-	DisplayName                       types.String `tfsdk:"display_name"`
-	Issuer                            types.String `tfsdk:"issuer"`
-	IssuerSubjectKeyIdentifier        types.String `tfsdk:"issuer_subject_key_identifier"`
-	SubjectKeyIdentifier              types.String `tfsdk:"subject_key_identifier"`
-	ExpirationDateTime                types.String `tfsdk:"expiration_date_time"`
+	ID                                types.String   `tfsdk:"id"`
+	PKIID                             types.String   `tfsdk:"pki_id"`
+	Certificate                       types.String   `tfsdk:"certificate"`
+	CertificateAuthorityType          types.String   `tfsdk:"certificate_authority_type"`
+	CertificateRevocationListURL      types.String   `tfsdk:"certificate_revocation_list_url"`
+	DeltaCertificateRevocationListURL types.String   `tfsdk:"delta_certificate_revocation_list_url"`
+	IsIssuerHintEnabled               types.Bool     `tfsdk:"is_issuer_hint_enabled"`
+	CertificateAuthorityID            types.String   `tfsdk:"certificate_authority_id"`
+	Thumbprint                        types.String   `tfsdk:"thumbprint"`
+	DisplayName                       types.String   `tfsdk:"display_name"`
+	Issuer                            types.String   `tfsdk:"issuer"`
+	IssuerSubjectKeyIdentifier        types.String   `tfsdk:"issuer_subject_key_identifier"`
+	SubjectKeyIdentifier              types.String   `tfsdk:"subject_key_identifier"`
+	ExpirationDateTime                types.String   `tfsdk:"expiration_date_time"`
+	Timeouts                          timeouts.Value `tfsdk:"timeouts"`
 }
 
 type caIdentityModel struct {
@@ -69,9 +74,15 @@ func caResourceID(pkiID, thumbprint string) string {
 	return normalPKIID(pkiID) + "/" + strings.ToUpper(thumbprint)
 }
 
-// caIdentity is the identity of the CA at pkiID with thumbprint, normalised as import IDs are.
-func caIdentity(pkiID, thumbprint types.String) caIdentityModel {
-	return caIdentityModel{PKIID: types.StringValue(normalPKIID(pkiID.ValueString())), Thumbprint: types.StringValue(strings.ToUpper(thumbprint.ValueString()))}
+// caIdentityOf is the identity of the CA at pkiID with thumbprint, normalised as import IDs are.
+func caIdentityOf(pkiID, thumbprint string) caIdentityModel {
+	return caIdentityModel{PKIID: types.StringValue(normalPKIID(pkiID)), Thumbprint: types.StringValue(strings.ToUpper(thumbprint))}
+}
+
+// sameAs reports whether a prior identity names the same CA as want (in any letter case).
+func (want caIdentityModel) sameAs(prior caIdentityModel) bool {
+	return strings.EqualFold(prior.PKIID.ValueString(), want.PKIID.ValueString()) &&
+		strings.EqualFold(prior.Thumbprint.ValueString(), want.Thumbprint.ValueString())
 }
 
 func (r *caResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -87,7 +98,7 @@ func (r *caResource) IdentitySchema(_ context.Context, _ resource.IdentitySchema
 	}
 }
 
-func (r *caResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *caResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	computed := func(desc string) schema.StringAttribute {
 		return schema.StringAttribute{MarkdownDescription: desc, Computed: true,
 			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}}
@@ -168,6 +179,14 @@ func (r *caResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *r
 				"what CBA policies name a CA by. Empty when the certificate has none."),
 			"expiration_date_time": computed("When the certificate expires (RFC 3339, known at plan time)."),
 		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true,
+				CreateDescription: "How long adding the certificate authority may take, including waiting for other changes to the PKI in this run (an upload's job can take 30 minutes) and finding it after a lost answer (default 45m).",
+				ReadDescription:   "How long reading the certificate authority may take (default 5m).",
+				UpdateDescription: "How long changing its settings or restoring it may take, including waiting for other changes to the PKI in this run (default 45m).",
+				DeleteDescription: "How long deleting it may take, including waiting for other changes to the PKI in this run (default 45m).",
+			}),
+		},
 	}
 }
 
@@ -222,13 +241,9 @@ func caToModel(ca *graph.CertificateAuthority, pkiID string, m *caResourceModel)
 	m.SubjectKeyIdentifier = types.StringValue(ski)
 }
 
-func (r *caResource) lock(ctx context.Context, pkiID string) (func(), error) {
-	return r.client.Locks.Lock(ctx, "pki/"+strings.ToLower(pkiID))
-}
-
 // holdPKI is the PKI's lock for the Graph layer's joined CA writes, which hold it while they send.
 func (r *caResource) holdPKI(pkiID string) graph.Hold {
-	return func(ctx context.Context) (func(), error) { return r.lock(ctx, pkiID) }
+	return func(ctx context.Context) (func(), error) { return lockPKI(ctx, r.client.Locks, pkiID) }
 }
 
 func (r *caResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -237,6 +252,11 @@ func (r *caResource) Create(ctx context.Context, req resource.CreateRequest, res
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, op, ok := common.Begin(ctx, r.client, &resp.Diagnostics, plan.Timeouts.Create, defaultCAWriteTimeout)
+	if !ok {
+		return
+	}
+	defer op.End()
 	facts, err := pkcs.ParseCertificate([]byte(plan.Certificate.ValueString()))
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("certificate"), "Cannot add the certificate authority", certificateProblem(err))
@@ -263,15 +283,15 @@ func (r *caResource) Create(ctx context.Context, req resource.CreateRequest, res
 	if !plan.IsIssuerHintEnabled.IsNull() && !plan.IsIssuerHintEnabled.IsUnknown() {
 		in.IsIssuerHintEnabled = plan.IsIssuerHintEnabled.ValueBoolPointer()
 	}
-	ca, err := r.createOnce(ctx, pkiID, in, time.Time{}) // no deadline yet: the CA resource has no timeouts block
+	ca, err := r.createOnce(ctx, pkiID, in, op.Deadline)
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot add the certificate authority",
-			fmt.Sprintf("Adding certificate %s (%s) to PKI %s: %v", facts.Thumbprint, facts.Subject, pkiID, err))
+		resp.Diagnostics.Append(common.GraphError(common.Failure{Summary: "Cannot add the certificate authority", Access: common.PKIWrite,
+			Timeout: "create", Doing: fmt.Sprintf("Adding certificate %s (%s) to PKI %s", facts.Thumbprint, facts.Subject, pkiID)}, err))
 		return
 	}
 	caToModel(ca, pkiID, &plan)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(resp.Identity.Set(ctx, caIdentity(plan.PKIID, plan.Thumbprint))...)
+	resp.Diagnostics.Append(common.SetIdentity(ctx, resp.Identity, caIdentityOf(plan.PKIID.ValueString(), plan.Thumbprint.ValueString()))...)
 	resp.Diagnostics.Append(clients.MarkWritten(ctx, resp.Private, r.client.Clock.Now())...)
 }
 
@@ -334,12 +354,13 @@ func (r *caResource) Read(ctx context.Context, req resource.ReadRequest, resp *r
 	}
 	pkiID := state.PKIID.ValueString()
 	// The identity first, so every return below has one (see the upload's Read).
-	if resp.Identity != nil {
-		resp.Diagnostics.Append(resp.Identity.Set(ctx, caIdentity(state.PKIID, state.Thumbprint))...)
-	}
-	if !clients.Require(r.client, &resp.Diagnostics) {
+	want := caIdentityOf(pkiID, state.Thumbprint.ValueString())
+	resp.Diagnostics.Append(common.ReadIdentity(ctx, req.Identity, resp.Identity, want, want.sameAs)...)
+	ctx, op, ok := common.Begin(ctx, r.client, &resp.Diagnostics, state.Timeouts.Read, defaultPKIReadTimeout)
+	if !ok {
 		return
 	}
+	defer op.End()
 	g := r.client.Graph
 	var ca *graph.CertificateAuthority
 	var err error
@@ -366,9 +387,7 @@ func (r *caResource) Read(ctx context.Context, req resource.ReadRequest, resp *r
 		// After an import only the thumbprint is known.
 		ca = caWithThumbprint(cas, state.Thumbprint.ValueString())
 	}
-	if (graph.IsNotFound(err) || err == nil && ca == nil) && readMissingCA(ctx, r.client, pkiID, state.CertificateAuthorityID.ValueString(), resp, func() diag.Diagnostics { // ca_restore.go
-		return resp.Identity.Set(ctx, caIdentityModel{PKIID: state.PKIID, Thumbprint: state.Thumbprint})
-	}) {
+	if (graph.IsNotFound(err) || err == nil && ca == nil) && readMissingCA(ctx, r.client, pkiID, state.CertificateAuthorityID.ValueString(), resp) { // ca_restore.go
 		return
 	}
 	if graph.IsNotFound(err) || (err == nil && ca == nil) {
@@ -378,8 +397,8 @@ func (r *caResource) Read(ctx context.Context, req resource.ReadRequest, resp *r
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot read the certificate authority",
-			fmt.Sprintf("Reading certificate authority %s of PKI %s: %v", state.Thumbprint.ValueString(), pkiID, err))
+		resp.Diagnostics.Append(common.GraphError(common.Failure{Summary: "Cannot read the certificate authority", Access: common.PKIRead,
+			Timeout: "read", Doing: fmt.Sprintf("Reading certificate authority %s of PKI %s", state.Thumbprint.ValueString(), pkiID)}, err))
 		return
 	}
 	if state.Certificate.IsNull() && len(ca.Certificate) > 0 {
@@ -388,7 +407,6 @@ func (r *caResource) Read(ctx context.Context, req resource.ReadRequest, resp *r
 	caToModel(ca, pkiID, &state)
 	inStateOf(r.client).add(ca.ID)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	resp.Diagnostics.Append(resp.Identity.Set(ctx, caIdentity(state.PKIID, state.Thumbprint))...)
 }
 
 func (r *caResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -398,6 +416,11 @@ func (r *caResource) Update(ctx context.Context, req resource.UpdateRequest, res
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, op, ok := common.Begin(ctx, r.client, &resp.Diagnostics, plan.Timeouts.Update, defaultCAWriteTimeout)
+	if !ok {
+		return
+	}
+	defer op.End()
 	pkiID, caID := state.PKIID.ValueString(), state.CertificateAuthorityID.ValueString()
 	if err := restoreDeletedCA(ctx, r.client, pkiID, req, resp); err != nil { // ca_restore.go
 		resp.Diagnostics.AddError("Cannot restore the certificate authority", err.Error())
@@ -421,9 +444,9 @@ func (r *caResource) Update(ctx context.Context, req resource.UpdateRequest, res
 	var ca *graph.CertificateAuthority
 	var err error
 	if changed {
-		unlock, lerr := r.lock(ctx, pkiID)
+		unlock, lerr := lockPKI(ctx, r.client.Locks, pkiID)
 		if lerr != nil {
-			resp.Diagnostics.AddError("Cannot update the certificate authority", fmt.Sprintf("Waiting for other changes to PKI %s: %v", pkiID, lerr))
+			resp.Diagnostics.AddError("Cannot update the certificate authority", fmt.Sprintf("PKI %s: %v. Raise timeouts.update if other changes to it take longer.", pkiID, lerr))
 			return
 		}
 		ca, err = r.client.Graph.UpdateCertificateAuthority(ctx, pkiID, caID, set)
@@ -433,13 +456,13 @@ func (r *caResource) Update(ctx context.Context, req resource.UpdateRequest, res
 		ca, err = r.client.Graph.GetCertificateAuthority(ctx, pkiID, caID)
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot update the certificate authority",
-			fmt.Sprintf("Updating certificate authority %s of PKI %s: %v", state.Thumbprint.ValueString(), pkiID, err))
+		resp.Diagnostics.Append(common.GraphError(common.Failure{Summary: "Cannot update the certificate authority", Access: common.PKIWrite,
+			Timeout: "update", Doing: fmt.Sprintf("Updating certificate authority %s of PKI %s", state.Thumbprint.ValueString(), pkiID)}, err))
 		return
 	}
 	caToModel(ca, plan.PKIID.ValueString(), &plan) // the configured case of pki_id (a case-only change writes nothing)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(resp.Identity.Set(ctx, caIdentity(plan.PKIID, plan.Thumbprint))...)
+	resp.Diagnostics.Append(common.SetIdentity(ctx, resp.Identity, caIdentityOf(plan.PKIID.ValueString(), plan.Thumbprint.ValueString()))...)
 }
 
 func (r *caResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -448,6 +471,11 @@ func (r *caResource) Delete(ctx context.Context, req resource.DeleteRequest, res
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, op, ok := common.Begin(ctx, r.client, &resp.Diagnostics, state.Timeouts.Delete, defaultCAWriteTimeout)
+	if !ok {
+		return
+	}
+	defer op.End()
 	pkiID := state.PKIID.ValueString()
 	thumbprint := state.Thumbprint.ValueString()
 	// Deletes on one PKI that run at the same moment share $batch requests. Whether another object of this run
@@ -462,30 +490,19 @@ func (r *caResource) Delete(ctx context.Context, req resource.DeleteRequest, res
 		tflog.Info(ctx, "Keeping the certificate authority: another object of this run declares it",
 			map[string]any{"pki_id": pkiID, "thumbprint": thumbprint})
 	case err != nil && !graph.IsNotFound(err):
-		resp.Diagnostics.AddError("Cannot delete the certificate authority",
-			fmt.Sprintf("Deleting certificate authority %s from PKI %s: %v", thumbprint, pkiID, err))
+		resp.Diagnostics.Append(common.GraphError(common.Failure{Summary: "Cannot delete the certificate authority", Access: common.PKIWrite,
+			Timeout: "delete", Doing: fmt.Sprintf("Deleting certificate authority %s from PKI %s", thumbprint, pkiID)}, err))
 	}
 }
 
 func (r *caResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importID := req.ID
-	if req.ID == "" && req.Identity != nil && !req.Identity.Raw.IsNull() {
-		var id caIdentityModel
-		resp.Diagnostics.Append(req.Identity.Get(ctx, &id)...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-		if !id.PKIID.IsNull() || !id.Thumbprint.IsNull() {
-			importID = id.PKIID.ValueString() + "/" + id.Thumbprint.ValueString()
-		}
-	}
-	pkiID, thumbprint, problem := parseChildID(importID, caKey)
-	if problem != "" {
-		resp.Diagnostics.AddError("Invalid import ID", problem)
+	parts, ok := caImportID.FromRequest(ctx, req, &resp.Diagnostics)
+	if !ok {
 		return
 	}
+	pkiID, thumbprint := parts[0], parts[1]
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), caResourceID(pkiID, thumbprint))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("pki_id"), pkiID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("thumbprint"), thumbprint)...)
-	resp.Diagnostics.Append(resp.Identity.Set(ctx, caIdentity(types.StringValue(pkiID), types.StringValue(thumbprint)))...)
+	resp.Diagnostics.Append(common.SetIdentity(ctx, resp.Identity, caIdentityOf(pkiID, thumbprint))...)
 }

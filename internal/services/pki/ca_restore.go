@@ -24,13 +24,13 @@ const privateRestoreCA = "restore_ca"
 
 // readMissingCA ends the Read of a CA resource whose CA answered 404 and reports true when its PKI is gone
 // (parent_pki.go) or the CA is in the deleted items; false leaves the caller to drop the resource.
-func readMissingCA(ctx context.Context, c *clients.Client, pkiID, caID string, resp *resource.ReadResponse, identity func() diag.Diagnostics) bool {
-	return readUnderMissingPKI(ctx, c, pkiID, resp, identity) || readDeletedCA(ctx, c, caID, resp, identity)
+func readMissingCA(ctx context.Context, c *clients.Client, pkiID, caID string, resp *resource.ReadResponse) bool {
+	return readUnderMissingPKI(ctx, c, pkiID, resp) || readDeletedCA(ctx, c, caID, resp)
 }
 
 // readDeletedCA ends the Read of a CA resource whose CA answered 404 in a live PKI, reporting true, when the CA is in
 // the deleted items; false leaves the caller to drop the resource.
-func readDeletedCA(ctx context.Context, c *clients.Client, caID string, resp *resource.ReadResponse, identity func() diag.Diagnostics) bool {
+func readDeletedCA(ctx context.Context, c *clients.Client, caID string, resp *resource.ReadResponse) bool {
 	if caID == "" {
 		return false
 	}
@@ -45,7 +45,6 @@ func readDeletedCA(ctx context.Context, c *clients.Client, caID string, resp *re
 		DeletedAt time.Time `json:"deleted_at"`
 	}{caID, d.DeletedDateTime})
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateRestoreCA, b)...)
-	resp.Diagnostics.Append(identity()...)
 	return true
 }
 

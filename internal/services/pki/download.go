@@ -22,15 +22,6 @@ type bundle struct {
 	CAs    []pkcs.CertificateAuthority
 }
 
-// inputError is a problem with the configuration, reported on one attribute.
-type inputError struct {
-	Attribute path.Path
-	Summary   string
-	Detail    string
-}
-
-func (e *inputError) Error() string { return e.Summary + ": " + e.Detail }
-
 // checkUploadURL reports why raw cannot be an upload_url, or "" when it can.
 func checkUploadURL(raw string) string {
 	u, err := url.Parse(raw)
@@ -53,7 +44,7 @@ func checkUploadURL(raw string) string {
 }
 
 // fetchBundle downloads upload_url under policy, checks it against sha256_file_hash and parses its certificates.
-// Every failure is an *inputError naming the attribute to fix.
+// Every failure is a *detailedError naming the attribute to fix.
 func fetchBundle(ctx context.Context, policy download.Policy, rawURL, wantHash string) (*bundle, error) {
 	return fetchBundleFrom(ctx, policy, "upload_url", rawURL, wantHash)
 }
@@ -63,11 +54,11 @@ func fetchBundle(ctx context.Context, policy download.Policy, rawURL, wantHash s
 func fetchBundleFrom(ctx context.Context, policy download.Policy, attr, rawURL, wantHash string) (*bundle, error) {
 	urlAttr, hashAttr := path.Root(attr), path.Root("sha256_file_hash")
 	if msg := checkUploadURL(rawURL); msg != "" {
-		return nil, &inputError{urlAttr, attr + " is not an http or https URL", msg}
+		return nil, &detailedError{urlAttr, attr + " is not an http or https URL", msg}
 	}
 	u, err := url.Parse(rawURL)
 	if err != nil { // checkUploadURL parsed it
-		return nil, &inputError{urlAttr, attr + " is not an http or https URL", err.Error()}
+		return nil, &detailedError{urlAttr, attr + " is not an http or https URL", err.Error()}
 	}
 	data, err := download.Get(ctx, policy, rawURL, pkcs.MaxBundleSize, downloadTimeout)
 	if err != nil {
@@ -76,7 +67,7 @@ func fetchBundleFrom(ctx context.Context, policy download.Policy, attr, rawURL, 
 
 	got := pkcs.SHA256Hex(data)
 	if !strings.EqualFold(got, wantHash) {
-		return nil, &inputError{hashAttr, "sha256_file_hash does not match the file at " + attr,
+		return nil, &detailedError{hashAttr, "sha256_file_hash does not match the file at " + attr,
 			fmt.Sprintf("sha256_file_hash:          %s\nSHA-256 of %s: %s\n\n"+
 				"Graph would reject this upload. Set sha256_file_hash to the hash of the file you mean to upload "+
 				"(filesha256(\"<file>.p7b\") or Get-FileHash), or publish that file at "+attr+".",
@@ -85,7 +76,7 @@ func fetchBundleFrom(ctx context.Context, policy download.Policy, attr, rawURL, 
 
 	cas, err := pkcs.ParseCertificateBundle(data)
 	if err != nil {
-		return nil, &inputError{urlAttr, "The file at " + attr + " is not a usable .p7b", bundleProblem(safeURL(u), err)}
+		return nil, &detailedError{urlAttr, "The file at " + attr + " is not a usable .p7b", bundleProblem(safeURL(u), err)}
 	}
 	return &bundle{SHA256: got, CAs: cas}, nil
 }
@@ -105,13 +96,13 @@ func downloadProblem(urlAttr path.Path, attr string, u *url.URL, err error) erro
 	case errors.As(err, &refused):
 		return refusedInput(urlAttr, u, err)
 	case errors.As(err, &tooLarge):
-		return &inputError{urlAttr, "The file at " + attr + " is too large",
+		return &detailedError{urlAttr, "The file at " + attr + " is too large",
 			fmt.Sprintf("%s is larger than 2 MB, Graph's limit for a PKI upload. Split the certificate authorities "+
 				"into several .p7b files, each with its own entracert_certificate_based_auth_pki_upload.", safeURL(u))}
 	case errors.As(err, &status):
-		return &inputError{urlAttr, "Cannot download " + attr, fmt.Sprintf("GET %s answered %s.\n\n%s", safeURL(u), status.Status, why)}
+		return &detailedError{urlAttr, "Cannot download " + attr, fmt.Sprintf("GET %s answered %s.\n\n%s", safeURL(u), status.Status, why)}
 	}
-	return &inputError{urlAttr, "Cannot download " + attr, fmt.Sprintf("GET %s failed: %v.\n\n%s", safeURL(u), err, why)}
+	return &detailedError{urlAttr, "Cannot download " + attr, fmt.Sprintf("GET %s failed: %v.\n\n%s", safeURL(u), err, why)}
 }
 
 // safeURL is u for logs and diagnostics, without what may carry a token (download.SafeURL).

@@ -30,7 +30,7 @@ func refusedInput(attr path.Path, u *url.URL, err error) error {
 	if errors.As(err, &redirect) {
 		where += " redirects to " + safeURL(redirect.To)
 	}
-	return &inputError{attr, "Cannot download " + name,
+	return &detailedError{attr, "Cannot download " + name,
 		fmt.Sprintf("%s, which leads to %s: %s. Microsoft Graph downloads the file from the internet and can never reach "+
 			"such an address, so the provider does not connect to it either (no request was sent to it). Publish the .p7b at a "+
 			"public http or https URL, for instance a storage account blob URL with a SAS token.",

@@ -33,7 +33,7 @@ func countingServer(t *testing.T, h http.Handler) (*httptest.Server, *atomic.Int
 
 func wantRefused(t *testing.T, err error, words ...string) {
 	t.Helper()
-	var ie *inputError
+	var ie *detailedError
 	if !errors.As(err, &ie) {
 		t.Fatalf("got %v, want a refusal on upload_url", err)
 	}

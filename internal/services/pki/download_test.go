@@ -68,7 +68,7 @@ func TestFetchBundle(t *testing.T) {
 		{"CA too large", srv.URL + "/fat.p7b", hashOf("fat.p7b"), "upload_url", []string{"larger than 8 KB"}},
 	} {
 		_, err := fetchBundle(ctx, loopbackOK, tc.url, tc.hash)
-		var ie *inputError
+		var ie *detailedError
 		if !errors.As(err, &ie) {
 			t.Errorf("%s: got %v, want an input error", tc.name, err)
 			continue

@@ -455,7 +455,7 @@ func lockPKI(ctx context.Context, locks *clients.KeyedMutex, pkiID string) (func
 	}
 	unlock, err := locks.Lock(ctx, "pki/"+strings.ToLower(pkiID))
 	if err != nil {
-		return nil, errors.New("stopped while waiting for another upload to the same PKI in this run: " + err.Error())
+		return nil, errors.New("stopped while waiting for another change to the same PKI in this run: " + err.Error())
 	}
 	return unlock, nil
 }

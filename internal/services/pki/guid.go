@@ -2,20 +2,19 @@ package pki
 
 import (
 	"context"
-	"regexp"
 	"strconv"
 	"strings"
 
+	"github.com/entracert/terraform-provider-entracert/internal/services/common"
+
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
-
-var pkiGUIDPattern = regexp.MustCompile(`^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$`)
 
 // normalGUID returns s lower case (Graph writes ids lower case and compares them case-insensitively) when it is a
 // GUID, surrounding blanks removed.
 func normalGUID(s string) (string, bool) {
 	s = strings.TrimSpace(s)
-	if !pkiGUIDPattern.MatchString(s) {
+	if !common.GUIDPattern.MatchString(s) {
 		return "", false
 	}
 	return strings.ToLower(s), true

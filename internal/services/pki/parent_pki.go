@@ -22,13 +22,12 @@ import (
 // fails the plan on pki_id instead of waiting at apply.
 
 // readUnderMissingPKI ends the Read of a resource under pkiID whose PKI answered 404, and reports true; it reports
-// false when the PKI is there (the 404 was the child's own, for the caller to handle). identity sets the resource
-// identity, which Terraform wants after every Read, also when the object is gone.
-func readUnderMissingPKI(ctx context.Context, c *clients.Client, pkiID string, resp *resource.ReadResponse, identity func() diag.Diagnostics) bool {
+// false when the PKI is there (the 404 was the child's own, for the caller to handle). The caller's Read has set
+// the identity first, which Terraform wants after every Read, also when the object is gone.
+func readUnderMissingPKI(ctx context.Context, c *clients.Client, pkiID string, resp *resource.ReadResponse) bool {
 	if _, err := c.Graph.GetPKI(ctx, pkiID); !graph.IsNotFound(err) {
 		return false
 	}
-	resp.Diagnostics.Append(identity()...)
 	d := deletedPKI(ctx, c, pkiID)
 	if d == nil {
 		tflog.Warn(ctx, "The PKI no longer exists and is not restorable; removing the resource from the state", map[string]any{"pki_id": pkiID})

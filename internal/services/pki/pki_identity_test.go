@@ -96,7 +96,7 @@ func TestAccPKI_importByIdentity(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      config + pkiIdentityImport(""),
-				ExpectError: errRe("identity.id is empty: set it to the PKI's ID"),
+				ExpectError: errRe("identity.id is empty. The import ID is the PKI's ID"),
 			},
 			{
 				Config:      config + pkiIdentityImport("00000000-0000-0000-0000-000000000000"),

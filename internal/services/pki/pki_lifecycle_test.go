@@ -452,7 +452,7 @@ func TestAccPKILifecycle_importIDForms(t *testing.T) {
 			importStep(func(id string) string { return id }, ""),
 			importStep(strings.ToUpper, ""),
 			importStep(func(string) string { return "" }, "Invalid import ID"),
-			importStep(func(string) string { return "not-a-guid" }, "is not a PKI ID. Use the PKI's ID, a GUID such as"),
+			importStep(func(string) string { return "not-a-guid" }, `The import ID is not a GUID (got "not-a-guid"). The import ID is the PKI's ID, a GUID such as`),
 			importStep(func(string) string { return "00000000-0000-0000-0000-000000000000" }, "Cannot import non-existent remote object"),
 			{
 				// The real import of the upper-case form: state rm, import, then the plan replaces nothing.

@@ -6,12 +6,11 @@ import (
 
 	"github.com/entracert/terraform-provider-entracert/internal/clients"
 	"github.com/entracert/terraform-provider-entracert/internal/graph"
+	"github.com/entracert/terraform-provider-entracert/internal/services/common"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
@@ -85,7 +84,7 @@ func (r *pkiListResource) List(ctx context.Context, req list.ListRequest, stream
 func pkiListResult(ctx context.Context, req list.ListRequest, p *graph.PKI) list.ListResult {
 	result := req.NewListResult(ctx)
 	result.DisplayName = p.DisplayName
-	result.Diagnostics.Append(setPKIIdentity(ctx, result.Identity, p.ID)...)
+	result.Diagnostics.Append(common.SetIdentity(ctx, result.Identity, pkiIdentityOf(p.ID))...)
 	if req.IncludeResource {
 		var m pkiModel
 		pkiToModel(p, &m)
@@ -99,16 +98,7 @@ func pkiListResult(ctx context.Context, req list.ListRequest, p *graph.PKI) list
 
 // nullTimeouts is the resource's timeouts block left out, typed as the resource's schema declares it.
 func nullTimeouts(ctx context.Context, req list.ListRequest) (timeouts.Value, diag.Diagnostics) {
-	t, diags := req.ResourceSchema.TypeAtPath(ctx, path.Root("timeouts"))
-	if diags.HasError() {
-		return timeouts.Value{}, diags
-	}
-	obj, ok := t.(attr.TypeWithAttributeTypes)
-	if !ok {
-		diags.AddError("Unexpected timeouts type", fmt.Sprintf("The resource's timeouts block has type %T. This is a bug in the provider; please report it.", t))
-		return timeouts.Value{}, diags
-	}
-	return timeouts.Value{Object: types.ObjectNull(obj.AttributeTypes())}, diags
+	return common.NullTimeouts(ctx, req.ResourceSchema)
 }
 
 // listProblem is the detail of a failed list: what was read, Graph's error, and what to do about a refusal.

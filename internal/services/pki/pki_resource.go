@@ -2,16 +2,15 @@ package pki
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"regexp"
 	"time"
 
 	"github.com/entracert/terraform-provider-entracert/internal/clients"
 	"github.com/entracert/terraform-provider-entracert/internal/graph"
+	"github.com/entracert/terraform-provider-entracert/internal/services/common"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -138,20 +137,18 @@ func timeString(t time.Time) types.String {
 func (r *pkiResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan pkiModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !clients.Require(r.client, &resp.Diagnostics) {
-		return
-	}
-	timeout, diags := plan.Timeouts.Create(ctx, defaultPKIWriteTimeout)
-	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	deadline := r.client.Clock.Now().Add(timeout)
-	ctx, cancel := context.WithTimeout(ctx, timeout+timeoutGrace)
-	defer cancel()
-	p, err := createPKIOnce(ctx, r.client, plan.DisplayName.ValueString(), deadline)
+	ctx, op, ok := common.Begin(ctx, r.client, &resp.Diagnostics, plan.Timeouts.Create, defaultPKIWriteTimeout)
+	if !ok {
+		return
+	}
+	defer op.End()
+	p, err := createPKIOnce(ctx, r.client, plan.DisplayName.ValueString(), op.Deadline)
 	if err != nil {
-		addPKIError(&resp.Diagnostics, "Cannot create the PKI", fmt.Sprintf("Creating PKI %q", plan.DisplayName.ValueString()), err)
+		addError(&resp.Diagnostics, err, common.Failure{Summary: "Cannot create the PKI", Access: common.PKIWrite, Timeout: "create",
+			Doing: fmt.Sprintf("Creating PKI %q", plan.DisplayName.ValueString())})
 		return
 	}
 	r.client.PKIsOfThisRun.Add(p.ID)
@@ -160,7 +157,7 @@ func (r *pkiResource) Create(ctx context.Context, req resource.CreateRequest, re
 	plan.DisplayName = types.StringValue(plan.DisplayName.ValueString())
 	resp.Diagnostics.Append(clients.MarkWritten(ctx, resp.Private, r.client.Clock.Now())...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(setPKIIdentity(ctx, resp.Identity, p.ID)...)
+	resp.Diagnostics.Append(common.SetIdentity(ctx, resp.Identity, pkiIdentityOf(p.ID))...)
 }
 
 func (r *pkiResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -170,24 +167,21 @@ func (r *pkiResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 		return
 	}
 	// Before anything else: the framework wants an identity even with the resource removed from state.
-	resp.Diagnostics.Append(setPKIIdentity(ctx, resp.Identity, state.ID.ValueString())...)
-	if !clients.Require(r.client, &resp.Diagnostics) {
+	want := pkiIdentityOf(state.ID.ValueString())
+	resp.Diagnostics.Append(common.ReadIdentity(ctx, req.Identity, resp.Identity, want, want.sameAs)...)
+	ctx, op, ok := common.Begin(ctx, r.client, &resp.Diagnostics, state.Timeouts.Read, defaultPKIReadTimeout)
+	if !ok {
 		return
 	}
-	timeout, diags := state.Timeouts.Read(ctx, defaultPKIReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
+	defer op.End()
 	p, err := readPKIAfterWrite(ctx, r.client, req.Private, state.ID.ValueString())
 	if graph.IsNotFound(err) {
 		readDeletedPKI(ctx, r.client, &state, resp) // pki_restore.go: kept while restorable, else removed
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot read the PKI", fmt.Sprintf("Reading PKI %s: %v", state.ID.ValueString(), err))
+		resp.Diagnostics.Append(common.GraphError(common.Failure{Summary: "Cannot read the PKI", Access: common.PKIRead, Timeout: "read",
+			Doing: "Reading PKI " + state.ID.ValueString()}, err))
 		return
 	}
 	if _, ok := clients.WrittenAt(ctx, req.Private); ok {
@@ -201,17 +195,14 @@ func (r *pkiResource) Update(ctx context.Context, req resource.UpdateRequest, re
 	var plan, state pkiModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !clients.Require(r.client, &resp.Diagnostics) {
-		return
-	}
-	timeout, diags := plan.Timeouts.Update(ctx, defaultPKIWriteTimeout)
-	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	deadline := r.client.Clock.Now().Add(timeout)
-	ctx, cancel := context.WithTimeout(ctx, timeout+timeoutGrace)
-	defer cancel()
+	ctx, op, ok := common.Begin(ctx, r.client, &resp.Diagnostics, plan.Timeouts.Update, defaultPKIWriteTimeout)
+	if !ok {
+		return
+	}
+	defer op.End()
 	id := state.ID.ValueString()
 	if !state.DeletedDateTime.IsNull() {
 		if err := restorePKI(ctx, r.client, id, state.DisplayName.ValueString()); err != nil { // pki_restore.go
@@ -222,38 +213,37 @@ func (r *pkiResource) Update(ctx context.Context, req resource.UpdateRequest, re
 	}
 	if !plan.DisplayName.Equal(state.DisplayName) {
 		if err := r.client.Graph.UpdatePKI(ctx, id, plan.DisplayName.ValueString()); err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("display_name"), "Cannot rename the PKI",
-				fmt.Sprintf("Renaming PKI %s to %q: %v", id, plan.DisplayName.ValueString(), err))
+			resp.Diagnostics.Append(common.GraphError(common.Failure{Summary: "Cannot rename the PKI", Access: common.PKIWrite,
+				Timeout: "update", Attribute: path.Root("display_name"),
+				Doing: fmt.Sprintf("Renaming PKI %s to %q", id, plan.DisplayName.ValueString())}, err))
 			return
 		}
 	}
-	p, err := r.client.Graph.WaitForPKI(ctx, id, minTime(r.client.Clock.Now().Add(graph.PKIVisibleWindow), deadline))
+	p, err := r.client.Graph.WaitForPKI(ctx, id, minTime(r.client.Clock.Now().Add(graph.PKIVisibleWindow), op.Deadline))
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot read the PKI", fmt.Sprintf("Reading PKI %s after renaming it: %v", id, err))
+		resp.Diagnostics.Append(common.GraphError(common.Failure{Summary: "Cannot read the PKI", Access: common.PKIRead,
+			Timeout: "update", Doing: fmt.Sprintf("Reading PKI %s after renaming it", id)}, err))
 		return
 	}
 	pkiToModel(p, &plan)
 	plan.DisplayName = types.StringValue(plan.DisplayName.ValueString())
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(setPKIIdentity(ctx, resp.Identity, p.ID)...)
+	resp.Diagnostics.Append(common.SetIdentity(ctx, resp.Identity, pkiIdentityOf(p.ID))...)
 }
 
 func (r *pkiResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state pkiModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !clients.Require(r.client, &resp.Diagnostics) {
-		return
-	}
-	timeout, diags := state.Timeouts.Delete(ctx, defaultPKIDeleteWait)
-	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	g, clk := r.client.Graph, r.client.Clock
+	ctx, op, ok := common.Begin(ctx, r.client, &resp.Diagnostics, state.Timeouts.Delete, defaultPKIDeleteWait)
+	if !ok {
+		return
+	}
+	defer op.End()
+	g, deadline := r.client.Graph, op.Deadline
 	id := state.ID.ValueString()
-	deadline := clk.Now().Add(timeout)
-	ctx, cancel := context.WithTimeout(ctx, timeout+timeoutGrace)
-	defer cancel()
 	ctx = tflog.SetField(ctx, "pki_id", id)
 
 	// Graph runs one operation at a time per PKI: let a running job end first.
@@ -262,7 +252,8 @@ func (r *pkiResource) Delete(ctx context.Context, req resource.DeleteRequest, re
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot read the PKI", fmt.Sprintf("Reading PKI %s before deleting it: %v", id, err))
+		resp.Diagnostics.Append(common.GraphError(common.Failure{Summary: "Cannot read the PKI", Access: common.PKIRead,
+			Timeout: "delete", Doing: fmt.Sprintf("Reading PKI %s before deleting it", id)}, err))
 		return
 	}
 	if graph.PKIRunning(p.Status) {
@@ -272,7 +263,8 @@ func (r *pkiResource) Delete(ctx context.Context, req resource.DeleteRequest, re
 		}
 	}
 	if err := g.DeletePKI(ctx, id); err != nil && !graph.IsNotFound(err) {
-		resp.Diagnostics.AddError("Cannot delete the PKI", fmt.Sprintf("Deleting PKI %s: %v", id, err))
+		resp.Diagnostics.Append(common.GraphError(common.Failure{Summary: "Cannot delete the PKI", Access: common.PKIWrite,
+			Timeout: "delete", Doing: "Deleting PKI " + id}, err))
 		return
 	}
 	// Wait until the PKI is gone, so that whatever depends on its absence sees it.
@@ -281,16 +273,14 @@ func (r *pkiResource) Delete(ctx context.Context, req resource.DeleteRequest, re
 	}
 }
 
-// addPKIError reports a failed PKI write: a detailed error as it is, anything else under summary.
-func addPKIError(diags *diag.Diagnostics, summary, doing string, err error) {
-	var de *detailedError
-	if errors.As(err, &de) {
-		diags.AddAttributeError(de.Attribute, de.Summary, de.Detail)
+// ImportState imports by ID (`terraform import`, an import block's id) or by identity (an import block's
+// identity). The ID must be a GUID; it is stored lower case, as Graph writes ids, so that nothing referencing the
+// PKI plans a replacement after importing it in upper case.
+func (r *pkiResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	parts, ok := pkiImportID.FromRequest(ctx, req, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	diags.AddError(summary, fmt.Sprintf("%s: %v", doing, err))
-}
-
-func (r *pkiResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importPKI(ctx, req, resp)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), parts[0])...)
+	resp.Diagnostics.Append(common.SetIdentity(ctx, resp.Identity, pkiIdentityOf(parts[0]))...)
 }

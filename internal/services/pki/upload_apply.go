@@ -5,11 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/entracert/terraform-provider-entracert/internal/clients"
 	"github.com/entracert/terraform-provider-entracert/internal/graph"
 	"github.com/entracert/terraform-provider-entracert/internal/pkcs"
+	"github.com/entracert/terraform-provider-entracert/internal/services/common"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -24,18 +24,18 @@ func (r *uploadResource) Create(ctx context.Context, req resource.CreateRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := plan.Timeouts.Create(ctx, defaultUploadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, op, ok := common.Begin(ctx, r.client, &resp.Diagnostics, plan.Timeouts.Create, defaultUploadTimeout)
+	if !ok {
 		return
 	}
-	newState, adopted, diags := r.apply(ctx, plan, config, nil, priorOwnership{}, timeout)
+	defer op.End()
+	newState, adopted, diags := r.apply(ctx, plan, config, nil, priorOwnership{}, op)
 	resp.Diagnostics.Append(diags...)
 	if newState != nil {
 		// Also on error: an upload that is still running is kept in state, so the next apply waits for it.
 		resp.Diagnostics.Append(clients.MarkWritten(ctx, resp.Private, r.client.Clock.Now())...)
 		resp.Diagnostics.Append(setAdopted(ctx, resp.Private, adopted)...)
-		resp.Diagnostics.Append(setUploadIdentity(ctx, resp.Identity, newState.PKIID.ValueString(), newState.SHA256FileHash.ValueString())...)
+		resp.Diagnostics.Append(common.SetIdentity(ctx, resp.Identity, uploadIdentityOf(newState.PKIID.ValueString(), newState.SHA256FileHash.ValueString()))...)
 		resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)
 	}
 }
@@ -53,24 +53,24 @@ func (r *uploadResource) Update(ctx context.Context, req resource.UpdateRequest,
 		// Only the URL, the hash's case, content_base64 or the timeouts changed: nothing to do in Graph.
 		plan.ID = types.StringValue(uploadID(plan.PKIID.ValueString(), plan.SHA256FileHash.ValueString()))
 		plan.Status, plan.StatusDetails, plan.CertificateAuthorities = state.Status, state.StatusDetails, state.CertificateAuthorities
-		resp.Diagnostics.Append(setUploadIdentity(ctx, resp.Identity, plan.PKIID.ValueString(), plan.SHA256FileHash.ValueString())...)
+		resp.Diagnostics.Append(common.SetIdentity(ctx, resp.Identity, uploadIdentityOf(plan.PKIID.ValueString(), plan.SHA256FileHash.ValueString()))...)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 		return
 	}
-	timeout, diags := plan.Timeouts.Update(ctx, defaultUploadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, op, ok := common.Begin(ctx, r.client, &resp.Diagnostics, plan.Timeouts.Update, defaultUploadTimeout)
+	if !ok {
 		return
 	}
+	defer op.End()
 	b, _ := req.Private.GetKey(ctx, privateImported)
 	prior := priorOwnership{Adopted: adoptedOf(ctx, req.Private), Imported: len(b) > 0}
-	newState, adopted, diags := r.apply(ctx, plan, config, &state, prior, timeout)
+	newState, adopted, diags := r.apply(ctx, plan, config, &state, prior, op)
 	resp.Diagnostics.Append(diags...)
 	if newState != nil {
 		resp.Diagnostics.Append(clients.MarkWritten(ctx, resp.Private, r.client.Clock.Now())...)
 		resp.Diagnostics.Append(setAdopted(ctx, resp.Private, adopted)...)
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, nil)...)
-		resp.Diagnostics.Append(setUploadIdentity(ctx, resp.Identity, newState.PKIID.ValueString(), newState.SHA256FileHash.ValueString())...)
+		resp.Diagnostics.Append(common.SetIdentity(ctx, resp.Identity, uploadIdentityOf(newState.PKIID.ValueString(), newState.SHA256FileHash.ValueString()))...)
 		resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)
 	}
 	// Otherwise the prior state stays, and the next plan tries again.
@@ -86,25 +86,23 @@ type priorOwnership struct {
 // the missing ones one by one otherwise), then, for a new file (prior set), deletes the prior file's CAs that
 // left it; CAs both files hold are never touched. It returns the state to save: complete on success, with status
 // "running" when the wait for an upload it sent was interrupted, nil when nothing should be saved; and the CAs the
-// upload adopted (see privateAdopted).
-func (r *uploadResource) apply(ctx context.Context, plan, config uploadModel, prior *uploadModel, own priorOwnership, timeout time.Duration) (*uploadModel, map[string]bool, diag.Diagnostics) {
+// upload adopted (see privateAdopted). op is the Create's or Update's (common.Begin): its deadline bounds the waits.
+func (r *uploadResource) apply(ctx context.Context, plan, config uploadModel, prior *uploadModel, own priorOwnership, op common.Operation) (*uploadModel, map[string]bool, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	if !clients.Require(r.client, &diags) {
-		return nil, nil, diags
-	}
-	clk := r.client.Clock
-	deadline := clk.Now().Add(timeout)
-	ctx, cancel := context.WithTimeout(ctx, timeout+timeoutGrace)
-	defer cancel()
-
+	deadline := op.Deadline
 	pkiID, hash := plan.PKIID.ValueString(), strings.ToUpper(plan.SHA256FileHash.ValueString())
 	id := uploadID(pkiID, hash)
 	ctx = tflog.SetField(ctx, "pki_id", pkiID)
+	failed := common.Failure{Summary: "PKI upload failed", Access: common.PKIWrite, Timeout: "create",
+		Doing: fmt.Sprintf("Uploading the file %s to PKI %s", hash, pkiID)}
+	if prior != nil {
+		failed.Timeout = "update"
+	}
 
 	// The file may have changed since the plan: check it again before writing anything.
 	b, err := loadBundle(ctx, r.client.Downloads, config, hash)
 	if err != nil {
-		addError(&diags, err)
+		addError(&diags, err, failed)
 		return nil, nil, diags
 	}
 	thumbs := thumbprintsOf(b.CAs)
@@ -138,7 +136,7 @@ func (r *uploadResource) apply(ctx context.Context, plan, config uploadModel, pr
 					"A job can take up to 30 minutes; raise timeouts.create if it needs longer.", sre.Error()))
 			return &plan, own.Adopted, diags
 		}
-		addError(&diags, err)
+		addError(&diags, err, failed)
 		return nil, nil, diags
 	}
 	adopted := adoptedNow(b.CAs, prior, own, res.Found)

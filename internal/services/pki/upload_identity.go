@@ -4,10 +4,8 @@ import (
 	"context"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -28,20 +26,13 @@ func (r *uploadResource) IdentitySchema(_ context.Context, _ resource.IdentitySc
 	}}
 }
 
-// setUploadIdentity records the identity when Terraform supports identities (Identity is nil otherwise).
-func setUploadIdentity(ctx context.Context, id *tfsdk.ResourceIdentity, pkiID, hash string) diag.Diagnostics {
-	if id == nil || pkiID == "" || hash == "" {
-		return nil
-	}
-	return id.Set(ctx, uploadIdentity{PKIID: types.StringValue(normalPKIID(pkiID)), SHA256FileHash: types.StringValue(strings.ToUpper(hash))})
+// uploadIdentityOf is the identity of the upload of the file hash to pkiID, normalised as the import ID.
+func uploadIdentityOf(pkiID, hash string) uploadIdentity {
+	return uploadIdentity{PKIID: types.StringValue(normalPKIID(pkiID)), SHA256FileHash: types.StringValue(strings.ToUpper(hash))}
 }
 
-// importIdentity reads {pki_id, sha256_file_hash} from an import by identity ("" when imported by ID).
-func importIdentity(ctx context.Context, req resource.ImportStateRequest) (pkiID, hash string, diags diag.Diagnostics) {
-	if req.ID != "" || req.Identity == nil || req.Identity.Raw.IsNull() {
-		return "", "", nil
-	}
-	var idn uploadIdentity
-	diags.Append(req.Identity.Get(ctx, &idn)...)
-	return idn.PKIID.ValueString(), idn.SHA256FileHash.ValueString(), diags
+// sameAs reports whether a prior identity names the same upload as want (in any letter case).
+func (want uploadIdentity) sameAs(prior uploadIdentity) bool {
+	return strings.EqualFold(prior.PKIID.ValueString(), want.PKIID.ValueString()) &&
+		strings.EqualFold(prior.SHA256FileHash.ValueString(), want.SHA256FileHash.ValueString())
 }

@@ -217,10 +217,10 @@ func TestAccPKIUpload_importIDForms(t *testing.T) {
 		CheckDestroy:             checkNoCAsLeft(t, env, pki.ID),
 		Steps: []resource.TestStep{
 			bad("", "The import ID is empty. "+form),
-			bad(pki.ID, "has 1 parts separated by \"/\", want 2. "+form),
+			bad(pki.ID, "has no \"/\" between the PKI ID and the SHA-256. "+form),
 			bad(pki.ID+"/"+testfixtures.ContosoSHA256+"/x", "has 3 parts"),
-			bad("not-a-guid/"+testfixtures.ContosoSHA256, "is not a GUID"),
-			bad(pki.ID+"/"+strings.Repeat("Z", 64), "is not the file's SHA-256 (64 hex characters)"),
+			bad("not-a-guid/"+testfixtures.ContosoSHA256, `The PKI ID in the import ID is not a GUID (got "not-a-guid")`),
+			bad(pki.ID+"/"+strings.Repeat("Z", 64), "The SHA-256 in the import ID is not 64 hex digits"),
 			// A PKI that does not exist: Terraform's own "non-existent" error, not "Missing Resource Identity".
 			bad("0e0e0e0e-0e0e-4e0e-8e0e-0e0e0e0e0e0e/"+testfixtures.ContosoSHA256, "Cannot import non-existent remote object"),
 			{

@@ -10,6 +10,7 @@ import (
 	"github.com/entracert/terraform-provider-entracert/internal/download"
 	"github.com/entracert/terraform-provider-entracert/internal/graph"
 	"github.com/entracert/terraform-provider-entracert/internal/pkcs"
+	"github.com/entracert/terraform-provider-entracert/internal/services/common"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -45,17 +46,17 @@ func loadBundle(ctx context.Context, policy download.Policy, config uploadModel,
 	if known(config.ContentBase64) {
 		data, err := base64.StdEncoding.DecodeString(strings.TrimSpace(config.ContentBase64.ValueString()))
 		if err != nil {
-			return nil, &inputError{path.Root("content_base64"), "content_base64 is not base64",
+			return nil, &detailedError{path.Root("content_base64"), "content_base64 is not base64",
 				fmt.Sprintf("content_base64 must be the file's bytes in standard base64, e.g. filebase64(\"contoso.p7b\"): %v.", err)}
 		}
 		if got := pkcs.SHA256Hex(data); !strings.EqualFold(got, hash) {
-			return nil, &inputError{path.Root("sha256_file_hash"), "sha256_file_hash does not match content_base64",
+			return nil, &detailedError{path.Root("sha256_file_hash"), "sha256_file_hash does not match content_base64",
 				fmt.Sprintf("sha256_file_hash:             %s\nSHA-256 of content_base64: %s\n\nSet sha256_file_hash to "+
 					"filesha256() of the same file as content_base64.", strings.ToUpper(hash), got)}
 		}
 		cas, err := pkcs.ParseCertificateBundle(data)
 		if err != nil {
-			return nil, &inputError{path.Root("content_base64"), "content_base64 is not a usable .p7b", bundleProblem("content_base64", err)}
+			return nil, &detailedError{path.Root("content_base64"), "content_base64 is not a usable .p7b", bundleProblem("content_base64", err)}
 		}
 		return checkDuplicates("content_base64", &bundle{SHA256: strings.ToUpper(hash), CAs: cas})
 	}
@@ -82,7 +83,7 @@ func checkDuplicates(attr string, b *bundle) (*bundle, error) {
 	if len(dups) == 0 {
 		return b, nil
 	}
-	return nil, &inputError{path.Root(attr), "The file holds a certificate authority twice",
+	return nil, &detailedError{path.Root(attr), "The file holds a certificate authority twice",
 		fmt.Sprintf("The .p7b of %s holds these certificates more than once: %s. Entra keeps each certificate authority "+
 			"once; remove the duplicates from the file (and update sha256_file_hash).", attr, strings.Join(dups, ", "))}
 }
@@ -211,7 +212,7 @@ func (r *uploadResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 			plan.CertificateAuthorities = types.ListUnknown(certificateAuthorityObjectType)
 		}
 	}
-	hashOK := known(plan.SHA256FileHash) && sha256Pattern.MatchString(plan.SHA256FileHash.ValueString())
+	hashOK := known(plan.SHA256FileHash) && common.SHA256Pattern.MatchString(plan.SHA256FileHash.ValueString())
 	if known(plan.PKIID) && hashOK {
 		plan.ID = types.StringValue(uploadID(plan.PKIID.ValueString(), plan.SHA256FileHash.ValueString()))
 	}
@@ -223,7 +224,8 @@ func (r *uploadResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	if check && hashOK && sourceKnown {
 		b, err := loadBundle(ctx, r.client.DownloadPolicy(), config, plan.SHA256FileHash.ValueString())
 		if err != nil {
-			addError(&resp.Diagnostics, err)
+			addError(&resp.Diagnostics, err, common.Failure{Summary: "Cannot check the file", Access: common.PKIRead,
+				Doing: "Reading the file of sha256_file_hash " + plan.SHA256FileHash.ValueString()})
 		} else {
 			if r.client != nil {
 				resp.Diagnostics.Append(bundleWarnings(b.CAs, r.client.Clock.Now())...)

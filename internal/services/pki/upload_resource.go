@@ -2,18 +2,16 @@ package pki
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
 	"github.com/entracert/terraform-provider-entracert/internal/clients"
 	"github.com/entracert/terraform-provider-entracert/internal/graph"
+	"github.com/entracert/terraform-provider-entracert/internal/services/common"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -27,11 +25,7 @@ import (
 
 const (
 	defaultUploadTimeout = 45 * time.Minute // a job can take 30 minutes
-	// timeoutGrace lets the last look at a job and the state save finish after the wait's own deadline.
-	timeoutGrace = 30 * time.Second
 )
-
-var sha256Pattern = regexp.MustCompile(`^[0-9A-Fa-f]{64}$`)
 
 var (
 	_ resource.ResourceWithConfigure        = (*uploadResource)(nil)
@@ -137,7 +131,7 @@ func (r *uploadResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 					"them, else adding them one by one), then deletes those that left the file; the ones both files hold are " +
 					"never touched.",
 				Required: true,
-				Validators: []validator.String{stringvalidator.RegexMatches(sha256Pattern,
+				Validators: []validator.String{stringvalidator.RegexMatches(common.SHA256Pattern,
 					"must be the file's SHA-256 as 64 hexadecimal characters, e.g. filesha256(\"contoso.p7b\")")},
 			},
 			"status": schema.StringAttribute{
@@ -163,8 +157,9 @@ func (r *uploadResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 			},
 		},
 		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true,
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true,
 				CreateDescription: "How long to wait for the upload job (default 45m; a job can take 30 minutes).",
+				ReadDescription:   "How long reading the PKI and its certificate authorities may take (default 5m).",
 				UpdateDescription: "How long an update may wait for a job (default 45m): updates only wait when adopting the URL after an import or resuming an interrupted upload.",
 				DeleteDescription: "How long to wait for the PKI to finish deleting the certificate authorities (default 45m).",
 			}),
@@ -202,27 +197,30 @@ func known(v types.String) bool { return !v.IsNull() && !v.IsUnknown() }
 func (r *uploadResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state uploadModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !clients.Require(r.client, &resp.Diagnostics) {
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, defaultPKIReadTimeout)
-	defer cancel()
-	g := r.client.Graph
 	pkiID := state.PKIID.ValueString()
 	// The identity first, so every return below has one: the framework requires an identity after every Read,
 	// also one that removes the resource, and Terraform before 1.12 sends none to start from.
-	resp.Diagnostics.Append(setUploadIdentity(ctx, resp.Identity, pkiID, state.SHA256FileHash.ValueString())...)
+	want := uploadIdentityOf(pkiID, state.SHA256FileHash.ValueString())
+	resp.Diagnostics.Append(common.ReadIdentity(ctx, req.Identity, resp.Identity, want, want.sameAs)...)
+	ctx, op, ok := common.Begin(ctx, r.client, &resp.Diagnostics, state.Timeouts.Read, defaultPKIReadTimeout)
+	if !ok {
+		return
+	}
+	defer op.End()
+	g := r.client.Graph
 	if known(state.SHA256FileHash) {
 		state.ID = types.StringValue(uploadID(pkiID, state.SHA256FileHash.ValueString()))
 	}
 	p, err := readPKIAfterWrite(ctx, r.client, req.Private, pkiID)
-	if graph.IsNotFound(err) && readUnderMissingPKI(ctx, r.client, pkiID, resp, func() diag.Diagnostics { // parent_pki.go
-		return setUploadIdentity(ctx, resp.Identity, pkiID, state.SHA256FileHash.ValueString())
-	}) {
+	if graph.IsNotFound(err) && readUnderMissingPKI(ctx, r.client, pkiID, resp) { // parent_pki.go
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot read the PKI", fmt.Sprintf("Reading PKI %s: %v", pkiID, err))
+		resp.Diagnostics.Append(common.GraphError(common.Failure{Summary: "Cannot read the PKI", Access: common.PKIRead,
+			Timeout: "read", Doing: "Reading PKI " + pkiID}, err))
 		return
 	}
 	state.Status = types.StringValue(p.Status)
@@ -233,7 +231,8 @@ func (r *uploadResource) Read(ctx context.Context, req resource.ReadRequest, res
 	if len(recorded) > 0 {
 		cas, err := g.ListCertificateAuthorities(ctx, pkiID)
 		if err != nil {
-			resp.Diagnostics.AddError("Cannot read the PKI's certificate authorities", fmt.Sprintf("Listing the certificate authorities of PKI %s: %v", pkiID, err))
+			resp.Diagnostics.Append(common.GraphError(common.Failure{Summary: "Cannot read the PKI's certificate authorities",
+				Access: common.PKIRead, Timeout: "read", Doing: "Listing the certificate authorities of PKI " + pkiID}, err))
 			return
 		}
 		byID, byThumb := map[string]graph.CertificateAuthority{}, map[string]graph.CertificateAuthority{}
@@ -276,19 +275,16 @@ func (r *uploadResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !clients.Require(r.client, &resp.Diagnostics) {
+	ctx, op, ok := common.Begin(ctx, r.client, &resp.Diagnostics, state.Timeouts.Delete, defaultUploadTimeout)
+	if !ok {
 		return
 	}
-	timeout, diags := state.Timeouts.Delete(ctx, defaultUploadTimeout)
-	resp.Diagnostics.Append(diags...)
+	defer op.End()
 	recorded, diags := caListModels(ctx, state.CertificateAuthorities)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	deadline := r.client.Clock.Now().Add(timeout)
-	ctx, cancel := context.WithTimeout(ctx, timeout+timeoutGrace)
-	defer cancel()
 	pkiID := state.PKIID.ValueString()
 	ctx = tflog.SetField(ctx, "pki_id", pkiID)
 	// Delete only the CAs this upload added: never one it adopted (another object or an admin put it there), nor one
@@ -312,26 +308,19 @@ func (r *uploadResource) Delete(ctx context.Context, req resource.DeleteRequest,
 		tflog.Info(ctx, "The upload's job is still running and nothing is recorded; nothing to delete")
 		return
 	}
-	if err := r.deleteCertificateAuthorities(ctx, pkiID, doomed, deadline); err != nil {
+	if err := r.deleteCertificateAuthorities(ctx, pkiID, doomed, op.Deadline); err != nil {
 		resp.Diagnostics.AddError("Cannot delete the uploaded certificate authorities",
 			fmt.Sprintf("%v\n\nRun terraform destroy again once the cause is fixed; certificate authorities already deleted are skipped.", err))
 	}
 }
 
 func (r *uploadResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importID := req.ID
-	if pkiID, hash, diags := importIdentity(ctx, req); diags.HasError() {
-		resp.Diagnostics.Append(diags...)
-		return
-	} else if pkiID != "" || hash != "" {
-		importID = pkiID + "/" + hash
-	}
-	pkiID, hash, problem := parseChildID(importID, uploadKey)
-	if problem != "" {
-		resp.Diagnostics.AddError("Invalid import ID", problem)
+	parts, ok := uploadImportID.FromRequest(ctx, req, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	resp.Diagnostics.Append(setUploadIdentity(ctx, resp.Identity, pkiID, hash)...)
+	pkiID, hash := parts[0], parts[1]
+	resp.Diagnostics.Append(common.SetIdentity(ctx, resp.Identity, uploadIdentityOf(pkiID, hash))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), uploadID(pkiID, hash))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("pki_id"), pkiID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("sha256_file_hash"), hash)...)
@@ -342,39 +331,6 @@ func (r *uploadResource) ImportState(ctx context.Context, req resource.ImportSta
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("certificate_authorities"),
 		types.ListValueMust(certificateAuthorityObjectType, nil))...)
 }
-
-func addError(diags *diag.Diagnostics, err error) {
-	var ie *inputError
-	if errors.As(err, &ie) {
-		diags.AddAttributeError(ie.Attribute, ie.Summary, ie.Detail)
-		return
-	}
-	var de *detailedError
-	if errors.As(err, &de) {
-		if de.Attribute.Equal(path.Empty()) {
-			diags.AddError(de.Summary, de.Detail)
-		} else {
-			diags.AddAttributeError(de.Attribute, de.Summary, de.Detail)
-		}
-		return
-	}
-	var sre *graph.PKIJobTimeoutError
-	if errors.As(err, &sre) {
-		diags.AddError("Stopped waiting for a PKI job", sre.Error()+
-			".\n\nNothing was uploaded. Run terraform apply again; raise timeouts if the PKI's jobs take longer.")
-		return
-	}
-	diags.AddError("PKI upload failed", err.Error())
-}
-
-// detailedError is an error with a summary, a detail and optionally the attribute it concerns.
-type detailedError struct {
-	Attribute path.Path
-	Summary   string
-	Detail    string
-}
-
-func (e *detailedError) Error() string { return e.Summary + ": " + e.Detail }
 
 // uploadURLValidator accepts http and https URLs only.
 type uploadURLValidator struct{}

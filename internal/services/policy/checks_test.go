@@ -193,12 +193,12 @@ func TestCheckTrustStore_appliedValuesWarn(t *testing.T) {
 func TestPolicyImportID(t *testing.T) {
 	for id, want := range map[string]bool{"X509Certificate": true, "x509certificate": true, "x509Certificate": true,
 		"": false, " X509Certificate": false, "X509Certificate/x": false, "Fido2": false} {
-		got, ok := policyImportID(id)
-		if ok != want || (ok && got != "X509Certificate") {
-			t.Errorf("policyImportID(%q) = %q, %v; want ok %v", id, got, ok, want)
+		got, problem := policyImportID.Parse(id)
+		if ok := problem == ""; ok != want || (ok && got[0] != "X509Certificate") {
+			t.Errorf("policyImportID.Parse(%q) = %q, %q; want ok %v", id, got, problem, want)
 		}
 	}
-	if d := importIDProblem("import ID", ""); !strings.Contains(d, "The import ID is empty") || !strings.Contains(d, "Import it with ID X509Certificate") {
+	if _, d := policyImportID.Parse(""); !strings.Contains(d, "The import ID is empty") || !strings.Contains(d, "Import it with ID X509Certificate") {
 		t.Errorf("empty ID detail: %s", d)
 	}
 }

@@ -166,11 +166,11 @@ func (r *policyResource) preflightPlannedOnly(ctx context.Context, plan tfsdk.Pl
 	if len(planned) == 0 {
 		return nil
 	}
-	var m policyModel
+	var m policyResourceModel
 	if d := plan.Get(ctx, &m); d.HasError() {
 		return nil
 	}
-	p := plannedFrom(ctx, m)
+	p := plannedFrom(ctx, m.policyModel)
 	if !crlEnabled(p) {
 		return nil
 	}

@@ -1,28 +1,25 @@
 package policy
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/entracert/terraform-provider-entracert/internal/graph"
+	"github.com/entracert/terraform-provider-entracert/internal/services/common"
 )
 
-// policyImportID accepts the policy's one ID, X509Certificate, in any letter case (Graph's docs write x509Certificate
-// in paths), and returns it as Graph spells it. Anything else, blank and surrounding spaces included, is refused.
-func policyImportID(id string) (string, bool) {
-	if strings.EqualFold(id, graph.CBAPolicyID) {
-		return graph.CBAPolicyID, true
-	}
-	return "", false
-}
-
-// importIDProblem is the diagnostic detail for an ID policyImportID refuses; what names it ("import ID", "identity.id").
-func importIDProblem(what, id string) string {
-	got := fmt.Sprintf("The %s is %q", what, id)
-	if strings.TrimSpace(id) == "" {
-		got = fmt.Sprintf("The %s is empty", what)
-	}
-	return got + fmt.Sprintf("; the tenant has one X.509 certificate authentication configuration and its ID is always %[1]s "+
-		"(letter case does not matter). Import it with ID %[1]s: terraform import entracert_certificate_based_auth_policy.<name> %[1]s, "+
-		"or an import block with id = %[1]q.", graph.CBAPolicyID)
+// policyImportID is the policy's one ID, X509Certificate, in any letter case (Graph's docs write x509Certificate
+// in paths), normalised as Graph spells it. Anything else, blank and surrounding spaces included, is refused.
+var policyImportID = common.ImportIDForm{
+	Parts: []common.IDPart{{Name: "id", Label: "ID", Check: func(s string) (string, string) {
+		if strings.EqualFold(s, graph.CBAPolicyID) {
+			return graph.CBAPolicyID, ""
+		}
+		if s == "" {
+			return "", "is empty"
+		}
+		return "", "is not " + graph.CBAPolicyID + " (got " + common.QuoteShort(s) + ")"
+	}}},
+	Form: "The tenant has one X.509 certificate authentication configuration and its ID is always " + graph.CBAPolicyID +
+		" (letter case does not matter). Import it with ID " + graph.CBAPolicyID + ": terraform import " +
+		"entracert_certificate_based_auth_policy.<name> " + graph.CBAPolicyID + ", or an import block with id = \"" + graph.CBAPolicyID + "\".",
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/entracert/terraform-provider-entracert/internal/graph"
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -24,6 +25,12 @@ type policyModel struct {
 	CRLValidation              types.Object `tfsdk:"crl_validation"`
 	IssuerHintsState           types.String `tfsdk:"issuer_hints_state"`
 	CertificateAuthorityScopes types.List   `tfsdk:"certificate_authority_scopes"`
+}
+
+// policyResourceModel is the resource's state: the configuration, and the timeouts block the data source lacks.
+type policyResourceModel struct {
+	policyModel
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
 }
 
 type includeTargetModel struct {

@@ -1,6 +1,8 @@
 package policy
 
 import (
+	"github.com/entracert/terraform-provider-entracert/internal/services/common"
+
 	"context"
 	"strings"
 	"testing"
@@ -20,6 +22,10 @@ func modifyPlan(t *testing.T, plan *policyModel) diag.Diagnostics {
 	ctx := t.Context()
 	s := resourceSchema(ctx)
 	null := tftypes.NewValue(s.Type().TerraformType(ctx), nil)
+	noTimeouts, d := common.NullTimeouts(ctx, s)
+	if d.HasError() {
+		t.Fatal(d)
+	}
 	req := resource.ModifyPlanRequest{
 		State:  tfsdk.State{Schema: s, Raw: null},
 		Plan:   tfsdk.Plan{Schema: s, Raw: null},
@@ -27,7 +33,7 @@ func modifyPlan(t *testing.T, plan *policyModel) diag.Diagnostics {
 	}
 	if plan != nil {
 		p := tfsdk.Plan{Schema: s, Raw: null}
-		if d := p.Set(ctx, plan); d.HasError() {
+		if d := p.Set(ctx, &policyResourceModel{policyModel: *plan, Timeouts: noTimeouts}); d.HasError() {
 			t.Fatal(d)
 		}
 		req.Plan = p
@@ -35,7 +41,7 @@ func modifyPlan(t *testing.T, plan *policyModel) diag.Diagnostics {
 	} else {
 		st := tfsdk.State{Schema: s, Raw: null}
 		m, _ := policyToModel(ctx, customPolicy())
-		if d := st.Set(ctx, &m); d.HasError() {
+		if d := st.Set(ctx, &policyResourceModel{policyModel: m, Timeouts: noTimeouts}); d.HasError() {
 			t.Fatal(d)
 		}
 		req.State = st

@@ -152,10 +152,10 @@ func TestAccCBAPolicy_importByEveryIDForm(t *testing.T) {
 			{Config: config},
 			valid,
 			otherCase,
-			refused("", "The import ID is empty; the tenant has one X.509 certificate authentication configuration and its ID is always X509Certificate"),
-			refused("X509Certificate/extra", `The import ID is "X509Certificate/extra"`),
+			refused("", "The import ID is empty. The tenant has one X.509 certificate authentication configuration and its ID is always X509Certificate"),
+			refused("X509Certificate/extra", `The import ID is not X509Certificate (got "X509Certificate/extra")`),
 			refused(" X509Certificate", "Import it with ID X509Certificate"),
-			refused("Fido2", `The import ID is "Fido2"`),
+			refused("Fido2", `The import ID is not X509Certificate (got "Fido2")`),
 		},
 	})
 }

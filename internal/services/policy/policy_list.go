@@ -6,11 +6,11 @@ import (
 
 	"github.com/entracert/terraform-provider-entracert/internal/clients"
 	"github.com/entracert/terraform-provider-entracert/internal/graph"
+	"github.com/entracert/terraform-provider-entracert/internal/services/common"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
 var (
@@ -65,15 +65,17 @@ func (r *policyListResource) List(ctx context.Context, req list.ListRequest, str
 	}
 	result := req.NewListResult(ctx)
 	result.DisplayName = policyDisplayName(p)
-	result.Diagnostics.Append(result.Identity.Set(ctx, policyIdentity{ID: types.StringValue(graph.CBAPolicyID)})...)
+	result.Diagnostics.Append(common.SetIdentity(ctx, result.Identity, theIdentity)...)
 	if vs := unknownEnumValues(p); len(vs) > 0 {
 		result.Diagnostics.AddWarning(unknownEnumWarning(vs))
 	}
 	if req.IncludeResource {
 		m, d := policyToModel(ctx, p)
 		result.Diagnostics.Append(d...)
-		if !d.HasError() {
-			result.Diagnostics.Append(result.Resource.Set(ctx, &m)...)
+		t, dt := common.NullTimeouts(ctx, req.ResourceSchema)
+		result.Diagnostics.Append(dt...)
+		if !d.HasError() && !dt.HasError() {
+			result.Diagnostics.Append(result.Resource.Set(ctx, &policyResourceModel{policyModel: m, Timeouts: t})...)
 		}
 	}
 	stream.Results = func(push func(list.ListResult) bool) { push(result) }

@@ -4,14 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/entracert/terraform-provider-entracert/internal/clients"
 	"github.com/entracert/terraform-provider-entracert/internal/graph"
+	"github.com/entracert/terraform-provider-entracert/internal/services/common"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -63,12 +64,12 @@ func addFindings(diags *diag.Diagnostics, fs []finding) {
 }
 
 func (r *policyResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var cfg policyModel
+	var cfg policyResourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	addFindings(&resp.Diagnostics, validateConfigFindings(plannedFrom(ctx, cfg)))
+	addFindings(&resp.Diagnostics, validateConfigFindings(plannedFrom(ctx, cfg.policyModel)))
 }
 
 const destroyWarning = "Destroying entracert_certificate_based_auth_policy deletes the tenant's customised X.509 certificate " +
@@ -86,17 +87,17 @@ func (r *policyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		resp.Diagnostics.Append(r.preflightPlannedOnly(ctx, req.Plan)...) // crl_preflight.go
 		return
 	}
-	var plan policyModel
+	var plan policyResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	planned := plannedFrom(ctx, plan)
+	planned := plannedFrom(ctx, plan.policyModel)
 	if r.client == nil {
 		addFindings(&resp.Diagnostics, checkAllUsers(planned))
 		return // the provider is not configured yet: the Graph checks run at the next plan
 	}
-	var cfg policyModel
+	var cfg policyResourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -108,12 +109,13 @@ func (r *policyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		}
 		var err error
 		if cur, err = r.client.Graph.GetCBAPolicy(ctx); err != nil {
-			resp.Diagnostics.AddError("Cannot check the CBA policy", fmt.Sprintf("Reading the tenant's current configuration: %v", err))
+			resp.Diagnostics.Append(common.GraphError(common.Failure{Summary: "Cannot check the CBA policy", Access: common.PolicyRead,
+				Doing: "Reading the tenant's current configuration"}, err))
 			return false
 		}
 		return true
 	}
-	if left := leftOutOf(ctx, cfg); left.any() && planned.hasUnknownLeftOut(left) {
+	if left := leftOutOf(ctx, cfg.policyModel); left.any() && planned.hasUnknownLeftOut(left) {
 		// What the configuration leaves out keeps Graph's values (unknown in a create plan): check those.
 		if !readCurrent() {
 			return
@@ -126,9 +128,8 @@ func (r *policyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	}
 	cas, err := readTrustStore(ctx, r.client.Graph)
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot check the CBA policy against the trust store",
-			fmt.Sprintf("Reading the tenant's PKIs and CAs to check CRL validation and subject key identifiers: %v\n\n"+
-				"The identity needs PublicKeyInfrastructure.Read.All. Plan again once Graph answers.", err))
+		resp.Diagnostics.Append(common.GraphError(common.Failure{Summary: "Cannot check the CBA policy against the trust store",
+			Access: common.PKIRead, Doing: "Reading the tenant's PKIs and CAs to check CRL validation and subject key identifiers"}, err))
 		return
 	}
 	var applied appliedValues
@@ -139,12 +140,12 @@ func (r *policyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		}
 		applied.add(recordOfGraph(cur))
 	} else {
-		var state policyModel
+		var state policyResourceModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 		if resp.Diagnostics.HasError() {
 			return
 		}
-		applied.add(recordOf(plannedFrom(ctx, state)))
+		applied.add(recordOf(plannedFrom(ctx, state.policyModel)))
 	}
 	if req.Private != nil {
 		if rec, ok := readApplied(ctx, req.Private); ok {
@@ -155,24 +156,29 @@ func (r *policyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	addFindings(&resp.Diagnostics, r.preflight(ctx, planned, cas)) // crl_preflight.go
 }
 
-func (r *policyResource) setIdentity(ctx context.Context, id *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
-	if id != nil {
-		diags.Append(id.Set(ctx, policyIdentity{ID: types.StringValue(graph.CBAPolicyID)})...)
-	}
+// theIdentity is the policy's identity: its one ID.
+var theIdentity = policyIdentity{ID: types.StringValue(graph.CBAPolicyID)}
+
+// sameAs reports whether a prior identity names the policy (its ID in any letter case).
+func (want policyIdentity) sameAs(prior policyIdentity) bool {
+	return strings.EqualFold(prior.ID.ValueString(), want.ID.ValueString())
 }
 
-// apply PATCHes what the plan changes against Graph's current configuration, then reads it back.
-func (r *policyResource) apply(ctx context.Context, plan policyModel, diags *diag.Diagnostics) (policyModel, bool) {
+// apply PATCHes what the plan changes against Graph's current configuration, then reads it back. timeout names the
+// timeouts attribute bounding it ("create" or "update").
+func (r *policyResource) apply(ctx context.Context, plan policyModel, timeout string, diags *diag.Diagnostics) (policyModel, bool) {
 	g := r.client.Graph
 	unlock, err := r.client.Locks.Lock(ctx, "cba-policy")
 	if err != nil {
-		diags.AddError("Cannot update the CBA policy", "Stopped while waiting for another change to the policy in this run: "+err.Error())
+		diags.AddError("Cannot update the CBA policy", "Stopped while waiting for another change to the policy in this run: "+err.Error()+
+			". Raise timeouts."+timeout+" if other changes to it take longer.")
 		return policyModel{}, false
 	}
 	defer unlock()
 	cur, err := g.GetCBAPolicy(ctx)
 	if err != nil {
-		diags.AddError("Cannot read the CBA policy", fmt.Sprintf("Reading the tenant's X.509 certificate authentication configuration: %v", err))
+		diags.Append(common.GraphError(common.Failure{Summary: "Cannot read the CBA policy", Access: common.PolicyRead, Timeout: timeout,
+			Doing: "Reading the tenant's X.509 certificate authentication configuration"}, err))
 		return policyModel{}, false
 	}
 	want, d := desiredPolicy(ctx, plan, cur)
@@ -182,19 +188,20 @@ func (r *policyResource) apply(ctx context.Context, plan policyModel, diags *dia
 	}
 	if err := g.UpdateCBAPolicy(ctx, policyUpdate(cur, want)); err != nil {
 		var ue *graph.UnknownEnumError
-		detail := fmt.Sprintf("Updating the tenant's X.509 certificate authentication configuration: %v", err)
 		if errors.As(err, &ue) {
-			detail += "\n\nGraph holds a value this provider does not know; set the attribute explicitly in the configuration, or upgrade the provider."
-		} else if graph.IsOutcomeUnknown(err) {
-			detail += "\n\nThe update may or may not have taken effect; run terraform apply again: it reads the policy first."
+			diags.AddError("Cannot update the CBA policy", fmt.Sprintf("Updating the tenant's X.509 certificate authentication configuration: %v"+
+				"\n\nGraph holds a value this provider does not know; set the attribute explicitly in the configuration, or upgrade the provider.", err))
+		} else {
+			diags.Append(common.GraphError(common.Failure{Summary: "Cannot update the CBA policy", Access: common.PolicyWrite, Timeout: timeout,
+				Doing: "Updating the tenant's X.509 certificate authentication configuration"}, err))
 		}
-		diags.AddError("Cannot update the CBA policy", detail)
 		return policyModel{}, false
 	}
 	r.client.WrittenThisRun.Mark(writtenMark)
 	got, err := g.GetCBAPolicy(ctx)
 	if err != nil {
-		diags.AddError("Cannot read the CBA policy", fmt.Sprintf("Reading the configuration after updating it: %v", err))
+		diags.Append(common.GraphError(common.Failure{Summary: "Cannot read the CBA policy", Access: common.PolicyRead, Timeout: timeout,
+			Doing: "Reading the configuration after updating it"}, err))
 		return policyModel{}, false
 	}
 	m, d := policyToModel(ctx, got)
@@ -203,44 +210,68 @@ func (r *policyResource) apply(ctx context.Context, plan policyModel, diags *dia
 }
 
 func (r *policyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan policyModel
+	var plan policyResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	m, ok := r.apply(ctx, plan, &resp.Diagnostics)
+	ctx, op, ok := common.Begin(ctx, r.client, &resp.Diagnostics, plan.Timeouts.Create, defaultWriteTimeout)
 	if !ok {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	defer op.End()
+	m, ok := r.apply(ctx, plan.policyModel, "create", &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	plan.policyModel = m
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	if resp.Private != nil {
 		writeApplied(ctx, resp.Private, m)
 	}
-	r.setIdentity(ctx, resp.Identity, &resp.Diagnostics)
+	resp.Diagnostics.Append(common.SetIdentity(ctx, resp.Identity, theIdentity)...)
 }
 
 func (r *policyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan policyModel
+	var plan policyResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	m, ok := r.apply(ctx, plan, &resp.Diagnostics)
+	ctx, op, ok := common.Begin(ctx, r.client, &resp.Diagnostics, plan.Timeouts.Update, defaultWriteTimeout)
 	if !ok {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	defer op.End()
+	m, ok := r.apply(ctx, plan.policyModel, "update", &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	plan.policyModel = m
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	if resp.Private != nil {
 		writeApplied(ctx, resp.Private, m)
 	}
-	r.setIdentity(ctx, resp.Identity, &resp.Diagnostics)
+	resp.Diagnostics.Append(common.SetIdentity(ctx, resp.Identity, theIdentity)...)
 }
 
 func (r *policyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state policyResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(common.ReadIdentity(ctx, req.Identity, resp.Identity, theIdentity, theIdentity.sameAs)...)
+	ctx, op, ok := common.Begin(ctx, r.client, &resp.Diagnostics, state.Timeouts.Read, defaultReadTimeout)
+	if !ok {
+		return
+	}
+	defer op.End()
 	p, err := r.client.Graph.GetCBAPolicy(ctx)
 	if err != nil {
 		// The configuration always exists (DELETE restores the default), so a 404 is an error, not a removal.
-		resp.Diagnostics.AddError("Cannot read the CBA policy", fmt.Sprintf("Reading the tenant's X.509 certificate authentication configuration: %v", err))
+		resp.Diagnostics.Append(common.GraphError(common.Failure{Summary: "Cannot read the CBA policy", Access: common.PolicyRead,
+			Timeout: "read", Doing: "Reading the tenant's X.509 certificate authentication configuration"}, err))
 		return
 	}
 	if vs := unknownEnumValues(p); len(vs) > 0 {
@@ -251,17 +282,28 @@ func (r *policyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-	r.setIdentity(ctx, resp.Identity, &resp.Diagnostics)
+	state.policyModel = m
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
 // writtenMark is the clients.RunMarks key set once this run has written the policy.
 const writtenMark = "cba-policy-written"
 
-func (r *policyResource) Delete(ctx context.Context, _ resource.DeleteRequest, resp *resource.DeleteResponse) {
+func (r *policyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state policyResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, op, ok := common.Begin(ctx, r.client, &resp.Diagnostics, state.Timeouts.Delete, defaultWriteTimeout)
+	if !ok {
+		return
+	}
+	defer op.End()
 	unlock, err := r.client.Locks.Lock(ctx, "cba-policy")
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot restore the default CBA policy", "Stopped while waiting for another change to the policy in this run: "+err.Error())
+		resp.Diagnostics.AddError("Cannot restore the default CBA policy", "Stopped while waiting for another change to the policy in this run: "+err.Error()+
+			". Raise timeouts.delete if other changes to it take longer.")
 		return
 	}
 	defer unlock()
@@ -275,27 +317,16 @@ func (r *policyResource) Delete(ctx context.Context, _ resource.DeleteRequest, r
 		return
 	}
 	if err := r.client.Graph.DeleteCBAPolicy(ctx); err != nil && !graph.IsNotFound(err) {
-		resp.Diagnostics.AddError("Cannot restore the default CBA policy",
-			fmt.Sprintf("Deleting the tenant's customised X.509 certificate authentication configuration: %v", err))
+		resp.Diagnostics.Append(common.GraphError(common.Failure{Summary: "Cannot restore the default CBA policy", Access: common.PolicyWrite,
+			Timeout: "delete", Doing: "Deleting the tenant's customised X.509 certificate authentication configuration"}, err))
 	}
 }
 
 func (r *policyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id, what := req.ID, "import ID"
-	if id == "" && req.Identity != nil && !req.Identity.Raw.IsNull() {
-		// Terraform before 1.12 sends no identity: only an identity that is there is read.
-		var ident policyIdentity
-		resp.Diagnostics.Append(req.Identity.Get(ctx, &ident)...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-		id, what = ident.ID.ValueString(), "identity.id"
-	}
-	canonical, ok := policyImportID(id)
+	parts, ok := policyImportID.FromRequest(ctx, req, &resp.Diagnostics)
 	if !ok {
-		resp.Diagnostics.AddError("Cannot import the CBA policy", importIDProblem(what, id))
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), canonical)...)
-	r.setIdentity(ctx, resp.Identity, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), parts[0])...)
+	resp.Diagnostics.Append(common.SetIdentity(ctx, resp.Identity, theIdentity)...)
 }

@@ -233,11 +233,11 @@ func TestAccCBAPolicy_importByIdentity(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      config + identityImport(""),
-				ExpectError: errRe("The identity.id is empty; the tenant has one X.509 certificate authentication configuration"),
+				ExpectError: errRe("identity.id is empty. The tenant has one X.509 certificate authentication configuration"),
 			},
 			{
 				Config:      config + identityImport("Fido2"),
-				ExpectError: errRe(`The identity.id is "Fido2"`),
+				ExpectError: errRe(`identity.id is not X509Certificate (got "Fido2")`),
 			},
 			{
 				Config: config,

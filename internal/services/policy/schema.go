@@ -2,6 +2,9 @@ package policy
 
 import (
 	"context"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
@@ -114,7 +117,13 @@ func (targetDefaults) PlanModifySet(ctx context.Context, req planmodifier.SetReq
 	}
 }
 
-func resourceSchema(_ context.Context) schema.Schema {
+// The timeouts' defaults, said in the schema's descriptions: a write is a read, a PATCH and a read back.
+const (
+	defaultWriteTimeout = 10 * time.Minute
+	defaultReadTimeout  = 5 * time.Minute
+)
+
+func resourceSchema(ctx context.Context) schema.Schema {
 	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	return schema.Schema{
 		MarkdownDescription: "The tenant's certificate-based-authentication policy: the X.509 certificate authentication method " +
@@ -202,6 +211,14 @@ func resourceSchema(_ context.Context) schema.Schema {
 						PlanModifiers: []planmodifier.Set{targetDefaults{}},
 						NestedObject:  schema.NestedAttributeObject{Attributes: targetAttributes(false)}},
 				}}},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true,
+				CreateDescription: "How long writing the configuration may take, including waiting for other changes to it in this run (default 10m).",
+				ReadDescription:   "How long reading the configuration may take (default 5m).",
+				UpdateDescription: "How long changing the configuration may take, including waiting for other changes to it in this run (default 10m).",
+				DeleteDescription: "How long restoring Graph's default configuration may take (default 10m).",
+			}),
 		},
 	}
 }

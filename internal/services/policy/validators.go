@@ -1,6 +1,8 @@
 package policy
 
 import (
+	"github.com/entracert/terraform-provider-entracert/internal/services/common"
+
 	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -16,7 +18,7 @@ var x509CertificateFields = []string{"PrincipalName", "RFC822Name", "SubjectKeyI
 	"IssuerAndSubject", "Subject", "IssuerAndSerialNumber"}
 
 var (
-	guidPattern = regexp.MustCompile(`^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$`)
+	guidPattern = common.GUIDPattern
 	// guidOrAllUsers: an include target is an object id, or all_users (everyone).
 	guidOrAllUsers = regexp.MustCompile(`^(all_users|[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})$`)
 	// oidPattern is a dotted-decimal object identifier such as 1.3.6.1.4.1.311.21.8.1.

@@ -2,11 +2,11 @@ package users
 
 import (
 	"context"
+	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/entracert/terraform-provider-entracert/internal/services/common"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -28,11 +28,39 @@ func (r *certificateUserIDsResource) IdentitySchema(_ context.Context, _ resourc
 	}
 }
 
-// setIdentity records the identity in every response that writes state (create, read, update, import), from the
-// lower-case object ID the state holds. A nil identity (no identity support in the request) is left alone.
-func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, id string) diag.Diagnostics {
-	if identity == nil {
-		return nil
-	}
-	return identity.Set(ctx, certificateUserIDsIdentity{ID: types.StringValue(id)})
+// userIdentityOf is the identity of the user id: its object ID, lower case as Graph writes it.
+func userIdentityOf(id string) certificateUserIDsIdentity {
+	return certificateUserIDsIdentity{ID: types.StringValue(normalID(id))}
 }
+
+// sameAs reports whether a prior identity names the same user as want (in any letter case).
+func (want certificateUserIDsIdentity) sameAs(prior certificateUserIDsIdentity) bool {
+	return strings.EqualFold(prior.ID.ValueString(), want.ID.ValueString())
+}
+
+// The import forms: by ID, the user's object ID or user principal name; by identity, the object ID only.
+var (
+	userImportID = common.ImportIDForm{
+		Parts: []common.IDPart{{Name: "id", Label: "user", Check: func(s string) (string, string) {
+			switch {
+			case s == "":
+				return "", "is empty"
+			case strings.TrimSpace(s) != s:
+				return "", "starts or ends with blanks (got " + common.QuoteShort(s) + ")"
+			}
+			if id, ok := objectID(s); ok {
+				return id, ""
+			}
+			if isUPN(s) {
+				return s, ""
+			}
+			return "", "is neither a GUID nor a user principal name (got " + common.QuoteShort(s) + ")"
+		}}},
+		Form: "The import ID is " + userIDForm + ": terraform import <address> <object ID or UPN>, or an import block's id.",
+	}
+	userIdentityImportID = common.ImportIDForm{
+		Parts: []common.IDPart{common.GUIDPart("id", "user's object ID")},
+		Form: "The identity holds the user's object ID, a GUID such as 6b2d3bd3-b078-4f46-ac53-f862f35e10b6. To import by " +
+			"user principal name, use an import block's id instead.",
+	}
+)

@@ -77,8 +77,8 @@ func TestAccUserCertificateUserIDs_importByIdentity(t *testing.T) {
 		ProtoV6ProviderFactories: env.ProtoV6ProviderFactories,
 		CheckDestroy:             checkEmulatorUser(env, id),
 		Steps: []resource.TestStep{
-			{Config: cfg + identityImport(""), ExpectError: errRe("identity.id is empty: set it to the user's object ID")},
-			{Config: cfg + identityImport("bob@contoso.com"), ExpectError: errRe(`identity.id "bob@contoso.com" is not an object ID`)},
+			{Config: cfg + identityImport(""), ExpectError: errRe("identity.id is empty. The identity holds the user's object ID")},
+			{Config: cfg + identityImport("bob@contoso.com"), ExpectError: errRe(`identity.id is not a GUID (got "bob@contoso.com")`)},
 			{
 				Config:      cfg + identityImport("0d7a1cbe-3d34-4ab4-9a3a-6c4e1b2a7f10"),
 				ExpectError: regexp.MustCompile(`(?i)cannot\s+import\s+non-existent\s+remote\s+object`),

@@ -11,6 +11,7 @@ import (
 	"github.com/entracert/terraform-provider-entracert/internal/clock"
 	"github.com/entracert/terraform-provider-entracert/internal/graph"
 	"github.com/entracert/terraform-provider-entracert/internal/graphemu"
+	"github.com/entracert/terraform-provider-entracert/internal/services/common"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -76,7 +77,7 @@ func TestWriteConflictNamesTheValueAndItsHolder(t *testing.T) {
 	bob := emu.AddUser("bob@contoso.com", "X509:<PN>bob@contoso.com")
 	alice := emu.AddUser("alice@contoso.com", "X509:<SKI>0A0B")
 	r := &certificateUserIDsResource{client: c}
-	_, found, diags := r.write(ctx, bob, []string{"X509:<PN>bob@contoso.com", "X509:<SKI>0A0B"}, time.Minute)
+	_, found, diags := r.write(ctx, bob, []string{"X509:<PN>bob@contoso.com", "X509:<SKI>0A0B"}, common.Operation{Timeout: time.Minute, Deadline: c.Clock.Now().Add(time.Minute)})
 	if !found || !diags.HasError() {
 		t.Fatalf("found %v, diags %v", found, diags)
 	}
@@ -100,8 +101,8 @@ func TestImportStateRefusesEmptyAndMalformedIDs(t *testing.T) {
 	var sr resource.SchemaResponse
 	r.Schema(ctx, resource.SchemaRequest{}, &sr)
 	for id, want := range map[string]string{
-		"":         "The import ID is empty: set it to the user's object ID (a GUID",
-		"bob":      `The import ID "bob" is neither a GUID nor a user principal name`,
+		"":         "The import ID is empty. The import ID is the user's object ID (a GUID",
+		"bob":      `The import ID is neither a GUID nor a user principal name (got "bob")`,
 		"bob@ x.y": "is neither a GUID nor a user principal name",
 	} {
 		resp := resource.ImportStateResponse{State: tfsdk.State{Schema: sr.Schema, Raw: tftypes.NewValue(sr.Schema.Type().TerraformType(ctx), nil)}}

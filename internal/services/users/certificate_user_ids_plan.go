@@ -7,6 +7,7 @@ import (
 
 	"github.com/entracert/terraform-provider-entracert/internal/clients"
 	"github.com/entracert/terraform-provider-entracert/internal/graph"
+	"github.com/entracert/terraform-provider-entracert/internal/services/common"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -141,48 +142,43 @@ func quoteAll(vs []string) string {
 // id), or by identity (the object ID). A UPN is resolved to the object ID; user_id keeps the form of the import ID
 // (the lower-case object ID from an identity), so a configuration naming the user the same way plans no change.
 func (r *certificateUserIDsResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	raw, what := req.ID, "The import ID"
-	fromIdentity := false
-	if raw == "" && req.Identity != nil && !req.Identity.Raw.IsNull() {
-		var ident certificateUserIDsIdentity
-		if resp.Diagnostics.Append(req.Identity.Get(ctx, &ident)...); resp.Diagnostics.HasError() {
-			return
-		}
-		raw, what, fromIdentity = ident.ID.ValueString(), "identity.id", true
+	form, fromIdentity := userImportID, req.ID == "" && req.Identity != nil && !req.Identity.Raw.IsNull()
+	if fromIdentity {
+		form = userIdentityImportID
 	}
-	const how = " Import with terraform import <address> <object ID or UPN>, or an import block's id."
-	if p := userIDProblem(what, raw); p != "" {
-		resp.Diagnostics.AddError("Invalid import ID", p+how)
+	parts, ok := form.FromRequest(ctx, req, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	id, isGUID := objectID(raw)
-	if fromIdentity && !isGUID {
-		resp.Diagnostics.AddError("Invalid import identity", fmt.Sprintf("identity.id %s is not an object ID: the identity holds "+
-			"the user's object ID, a GUID such as 6b2d3bd3-b078-4f46-ac53-f862f35e10b6. To import by user principal name, use "+
-			"an import block's id instead.", quoteShort(raw)))
-		return
-	}
+	userID := parts[0]
+	id, isGUID := objectID(userID)
 	if !isGUID {
 		if !clients.Require(r.client, &resp.Diagnostics) {
 			return
 		}
-		u, err := r.client.Graph.GetUser(ctx, raw)
+		u, err := r.client.Graph.GetUser(ctx, userID)
 		if graph.IsNotFound(err) {
 			resp.Diagnostics.AddError("Cannot import the user's certificate user IDs",
-				fmt.Sprintf("Graph has no user with user principal name %s (%v).%s", quoteShort(raw), err, how))
+				fmt.Sprintf("Graph has no user with user principal name %s (%v). %s", quoteShort(userID), err, userImportID.Form))
 			return
 		}
 		if err != nil {
-			resp.Diagnostics.Append(readError("Resolving the user principal name "+quoteShort(raw), err))
+			resp.Diagnostics.Append(readError("Resolving the user principal name "+quoteShort(userID), err))
 			return
 		}
 		id = normalID(u.ID)
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
-	userID := raw
+	// user_id as imported: the object ID (lower case) from an identity or a GUID import ID, else the UPN as typed.
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user_id"), userIDAsImported(req.ID, userID, fromIdentity))...)
+	resp.Diagnostics.Append(common.SetIdentity(ctx, resp.Identity, userIdentityOf(id))...)
+}
+
+// userIDAsImported keeps user_id in the form of the import ID (a GUID in the letter case typed, a UPN), or the
+// normalised object ID after an import by identity.
+func userIDAsImported(raw, normal string, fromIdentity bool) string {
 	if fromIdentity {
-		userID = id // the identity is the object ID, as Graph writes it (lower case)
+		return normal
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user_id"), userID)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, id)...)
+	return raw
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/entracert/terraform-provider-entracert/internal/clients"
 	"github.com/entracert/terraform-provider-entracert/internal/graph"
 	"github.com/entracert/terraform-provider-entracert/internal/pkcs"
+	"github.com/entracert/terraform-provider-entracert/internal/services/common"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -22,11 +23,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
+// The timeouts' defaults, said in the schema's descriptions.
 const (
 	defaultWriteTimeout = 5 * time.Minute
 	defaultReadTimeout  = 2 * time.Minute
-	// timeoutGrace lets a wait that ends at the deadline still report why, before the context ends.
-	timeoutGrace = 30 * time.Second
 )
 
 var (
@@ -152,8 +152,9 @@ func setOf(values []string) types.Set {
 
 // write makes the user's list exactly values, after reading it (nothing is sent when it already is), serialised
 // per user within the run.
-// found is false when the user does not exist (diags then say so, on user_id).
-func (r *certificateUserIDsResource) write(ctx context.Context, userID string, values []string, timeout time.Duration) (u *graph.User, found bool, diags diag.Diagnostics) {
+// found is false when the user does not exist (diags then say so, on user_id). op (common.Begin) bounds the wait for
+// reads to show the new values.
+func (r *certificateUserIDsResource) write(ctx context.Context, userID string, values []string, op common.Operation) (u *graph.User, found bool, diags diag.Diagnostics) {
 	// Values unknown at plan time were not checked then: check them before anything is sent.
 	for _, p := range pkcs.CheckCertificateUserIDs(values) {
 		diags.AddAttributeError(path.Root("certificate_user_ids"), "Invalid certificate user ID", "certificate_user_ids: "+p.Problem)
@@ -161,9 +162,6 @@ func (r *certificateUserIDsResource) write(ctx context.Context, userID string, v
 	if diags.HasError() {
 		return nil, true, diags
 	}
-	deadline := r.client.Clock.Now().Add(timeout)
-	ctx, cancel := context.WithTimeout(ctx, timeout+timeoutGrace)
-	defer cancel()
 	g := r.client.Graph
 	u, err := g.GetUser(ctx, userID)
 	if graph.IsNotFound(err) {
@@ -185,9 +183,9 @@ func (r *certificateUserIDsResource) write(ctx context.Context, userID string, v
 		return u, true, diags
 	}
 	ctx = tflog.SetField(ctx, "user_id", u.ID)
-	got, err := g.SetCertificateUserIDs(ctx, u.ID, values, deadline)
+	got, err := g.SetCertificateUserIDs(ctx, u.ID, values, op.Deadline)
 	if err != nil {
-		diags.Append(writeError(ctx, g, u, values, timeout, err))
+		diags.Append(writeError(ctx, g, u, values, op.Timeout, err))
 		return nil, true, diags
 	}
 	return got, true, diags
@@ -196,16 +194,19 @@ func (r *certificateUserIDsResource) write(ctx context.Context, userID string, v
 func (r *certificateUserIDsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan certificateUserIDsModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !clients.Require(r.client, &resp.Diagnostics) {
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := plan.Timeouts.Create(ctx, defaultWriteTimeout)
-	resp.Diagnostics.Append(diags...)
+	ctx, op, ok := common.Begin(ctx, r.client, &resp.Diagnostics, plan.Timeouts.Create, defaultWriteTimeout)
+	if !ok {
+		return
+	}
+	defer op.End()
 	values := stringsOf(ctx, plan.CertificateUserIDs, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	u, _, diags := r.write(ctx, plan.UserID.ValueString(), values, timeout)
+	u, _, diags := r.write(ctx, plan.UserID.ValueString(), values, op)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -213,7 +214,7 @@ func (r *certificateUserIDsResource) Create(ctx context.Context, req resource.Cr
 	plan.ID = types.StringValue(normalID(u.ID))
 	plan.UserPrincipalName = types.StringValue(u.UserPrincipalName)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.ID.ValueString())...)
+	resp.Diagnostics.Append(common.SetIdentity(ctx, resp.Identity, userIdentityOf(plan.ID.ValueString()))...)
 }
 
 func (r *certificateUserIDsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -223,17 +224,13 @@ func (r *certificateUserIDsResource) Read(ctx context.Context, req resource.Read
 		return
 	}
 	// Before anything else: the framework wants an identity even with the resource removed from state.
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID.ValueString())...)
-	if !clients.Require(r.client, &resp.Diagnostics) {
+	want := userIdentityOf(state.ID.ValueString())
+	resp.Diagnostics.Append(common.ReadIdentity(ctx, req.Identity, resp.Identity, want, want.sameAs)...)
+	ctx, op, ok := common.Begin(ctx, r.client, &resp.Diagnostics, state.Timeouts.Read, defaultReadTimeout)
+	if !ok {
 		return
 	}
-	timeout, diags := state.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
+	defer op.End()
 	u, err := r.client.Graph.GetUser(ctx, state.ID.ValueString())
 	if graph.IsNotFound(err) {
 		tflog.Warn(ctx, "User no longer exists; removing its certificate user IDs from the state", map[string]any{"user_id": state.ID.ValueString()})
@@ -262,17 +259,20 @@ func (r *certificateUserIDsResource) Update(ctx context.Context, req resource.Up
 	var plan, state certificateUserIDsModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !clients.Require(r.client, &resp.Diagnostics) {
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := plan.Timeouts.Update(ctx, defaultWriteTimeout)
-	resp.Diagnostics.Append(diags...)
+	ctx, op, ok := common.Begin(ctx, r.client, &resp.Diagnostics, plan.Timeouts.Update, defaultWriteTimeout)
+	if !ok {
+		return
+	}
+	defer op.End()
 	values := stringsOf(ctx, plan.CertificateUserIDs, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	// user_id names the same user (else the plan replaces the resource): write by the object ID in the state.
-	u, _, diags := r.write(ctx, state.ID.ValueString(), values, timeout)
+	u, _, diags := r.write(ctx, state.ID.ValueString(), values, op)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -280,21 +280,21 @@ func (r *certificateUserIDsResource) Update(ctx context.Context, req resource.Up
 	plan.ID = types.StringValue(normalID(u.ID))
 	plan.UserPrincipalName = types.StringValue(u.UserPrincipalName)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.ID.ValueString())...)
+	resp.Diagnostics.Append(common.SetIdentity(ctx, resp.Identity, userIdentityOf(plan.ID.ValueString()))...)
 }
 
 func (r *certificateUserIDsResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state certificateUserIDsModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !clients.Require(r.client, &resp.Diagnostics) {
-		return
-	}
-	timeout, diags := state.Timeouts.Delete(ctx, defaultWriteTimeout)
-	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if _, found, diags := r.write(ctx, state.ID.ValueString(), []string{}, timeout); found {
+	ctx, op, ok := common.Begin(ctx, r.client, &resp.Diagnostics, state.Timeouts.Delete, defaultWriteTimeout)
+	if !ok {
+		return
+	}
+	defer op.End()
+	if _, found, diags := r.write(ctx, state.ID.ValueString(), []string{}, op); found {
 		resp.Diagnostics.Append(diags...)
 	} // else deleted outside Terraform: nothing left to empty
 }

@@ -119,7 +119,7 @@ func TestAccUserCertificateUserIDs_badImportIDs(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
-			step("not-a-user", `The import ID "not-a-user" is neither a GUID nor a user principal name`),
+			step("not-a-user", `The import ID is neither a GUID nor a user principal name (got "not-a-user")`),
 			step("6b2d3bd3-b078-4f46-ac53", "is neither a GUID nor a user principal name"),
 			step("nobody@contoso.com", `Graph has no user with user principal name "nobody@contoso.com"`),
 			step(" bob@contoso.com", "starts or ends with blanks"),

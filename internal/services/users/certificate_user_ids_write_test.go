@@ -225,8 +225,8 @@ func TestAccUserCertificateUserIDs_forbiddenNamesPermissionAndRole(t *testing.T)
 				},
 				Config: config(env, id, pnBob),
 				ExpectError: errRe("The identity needs the Microsoft Graph permission User.ReadUpdate.All (the least privileged one for " +
-					"updating users; User.ReadWrite.All or Directory.ReadWrite.All also work), with admin consent, and, as Entra " +
-					"requires for certificateUserIds, at least the Privileged Authentication Administrator role."),
+					"updating users; User.ReadWrite.All or Directory.ReadWrite.All also work), with admin consent and, when it is a " +
+					"signed-in user, the Entra role Privileged Authentication Administrator"),
 			},
 			{
 				PreConfig: func() {

@@ -7,22 +7,9 @@ import (
 	"time"
 
 	"github.com/entracert/terraform-provider-entracert/internal/graph"
+	"github.com/entracert/terraform-provider-entracert/internal/services/common"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-)
-
-// The least-privileged access Graph's and Entra's documentation give for certificateUserIds: Graph's update-user
-// page lists User.ReadUpdate.All as its least-privileged permission (User.ReadWrite.All and Directory.ReadWrite.All
-// above it); Entra's certificateUserIds page requires at least Privileged Authentication Administrator to update
-// them for cloud-only users, while synchronized users' values come only from on-premises through Entra Connect.
-const (
-	writeAccess = "The identity needs the Microsoft Graph permission User.ReadUpdate.All (the least privileged one for " +
-		"updating users; User.ReadWrite.All or Directory.ReadWrite.All also work), with admin consent, and, as Entra requires " +
-		"for certificateUserIds, at least the Privileged Authentication Administrator role. A synchronized user's " +
-		"certificateUserIds cannot be written through Graph at all: they come from on-premises Active Directory through " +
-		"Microsoft Entra Connect (Hybrid Identity Administrator). Check also the provider's tenant and credentials."
-	readAccess = "The identity needs the Microsoft Graph permission User.Read.All (or one that includes it, such as " +
-		"User.ReadUpdate.All), with admin consent. Check also the provider's tenant and credentials."
 )
 
 // writeError turns a failed write of user's certificateUserIds into a diagnostic. conflicts names, for a uniqueness
@@ -34,8 +21,6 @@ func writeError(ctx context.Context, g *graph.Client, user *graph.User, values [
 	case graph.IsCertificateUserIDConflict(err):
 		return diag.NewAttributeErrorDiagnostic(path.Root("certificate_user_ids"), "A certificate user ID is already held by another user",
 			conflictDetail(ctx, g, user, values, err))
-	case kind == graph.KindForbidden || kind == graph.KindUnauthenticated:
-		return diag.NewErrorDiagnostic(summary, fmt.Sprintf("Graph refused to update the certificateUserIds of %s: %v.\n\n%s", who, err, writeAccess))
 	case kind == graph.KindNotFound:
 		return diag.NewAttributeErrorDiagnostic(path.Root("user_id"), "User not found",
 			fmt.Sprintf("The %s no longer exists (Graph: %v). Check user_id.", who, err))
@@ -53,8 +38,9 @@ func writeError(ctx context.Context, g *graph.Client, user *graph.User, values [
 	case kind == graph.KindBadRequest:
 		return diag.NewAttributeErrorDiagnostic(path.Root("certificate_user_ids"), summary,
 			fmt.Sprintf("Graph refused the certificateUserIds of %s: %v. Nothing was changed.", who, err))
-	default:
-		return diag.NewErrorDiagnostic(summary, fmt.Sprintf("Updating the certificateUserIds of %s failed: %v.", who, err))
+	default: // a refusal names the permission and the role (common.UsersWrite)
+		return common.GraphError(common.Failure{Summary: summary, Access: common.UsersWrite,
+			Doing: "Updating the certificateUserIds of " + who}, err)
 	}
 }
 
@@ -99,11 +85,7 @@ func conflictDetail(ctx context.Context, g *graph.Client, user *graph.User, valu
 	return b.String()
 }
 
-// readError is a failed read of a user.
+// readError is a failed read of a user; a refusal names the permission it needs (common.UsersRead).
 func readError(what string, err error) diag.Diagnostic {
-	detail := fmt.Sprintf("%s: %v.", what, err)
-	if graph.IsAccessDenied(err) {
-		detail += "\n\n" + readAccess
-	}
-	return diag.NewErrorDiagnostic("Cannot read the user", detail)
+	return common.GraphError(common.Failure{Summary: "Cannot read the user", Access: common.UsersRead, Doing: what}, err)
 }

@@ -1,12 +1,14 @@
 package users
 
 import (
+	"github.com/entracert/terraform-provider-entracert/internal/services/common"
+
 	"regexp"
 	"strconv"
 	"strings"
 )
 
-var guidPattern = regexp.MustCompile(`^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$`)
+var guidPattern = common.GUIDPattern
 
 // upnPattern is alias@domain with no blanks: what Entra's userPrincipalName looks like (its characters are checked
 // by Graph).
