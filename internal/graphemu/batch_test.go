@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/entracert/terraform-provider-entracert/internal/graphemu"
+	"github.com/entracert/terraform-provider-entracert/internal/testfixtures"
 )
 
 type batchReply struct {
@@ -72,8 +73,8 @@ func TestBatch(t *testing.T) {
 	v.emu.AddFault(graphemu.Fault{Method: "DELETE", Path: "/directory/publicKeyInfrastructure/certificateBasedAuthConfigurations/*/certificateAuthorities/*",
 		Status: 429, RetryAfter: "7"})
 	b = batchOf(t, v.do("POST", "/$batch", map[string]any{"requests": []map[string]any{
-		{"id": "a", "method": "DELETE", "url": caPath + "/" + cas[0]["id"].(string)},
-		{"id": "b", "method": "DELETE", "url": caPath + "/" + cas[1]["id"].(string)},
+		{"id": "a", "method": "DELETE", "url": caPath + "/" + testfixtures.As[string](t, cas[0]["id"])},
+		{"id": "b", "method": "DELETE", "url": caPath + "/" + testfixtures.As[string](t, cas[1]["id"])},
 	}}))
 	if b.Responses[0].Status != 429 || b.Responses[0].Headers["Retry-After"] != "7" || b.Responses[1].Status != 204 || string(b.Responses[1].Body) != "null" {
 		t.Errorf("answers %+v", b.Responses)

@@ -39,7 +39,7 @@ func TestCertificateAuthorityRoutes(t *testing.T) {
 		ca["@odata.context"] != v.srv.URL+"/v1.0/$metadata#directory/publicKeyInfrastructure/certificateBasedAuthConfigurations('"+id+"')/certificateAuthorities/$entity" {
 		t.Errorf("created CA = %v", ca)
 	}
-	caID := ca["id"].(string)
+	caID := testfixtures.As[string](t, ca["id"])
 
 	// The caller's type and CRL win over what the certificate implies.
 	r = v.do("POST", caPath, caBody(inter, map[string]any{

@@ -69,7 +69,7 @@ func TestConnectorCRUD(t *testing.T) {
 	if list["@odata.context"] != v.srv.URL+"/v1.0/$metadata#identity/apiConnectors" {
 		t.Errorf("list @odata.context = %v", list["@odata.context"])
 	}
-	if vals := list["value"].([]any); len(vals) != 1 || vals[0].(map[string]any)["id"] != id {
+	if vals := testfixtures.As[[]any](t, list["value"]); len(vals) != 1 || testfixtures.As[map[string]any](t, vals[0])["id"] != id {
 		t.Errorf("list value = %v", vals)
 	}
 
@@ -88,7 +88,7 @@ func TestConnectorCRUD(t *testing.T) {
 	wantError(t, v.do("DELETE", connectorsPath+"/"+id, nil), 404, "ResourceNotFound", id)
 	wantError(t, v.do("PATCH", connectorsPath+"/"+id, map[string]any{"displayName": "x"}), 404, "ResourceNotFound", id)
 	wantError(t, v.uploadPFX(id, "client-aes.pfx", testfixtures.Password), 404, "ResourceNotFound", id)
-	if vals := v.do("GET", connectorsPath, nil).obj(t)["value"].([]any); len(vals) != 0 {
+	if vals := testfixtures.As[[]any](t, v.do("GET", connectorsPath, nil).obj(t)["value"]); len(vals) != 0 {
 		t.Errorf("list after delete = %v", vals)
 	}
 }
@@ -119,7 +119,7 @@ func TestConnectorCreateErrors(t *testing.T) {
 			wantError(t, v.do("POST", connectorsPath, tc.body), 400, "BadRequest", tc.msg)
 		})
 	}
-	if n := len(v.do("GET", connectorsPath, nil).obj(t)["value"].([]any)); n != 0 {
+	if n := len(testfixtures.As[[]any](t, v.do("GET", connectorsPath, nil).obj(t)["value"])); n != 0 {
 		t.Errorf("%d connectors exist after failed creates", n)
 	}
 }
@@ -178,7 +178,7 @@ func TestConnectorUploadFixtures(t *testing.T) {
 			}
 			// GET shows the same list.
 			got := certList(t, v.do("GET", connectorsPath+"/"+id, nil).obj(t))
-			if !reflect.DeepEqual(thumbprints(got), []string{tc.thumbprint}) {
+			if !reflect.DeepEqual(thumbprints(t, got), []string{tc.thumbprint}) {
 				t.Errorf("GET certificateList = %v", got)
 			}
 		})
@@ -219,7 +219,7 @@ func TestConnectorUploadErrors(t *testing.T) {
 	}
 	// Nothing was recorded, and the connector is still basic.
 	got := v.do("GET", connectorsPath+"/"+id, nil).obj(t)
-	if got["authenticationConfiguration"].(map[string]any)["@odata.type"] != "#microsoft.graph.basicAuthentication" {
+	if testfixtures.As[map[string]any](t, got["authenticationConfiguration"])["@odata.type"] != "#microsoft.graph.basicAuthentication" {
 		t.Errorf("failed uploads changed the connector: %v", got)
 	}
 }
@@ -234,26 +234,26 @@ func TestConnectorRotation(t *testing.T) {
 	wantStatus(t, r, 200)
 	r = v.uploadPFX(id, "client-ec.pfx", testfixtures.Password)
 	list := certList(t, r.obj(t))
-	if !reflect.DeepEqual(thumbprints(list), []string{testfixtures.ClientThumbprint, testfixtures.ClientECThumbprint}) ||
-		activeThumbprint(list) != testfixtures.ClientECThumbprint {
+	if !reflect.DeepEqual(thumbprints(t, list), []string{testfixtures.ClientThumbprint, testfixtures.ClientECThumbprint}) ||
+		activeThumbprint(t, list) != testfixtures.ClientECThumbprint {
 		t.Fatalf("after two uploads: %v", list)
 	}
 	// An expired certificate is listed but never active.
 	list = certList(t, v.uploadPFX(id, "client-expired.pfx", testfixtures.Password).obj(t))
-	if len(list) != 3 || activeThumbprint(list) != testfixtures.ClientECThumbprint {
+	if len(list) != 3 || activeThumbprint(t, list) != testfixtures.ClientECThumbprint {
 		t.Fatalf("after the expired upload: %v", list)
 	}
 	// Re-upload of the first certificate (other encoding, same thumbprint): one entry, moved last, active.
 	list = certList(t, v.uploadPFX(id, "client-legacy-3des.pfx", testfixtures.Password).obj(t))
 	want := []string{testfixtures.ClientECThumbprint, testfixtures.ExpiredThumbprint, testfixtures.ClientThumbprint}
-	if !reflect.DeepEqual(thumbprints(list), want) || activeThumbprint(list) != testfixtures.ClientThumbprint {
+	if !reflect.DeepEqual(thumbprints(t, list), want) || activeThumbprint(t, list) != testfixtures.ClientThumbprint {
 		t.Fatalf("after re-upload: %v, want order %v with %s active", list, want, testfixtures.ClientThumbprint)
 	}
 	// After the client certificates expire (2036), none is active.
 	v.clk.Advance(11 * 365 * 24 * time.Hour)
 	list = certList(t, v.do("GET", connectorsPath+"/"+id, nil).obj(t))
-	if activeThumbprint(list) != "" {
-		t.Errorf("after expiry, active = %s", activeThumbprint(list))
+	if activeThumbprint(t, list) != "" {
+		t.Errorf("after expiry, active = %s", activeThumbprint(t, list))
 	}
 }
 
@@ -264,12 +264,12 @@ func TestConnectorNotYetValid(t *testing.T) {
 	id := v.createConnector("future")
 	wantStatus(t, v.uploadPFX(id, "client-aes.pfx", testfixtures.Password), 200)
 	list := certList(t, v.uploadPFX(id, "client-expired.pfx", testfixtures.Password).obj(t))
-	if activeThumbprint(list) != "" {
+	if activeThumbprint(t, list) != "" {
 		t.Fatalf("active before notBefore / after notAfter: %v", list)
 	}
 	v.clk.Advance(2 * 365 * 24 * time.Hour)
 	list = certList(t, v.do("GET", connectorsPath+"/"+id, nil).obj(t))
-	if activeThumbprint(list) != testfixtures.ClientThumbprint {
+	if activeThumbprint(t, list) != testfixtures.ClientThumbprint {
 		t.Errorf("once started: %v", list)
 	}
 }
@@ -288,7 +288,7 @@ func TestConnectorPatchReplacesConfiguration(t *testing.T) {
 	r := v.request("PATCH", connectorsPath+"/"+id, body, map[string]string{"Content-Encoding": "gzip"})
 	wantStatus(t, r, 204)
 	list := certList(t, v.do("GET", connectorsPath+"/"+id, nil).obj(t))
-	if !reflect.DeepEqual(thumbprints(list), []string{testfixtures.ExpiredThumbprint}) {
+	if !reflect.DeepEqual(thumbprints(t, list), []string{testfixtures.ExpiredThumbprint}) {
 		t.Fatalf("after PATCH pkcs12Certificate: %v", list)
 	}
 
@@ -315,7 +315,7 @@ func TestConnectorPatchReplacesConfiguration(t *testing.T) {
 			"pkcs12Value": testfixtures.Base64("client-empty-password.pfx"), "password": ""}})
 	wantStatus(t, r, 201)
 	list = certList(t, r.obj(t))
-	if !reflect.DeepEqual(thumbprints(list), []string{testfixtures.ClientThumbprint}) || activeThumbprint(list) != testfixtures.ClientThumbprint {
+	if !reflect.DeepEqual(thumbprints(t, list), []string{testfixtures.ClientThumbprint}) || activeThumbprint(t, list) != testfixtures.ClientThumbprint {
 		t.Errorf("create with pkcs12Certificate: %v", list)
 	}
 }
@@ -327,8 +327,8 @@ func TestConnectorListFilterAndPaging(t *testing.T) {
 	}
 	names := func(r reply) []string {
 		var out []string
-		for _, x := range r.obj(t)["value"].([]any) {
-			out = append(out, x.(map[string]any)["displayName"].(string))
+		for _, x := range testfixtures.As[[]any](t, r.obj(t)["value"]) {
+			out = append(out, testfixtures.As[string](t, testfixtures.As[map[string]any](t, x)["displayName"]))
 		}
 		return out
 	}
@@ -440,12 +440,12 @@ func TestGzipBodies(t *testing.T) {
 		"authenticationConfiguration": map[string]any{"@odata.type": "#microsoft.graph.basicAuthentication", "username": "u", "password": "p"},
 	}), gz)
 	wantStatus(t, r, 201)
-	id := r.obj(t)["id"].(string)
+	id := testfixtures.As[string](t, r.obj(t)["id"])
 	r = v.request("POST", connectorsPath+"/"+id+"/uploadClientCertificate", gzipJSON(t, map[string]any{
 		"pkcs12Value": testfixtures.Base64("client-aes.pfx"), "password": testfixtures.Password,
 	}), gz)
 	wantStatus(t, r, 200)
-	if got := thumbprints(certList(t, r.obj(t))); !reflect.DeepEqual(got, []string{testfixtures.ClientThumbprint}) {
+	if got := thumbprints(t, certList(t, r.obj(t))); !reflect.DeepEqual(got, []string{testfixtures.ClientThumbprint}) {
 		t.Errorf("gzip upload: %v", got)
 	}
 	pki := v.createPKI("gz")

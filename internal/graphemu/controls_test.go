@@ -27,7 +27,7 @@ func TestFaultsCountAndRetryAfter(t *testing.T) {
 		}
 	}
 	// The faulted requests changed nothing; the third goes through.
-	if ac := v.do("GET", connectorsPath+"/"+id, nil).obj(t)["authenticationConfiguration"].(map[string]any); ac["@odata.type"] != "#microsoft.graph.basicAuthentication" {
+	if ac := testfixtures.As[map[string]any](t, v.do("GET", connectorsPath+"/"+id, nil).obj(t)["authenticationConfiguration"]); ac["@odata.type"] != "#microsoft.graph.basicAuthentication" {
 		t.Errorf("a faulted upload took effect: %v", ac)
 	}
 	wantStatus(t, v.uploadPFX(id, "client-aes.pfx", testfixtures.Password), 200)
@@ -90,7 +90,7 @@ func TestDropAfterProcessing(t *testing.T) {
 		t.Fatalf("got an answer (%d) from a dropped request", resp.StatusCode)
 	}
 	list := certList(t, v.do("GET", connectorsPath+"/"+id, nil).obj(t))
-	if !reflect.DeepEqual(thumbprints(list), []string{testfixtures.ClientThumbprint}) {
+	if !reflect.DeepEqual(thumbprints(t, list), []string{testfixtures.ClientThumbprint}) {
 		t.Errorf("the dropped upload did not take effect: %v", list)
 	}
 	j := v.emu.Journal()
@@ -130,41 +130,41 @@ func TestReadAfterWriteLag(t *testing.T) {
 
 	id := v.createConnector("lagging") // the create's own 201 has the object
 	wantError(t, v.do("GET", connectorsPath+"/"+id, nil), 404, "ResourceNotFound", id)
-	if vals := v.do("GET", connectorsPath, nil).obj(t)["value"].([]any); len(vals) != 0 {
+	if vals := testfixtures.As[[]any](t, v.do("GET", connectorsPath, nil).obj(t)["value"]); len(vals) != 0 {
 		t.Errorf("list shows a lagging connector: %v", vals)
 	}
 	// Writes reach it at once.
 	wantStatus(t, v.do("PATCH", connectorsPath+"/"+id, map[string]any{"displayName": "lagging 2"}), 204)
 	r := v.uploadPFX(id, "client-aes.pfx", testfixtures.Password)
 	wantStatus(t, r, 200)
-	if got := thumbprints(certList(t, r.obj(t))); !reflect.DeepEqual(got, []string{testfixtures.ClientThumbprint}) {
+	if got := thumbprints(t, certList(t, r.obj(t))); !reflect.DeepEqual(got, []string{testfixtures.ClientThumbprint}) {
 		t.Errorf("the upload's own answer lacks its certificate: %v", got)
 	}
 	v.clk.Advance(10 * time.Second)
 	got := v.do("GET", connectorsPath+"/"+id, nil).obj(t)
-	if got["displayName"] != "lagging 2" || !reflect.DeepEqual(thumbprints(certList(t, got)), []string{testfixtures.ClientThumbprint}) {
+	if got["displayName"] != "lagging 2" || !reflect.DeepEqual(thumbprints(t, certList(t, got)), []string{testfixtures.ClientThumbprint}) {
 		t.Errorf("after the lag: %v", got)
 	}
 
 	// A second upload is missing from GET (and the old one stays active there) until the lag passes.
 	r = v.uploadPFX(id, "client-ec.pfx", testfixtures.Password)
-	if list := certList(t, r.obj(t)); len(list) != 2 || activeThumbprint(list) != testfixtures.ClientECThumbprint {
+	if list := certList(t, r.obj(t)); len(list) != 2 || activeThumbprint(t, list) != testfixtures.ClientECThumbprint {
 		t.Errorf("upload answer: %v", list)
 	}
 	list := certList(t, v.do("GET", connectorsPath+"/"+id, nil).obj(t))
-	if !reflect.DeepEqual(thumbprints(list), []string{testfixtures.ClientThumbprint}) || activeThumbprint(list) != testfixtures.ClientThumbprint {
+	if !reflect.DeepEqual(thumbprints(t, list), []string{testfixtures.ClientThumbprint}) || activeThumbprint(t, list) != testfixtures.ClientThumbprint {
 		t.Errorf("GET during the lag: %v", list)
 	}
 	v.clk.Advance(10 * time.Second)
 	list = certList(t, v.do("GET", connectorsPath+"/"+id, nil).obj(t))
-	if len(list) != 2 || activeThumbprint(list) != testfixtures.ClientECThumbprint {
+	if len(list) != 2 || activeThumbprint(t, list) != testfixtures.ClientECThumbprint {
 		t.Errorf("GET after the lag: %v", list)
 	}
 
 	pki := v.createPKI("lagging")
 	wantError(t, v.do("GET", pkisPath+"/"+pki, nil), 404, "Request_ResourceNotFound", pki)
 	wantError(t, v.do("GET", pkisPath+"/"+pki+"/certificateAuthorities", nil), 404, "Request_ResourceNotFound", pki)
-	if vals := v.do("GET", pkisPath, nil).obj(t)["value"].([]any); len(vals) != 0 {
+	if vals := testfixtures.As[[]any](t, v.do("GET", pkisPath, nil).obj(t)["value"]); len(vals) != 0 {
 		t.Errorf("list shows a lagging PKI: %v", vals)
 	}
 	wantStatus(t, v.uploadP7B(pki, "fabrikam-pki.p7b", testfixtures.FabrikamSHA256), 204)
@@ -289,13 +289,13 @@ func TestConcurrentUploads(t *testing.T) {
 	}
 	list := certList(t, v.do("GET", connectorsPath+"/"+id, nil).obj(t))
 	seen := map[string]bool{}
-	for _, tp := range thumbprints(list) {
+	for _, tp := range thumbprints(t, list) {
 		seen[tp] = true
 	}
 	if len(list) != n || len(seen) != n {
 		t.Errorf("%d certificates (%d distinct) after %d parallel uploads", len(list), len(seen), n)
 	}
-	if activeThumbprint(list) == "" {
+	if activeThumbprint(t, list) == "" {
 		t.Error("no active certificate")
 	}
 	// Exactly one PKI upload won the race; the rest were "in progress" (or duplicates once it had finished).
@@ -335,7 +335,7 @@ func TestRefuseUploadsOnBasicAuth(t *testing.T) {
 	v.emu.SetRefuseUploadsOnBasicAuth(true)
 	id := v.createConnector("basic")
 	wantError(t, v.uploadPFX(id, "client-aes.pfx", testfixtures.Password), 400, "BadRequest", "")
-	ac := v.do("GET", connectorsPath+"/"+id, nil).obj(t)["authenticationConfiguration"].(map[string]any)
+	ac := testfixtures.As[map[string]any](t, v.do("GET", connectorsPath+"/"+id, nil).obj(t)["authenticationConfiguration"])
 	if ac["@odata.type"] != graphemu.TypeBasicAuthentication {
 		t.Fatalf("a refused upload changed the connector: %v", ac)
 	}
@@ -343,7 +343,7 @@ func TestRefuseUploadsOnBasicAuth(t *testing.T) {
 		"@odata.type": graphemu.TypePkcs12Certificate, "pkcs12Value": testfixtures.Base64("client-aes.pfx"), "password": testfixtures.Password,
 	}}), 204)
 	wantStatus(t, v.uploadPFX(id, "client-ec.pfx", testfixtures.Password), 200)
-	if got := thumbprints(certList(t, v.do("GET", connectorsPath+"/"+id, nil).obj(t))); len(got) != 2 {
+	if got := thumbprints(t, certList(t, v.do("GET", connectorsPath+"/"+id, nil).obj(t))); len(got) != 2 {
 		t.Errorf("certificateList %v, want the PATCHed and the uploaded certificate", got)
 	}
 }

@@ -21,7 +21,7 @@ func uploadedPKI(t *testing.T, v *env) (id string, cas []map[string]any) {
 	if len(cas) != 2 {
 		t.Fatalf("%d CAs after the upload, want 2", len(cas))
 	}
-	caID := cas[1]["id"].(string)
+	caID := testfixtures.As[string](t, cas[1]["id"])
 	wantStatus(t, v.do("PATCH", pkisPath+"/"+id+"/certificateAuthorities/"+caID,
 		map[string]any{"certificateRevocationListUrl": "http://crl.contoso.example/changed.crl"}), http.StatusOK)
 	return id, v.cas(id)
@@ -39,7 +39,7 @@ func TestDeletedPKIRestoredWithItsCAs(t *testing.T) {
 	r := v.do("GET", deletedItemsPath+"/microsoft.graph.certificateBasedAuthPki", nil)
 	wantStatus(t, r, http.StatusOK)
 	list, _ := r.obj(t)["value"].([]any)
-	if len(list) != 1 || list[0].(map[string]any)["id"] != id || list[0].(map[string]any)["deletedDateTime"] != "2027-01-01T00:00:03Z" {
+	if len(list) != 1 || testfixtures.As[map[string]any](t, list[0])["id"] != id || testfixtures.As[map[string]any](t, list[0])["deletedDateTime"] != "2027-01-01T00:00:03Z" {
 		t.Fatalf("deleted PKIs = %v, want %s deleted at 00:00:03", list, id)
 	}
 	r = v.do("GET", deletedItemsPath+"/"+id, nil)
@@ -102,11 +102,11 @@ func TestSoftDeleteSwitches(t *testing.T) {
 func TestDeletedCARestored(t *testing.T) {
 	v := newEnv(t, graphemu.Options{})
 	id, cas := uploadedPKI(t, v)
-	caID := cas[1]["id"].(string)
+	caID := testfixtures.As[string](t, cas[1]["id"])
 	wantStatus(t, v.do("DELETE", pkisPath+"/"+id+"/certificateAuthorities/"+caID, nil), http.StatusNoContent)
 	r := v.do("GET", deletedItemsPath+"/microsoft.graph.certificateAuthorityDetail", nil)
 	wantStatus(t, r, http.StatusOK)
-	if list, _ := r.obj(t)["value"].([]any); len(list) != 1 || list[0].(map[string]any)["id"] != caID {
+	if list, _ := r.obj(t)["value"].([]any); len(list) != 1 || testfixtures.As[map[string]any](t, list[0])["id"] != caID {
 		t.Fatalf("deleted CAs = %v", list)
 	}
 	wantStatus(t, v.do("POST", deletedItemsPath+"/"+caID+"/restore", nil), http.StatusOK)

@@ -201,14 +201,14 @@ func (v *env) createConnector(name string) string {
 		},
 	})
 	wantStatus(v.t, r, http.StatusCreated)
-	return r.obj(v.t)["id"].(string)
+	return testfixtures.As[string](v.t, r.obj(v.t)["id"])
 }
 
 func (v *env) createPKI(name string) string {
 	v.t.Helper()
 	r := v.do("POST", pkisPath, map[string]any{"displayName": name})
 	wantStatus(v.t, r, http.StatusCreated)
-	return r.obj(v.t)["id"].(string)
+	return testfixtures.As[string](v.t, r.obj(v.t)["id"])
 }
 
 func (v *env) uploadPFX(id, fixture, password string) reply {
@@ -237,27 +237,29 @@ func certList(t *testing.T, m map[string]any) []map[string]any {
 	raw, _ := ac["certificateList"].([]any)
 	out := make([]map[string]any, 0, len(raw))
 	for _, x := range raw {
-		out = append(out, x.(map[string]any))
+		out = append(out, testfixtures.As[map[string]any](t, x))
 	}
 	return out
 }
 
-func thumbprints(list []map[string]any) []string {
+func thumbprints(t testing.TB, list []map[string]any) []string {
+	t.Helper()
 	var out []string
 	for _, c := range list {
-		out = append(out, c["thumbprint"].(string))
+		out = append(out, testfixtures.As[string](t, c["thumbprint"]))
 	}
 	return out
 }
 
-func activeThumbprint(list []map[string]any) string {
+func activeThumbprint(t testing.TB, list []map[string]any) string {
+	t.Helper()
 	active := ""
 	for _, c := range list {
 		if c["isActive"] == true {
 			if active != "" {
 				return "MORE THAN ONE ACTIVE"
 			}
-			active = c["thumbprint"].(string)
+			active = testfixtures.As[string](t, c["thumbprint"])
 		}
 	}
 	return active

@@ -42,8 +42,8 @@ func (v *env) cas(id string) []map[string]any {
 	r := v.do("GET", pkisPath+"/"+id+"/certificateAuthorities", nil)
 	wantStatus(v.t, r, 200)
 	var out []map[string]any
-	for _, x := range r.obj(v.t)["value"].([]any) {
-		out = append(out, x.(map[string]any))
+	for _, x := range testfixtures.As[[]any](v.t, r.obj(v.t)["value"]) {
+		out = append(out, testfixtures.As[map[string]any](v.t, x))
 	}
 	return out
 }
@@ -81,11 +81,11 @@ func TestPKICRUD(t *testing.T) {
 	if list["@odata.context"] != v.srv.URL+"/v1.0/$metadata#directory/publicKeyInfrastructure/certificateBasedAuthConfigurations" {
 		t.Errorf("list context %v", list["@odata.context"])
 	}
-	if vals := list["value"].([]any); len(vals) != 1 || vals[0].(map[string]any)["id"] != id {
+	if vals := testfixtures.As[[]any](t, list["value"]); len(vals) != 1 || testfixtures.As[map[string]any](t, vals[0])["id"] != id {
 		t.Errorf("filtered list = %v", vals)
 	}
 	r = v.do("GET", pkisPath+"?$top=1&$filter="+url.QueryEscape("startswith(displayName,'')"), nil)
-	if vals := r.obj(t)["value"].([]any); len(vals) != 1 || r.obj(t)["@odata.nextLink"] == nil {
+	if vals := testfixtures.As[[]any](t, r.obj(t)["value"]); len(vals) != 1 || r.obj(t)["@odata.nextLink"] == nil {
 		t.Errorf("$top=1 list = %s", r.body)
 	}
 
@@ -186,12 +186,12 @@ func TestPKIUploadFixtures(t *testing.T) {
 						t.Errorf("CA %d %s = %v, want %v", i, k, got[k], wv)
 					}
 				}
-				if got["@odata.type"] != "#microsoft.graph.certificateAuthorityDetail" || !guidRE.MatchString(got["id"].(string)) ||
+				if got["@odata.type"] != "#microsoft.graph.certificateAuthorityDetail" || !guidRE.MatchString(testfixtures.As[string](t, got["id"])) ||
 					got["createdDateTime"] != "2027-01-01T00:10:00Z" || got["isIssuerHintEnabled"] != false {
 					t.Errorf("CA %d = %v", i, got)
 				}
 				// GET by id answers the same object, with its @odata.context.
-				r := v.do("GET", pkisPath+"/"+id+"/certificateAuthorities/"+got["id"].(string), nil)
+				r := v.do("GET", pkisPath+"/"+id+"/certificateAuthorities/"+testfixtures.As[string](t, got["id"]), nil)
 				wantStatus(t, r, 200)
 				one := r.obj(t)
 				if one["@odata.context"] != v.srv.URL+"/v1.0/$metadata#directory/publicKeyInfrastructure/certificateBasedAuthConfigurations('"+id+"')/certificateAuthorities/$entity" {

@@ -5,7 +5,6 @@ package graphemu_test
 // travel in its additional data both ways.
 
 import (
-	"context"
 	"net/http/httptest"
 	"testing"
 
@@ -37,7 +36,7 @@ func newSDKPolicyBuilder(t *testing.T, baseURL string) *policies.AuthenticationM
 
 func getX509(t *testing.T, b *policies.AuthenticationMethodsPolicyAuthenticationMethodConfigurationsAuthenticationMethodConfigurationItemRequestBuilder) *models.X509CertificateAuthenticationMethodConfiguration {
 	t.Helper()
-	got, err := b.Get(context.Background(), nil)
+	got, err := b.Get(t.Context(), nil)
 	if err != nil {
 		t.Fatalf("GET: %v", err)
 	}
@@ -95,7 +94,7 @@ func TestMSGraphSDKRoundTrip_CBAPolicy(t *testing.T) {
 		"certificateAuthorityScopes": []any{map[string]any{"subjectKeyIdentifier": "AB12", "publicKeyInfrastructureIdentifier": "Contoso PKI",
 			"includeTargets": []any{map[string]any{"id": "g1", "targetType": "group"}}}},
 	})
-	if _, err := b.Patch(context.Background(), body, nil); err != nil {
+	if _, err := b.Patch(t.Context(), body, nil); err != nil {
 		t.Fatalf("PATCH: %v", err)
 	}
 	if e := enc.get("PATCH /v1.0/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/X509Certificate"); e != "gzip" {
@@ -124,7 +123,7 @@ func TestMSGraphSDKRoundTrip_CBAPolicy(t *testing.T) {
 		t.Errorf("scope = %#v", scope)
 	}
 
-	if err := b.Delete(context.Background(), nil); err != nil {
+	if err := b.Delete(t.Context(), nil); err != nil {
 		t.Fatalf("DELETE: %v", err)
 	}
 	if x = getX509(t, b); x.GetState().String() != "disabled" {

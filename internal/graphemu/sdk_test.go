@@ -113,7 +113,7 @@ func odataError(t *testing.T, err error, status int, code string) {
 }
 
 func TestMSGraphSDKRoundTrip(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	clk := clock.NewFake(start)
 	emu := graphemu.New(graphemu.Options{Token: testToken, Clock: clk, Files: fixtureFS(), UploadDuration: time.Minute})
 	enc := &encodings{seen: map[string]string{}}

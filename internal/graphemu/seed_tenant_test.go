@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/entracert/terraform-provider-entracert/internal/graphemu"
+	"github.com/entracert/terraform-provider-entracert/internal/testfixtures"
 )
 
 // SeedTenant's objects are what Graph's reads answer at once: three PKIs with their CAs (uploaded and added
@@ -22,20 +23,20 @@ func TestSeedTenant(t *testing.T) {
 
 	pkis := v.do("GET", pkisPath, nil)
 	wantStatus(t, pkis, 200)
-	if got := len(pkis.obj(t)["value"].([]any)); got != 3 {
+	if got := len(testfixtures.As[[]any](t, pkis.obj(t)["value"])); got != 3 {
 		t.Errorf("GET PKIs lists %d, want 3", got)
 	}
 	uploaded, direct := 0, 0
 	for _, p := range tenant.PKIs {
 		r := v.do("GET", pkisPath+"/"+p.ID+"/certificateAuthorities", nil)
 		wantStatus(t, r, 200)
-		listed := r.obj(t)["value"].([]any)
+		listed := testfixtures.As[[]any](t, r.obj(t)["value"])
 		if len(listed) != len(p.CertificateAuthorities) || len(listed) == 0 {
 			t.Errorf("PKI %s lists %d CAs, seeded %d", p.DisplayName, len(listed), len(p.CertificateAuthorities))
 			continue
 		}
 		for i, want := range p.CertificateAuthorities {
-			got := listed[i].(map[string]any)
+			got := testfixtures.As[map[string]any](t, listed[i])
 			if got["id"] != want.ID || got["thumbprint"] != want.Thumbprint || got["displayName"] != want.DisplayName ||
 				got["isIssuerHintEnabled"] != want.IsIssuerHintEnabled || orEmpty(got["certificateRevocationListUrl"]) != want.CRLURL ||
 				got["certificateAuthorityType"] != want.Type {
@@ -66,7 +67,7 @@ func TestSeedTenant(t *testing.T) {
 	r := v.do("GET", connectorsPath+"/"+signup.ID, nil)
 	wantStatus(t, r, 200)
 	list := certList(t, r.obj(t))
-	if len(list) != 2 || activeThumbprint(list) != signup.Certificates[1].Thumbprint {
+	if len(list) != 2 || activeThumbprint(t, list) != signup.Certificates[1].Thumbprint {
 		t.Errorf("%s lists %v, want two certificates with the newer active", signup.DisplayName, list)
 	}
 	if got := signup.Certificates[0].NotAfter.Sub(start); got != graphemu.TenantExpiringCertificateIn {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/entracert/terraform-provider-entracert/internal/graphemu"
+	"github.com/entracert/terraform-provider-entracert/internal/testfixtures"
 )
 
 const userSelect = "?$select=id,userPrincipalName,authorizationInfo"
@@ -37,7 +38,7 @@ func TestUsers_getByIDOrUPNAndSelect(t *testing.T) {
 	}
 	r := v.do(http.MethodGet, "/users/nobody@contoso.com"+userSelect, nil)
 	wantStatus(t, r, http.StatusNotFound)
-	if code := r.obj(t)["error"].(map[string]any)["code"]; code != "Request_ResourceNotFound" {
+	if code := testfixtures.As[map[string]any](t, r.obj(t)["error"])["code"]; code != "Request_ResourceNotFound" {
 		t.Errorf("404 code %v", code)
 	}
 }
@@ -81,7 +82,7 @@ func TestUsers_uniquenessConflictInGraphsShape(t *testing.T) {
 	bob := v.emu.AddUser("bob@contoso.com", "X509:<PN>bob@contoso.com")
 	r := v.do(http.MethodPatch, "/users/"+bob, certificateUserIDsBody("X509:<PN>bob@contoso.com", "X509:<SKI>0a0b"))
 	wantStatus(t, r, http.StatusBadRequest)
-	e := r.obj(t)["error"].(map[string]any)
+	e := testfixtures.As[map[string]any](t, r.obj(t)["error"])
 	if e["code"] != "Request_BadRequest" || e["message"] != graphemu.ConflictCertificateUserIDsMessage {
 		t.Errorf("conflict error %v", e)
 	}
