@@ -105,13 +105,16 @@ resource "entracert_certificate_based_auth_certificate_authority" "ca" {
 			return r
 		}
 		n, batched := 0, 0
+		shapes := map[string]int{}
 		for _, en := range e.emu.Journal() {
+			shapes[requestShape(en)]++
 			if en.InBatch {
 				batched++
 				continue
 			}
 			n++
 		}
+		r.Extra[s.name+"_by_request"] = shapes
 		r.Requests[s.name+"_http"] = n
 		r.Requests[s.name+"_batch_items"] = batched
 		r.Extra[s.name+"_wall"] = took.Round(time.Millisecond).String()
@@ -141,4 +144,19 @@ func processCPU() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// requestShape is a journal entry as "METHOD path" with IDs replaced by {id}, "(in $batch)" for batch items.
+func requestShape(en graphemu.JournalEntry) string {
+	parts := strings.Split(en.Path, "/")
+	for i, p := range parts {
+		if len(p) >= 32 && strings.Count(p, "-") == 4 {
+			parts[i] = "{id}"
+		}
+	}
+	s := en.Method + " " + strings.Join(parts, "/")
+	if en.InBatch {
+		s += " (in $batch)"
+	}
+	return s
 }

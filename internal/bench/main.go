@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"os"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"time"
@@ -34,7 +35,20 @@ func main() {
 	latency := flag.Duration("latency", 50*time.Millisecond, "latency the emulator adds to every request")
 	scenarios := flag.String("scenarios", "1,2,3,4,5,6,7,8", "which scenarios to run")
 	verbose := flag.Bool("v", false, "show the in-process provider's logs")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of this process (the provider and the emulator) to this file")
 	flag.Parse()
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "error:", err)
+			os.Exit(1)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintln(os.Stderr, "error:", err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	progress := os.Stderr
 	if !*verbose {
 		// The provider runs in this process and logs to stderr; keep that out of the report.
@@ -75,6 +89,7 @@ func main() {
 	printTable(results)
 	for _, r := range results {
 		if !r.OK {
+			pprof.StopCPUProfile() // no-op without -cpuprofile; os.Exit skips the deferred stop
 			os.Exit(1)
 		}
 	}

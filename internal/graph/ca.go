@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -123,13 +124,14 @@ func (c *Client) GetCertificateAuthority(ctx context.Context, pkiID, caID string
 
 // CreateCertificateAuthority adds one CA directly. A 429 is re-sent after Retry-After by the transport; a lost
 // answer is not (IsOutcomeUnknown): the caller lists the CAs before adding it again.
-func (c *Client) CreateCertificateAuthority(ctx context.Context, pkiID string, in NewCertificateAuthority) (*CertificateAuthority, error) {
+func (c *Client) CreateCertificateAuthority(ctx context.Context, pkiID string, in NewCertificateAuthority) (ca *CertificateAuthority, err error) {
 	if pkiID == "" {
 		return nil, errEmptyID("PKI")
 	}
 	path := pkiPath(pkiID) + "/certificateAuthorities"
 	body := newCertificateAuthorityBody(in)
-	defer c.pkiWrite(pkiID)()
+	written := c.caListWrite(pkiID)
+	defer func() { written(err == nil, addedCAs(ca)) }()
 	m, err := call(ctx, http.MethodPost, path, func(ctx context.Context) (models.CertificateAuthorityDetailable, error) {
 		return c.pkis().ByCertificateBasedAuthPkiId(pkiID).CertificateAuthorities().Post(ctx, body, nil)
 	})
@@ -162,7 +164,7 @@ func newCertificateAuthorityBody(in NewCertificateAuthority) *models.Certificate
 }
 
 // UpdateCertificateAuthority PATCHes a CA's settings and returns it as Graph answered.
-func (c *Client) UpdateCertificateAuthority(ctx context.Context, pkiID, caID string, in CertificateAuthoritySettings) (*CertificateAuthority, error) {
+func (c *Client) UpdateCertificateAuthority(ctx context.Context, pkiID, caID string, in CertificateAuthoritySettings) (ca *CertificateAuthority, err error) {
 	if pkiID == "" || caID == "" {
 		return nil, errEmptyID("PKI or certificate authority")
 	}
@@ -178,7 +180,8 @@ func (c *Client) UpdateCertificateAuthority(ctx context.Context, pkiID, caID str
 		body.SetCertificateAuthorityType(&kind)
 	}
 	path := caPath(pkiID, caID)
-	defer c.pkiWrite(pkiID)()
+	written := c.caListWrite(pkiID)
+	defer func() { written(err == nil, replacedCA(ca)) }()
 	m, err := call(ctx, http.MethodPatch, path, func(ctx context.Context) (models.CertificateAuthorityDetailable, error) {
 		return c.pkis().ByCertificateBasedAuthPkiId(pkiID).CertificateAuthorities().ByCertificateAuthorityDetailId(caID).Patch(ctx, body, nil)
 	})
@@ -192,12 +195,13 @@ func (c *Client) UpdateCertificateAuthority(ctx context.Context, pkiID, caID str
 	return toCertificateAuthority(m), nil
 }
 
-func (c *Client) DeleteCertificateAuthority(ctx context.Context, pkiID, caID string) error {
+func (c *Client) DeleteCertificateAuthority(ctx context.Context, pkiID, caID string) (err error) {
 	if pkiID == "" || caID == "" {
 		return errEmptyID("PKI or certificate authority")
 	}
-	defer c.pkiWrite(pkiID)()
-	_, err := call(ctx, http.MethodDelete, caPath(pkiID, caID), func(ctx context.Context) (struct{}, error) {
+	written := c.caListWrite(pkiID)
+	defer func() { written(err == nil || IsNotFound(err), removedCAs(caID)) }()
+	_, err = call(ctx, http.MethodDelete, caPath(pkiID, caID), func(ctx context.Context) (struct{}, error) {
 		return struct{}{}, c.pkis().ByCertificateBasedAuthPkiId(pkiID).CertificateAuthorities().ByCertificateAuthorityDetailId(caID).Delete(ctx, nil)
 	})
 	return err
@@ -226,7 +230,18 @@ func (c *Client) CreateCertificateAuthorities(ctx context.Context, pkiID string,
 	for i, ca := range in {
 		items[i] = batchItem{Method: http.MethodPost, URL: path, Body: newCertificateAuthorityJSON(ca)}
 	}
-	defer c.pkiWrite(pkiID)()
+	written := c.caListWrite(pkiID)
+	defer func() {
+		var made []*CertificateAuthority
+		for _, r := range out {
+			if r.Err != nil {
+				written(false, nil)
+				return
+			}
+			made = append(made, r.CA)
+		}
+		written(true, addedCAs(made...))
+	}()
 	for i, o := range c.runBatch(ctx, items) {
 		if o.Err != nil {
 			out[i].Err = o.Err
@@ -265,7 +280,16 @@ func (c *Client) DeleteCertificateAuthorities(ctx context.Context, pkiID string,
 		}
 		items[i] = batchItem{Method: http.MethodDelete, URL: caPath(pkiID, id)}
 	}
-	defer c.pkiWrite(pkiID)()
+	written := c.caListWrite(pkiID)
+	defer func() {
+		for _, err := range out {
+			if err != nil {
+				written(false, nil)
+				return
+			}
+		}
+		written(true, removedCAs(caIDs...))
+	}()
 	// A DELETE is idempotent: an item whose answer was lost (alone or with its whole batch) is sent again, as the
 	// transport re-sends a single DELETE; a 404 then means it is gone.
 	pending := make([]int, 0, len(items))
@@ -365,4 +389,46 @@ func toCertificateAuthority(m models.CertificateAuthorityDetailable) *Certificat
 		ca.Type = t.String()
 	}
 	return ca
+}
+
+// caListWrite is called before a write of this client to a PKI's CAs: reads of the list that are in flight from
+// before the write no longer fill the cache. The func it returns records the write's outcome: on success the
+// cached list, if there is one, is changed as the write changed Graph's (so the plans and refreshes of the other CA
+// resources of the PKI keep sharing one read); otherwise, or when the outcome is unknown, the list is read again.
+func (c *Client) caListWrite(pkiID string) (written func(ok bool, change func([]CertificateAuthority) []CertificateAuthority)) {
+	key := strings.ToLower(pkiID)
+	c.caListReads.fence(key)
+	return func(ok bool, change func([]CertificateAuthority) []CertificateAuthority) {
+		if ok && change != nil {
+			c.caListReads.modify(key, change)
+			return
+		}
+		c.caListReads.invalidate(key)
+	}
+}
+
+func addedCAs(cas ...*CertificateAuthority) func([]CertificateAuthority) []CertificateAuthority {
+	return func(list []CertificateAuthority) []CertificateAuthority {
+		for _, ca := range cas {
+			if ca != nil {
+				list = append(removedCAs(ca.ID)(list), *ca)
+			}
+		}
+		return list
+	}
+}
+
+func replacedCA(ca *CertificateAuthority) func([]CertificateAuthority) []CertificateAuthority {
+	if ca == nil {
+		return nil
+	}
+	return addedCAs(ca)
+}
+
+func removedCAs(ids ...string) func([]CertificateAuthority) []CertificateAuthority {
+	return func(list []CertificateAuthority) []CertificateAuthority {
+		return slices.DeleteFunc(list, func(ca CertificateAuthority) bool {
+			return slices.ContainsFunc(ids, func(id string) bool { return strings.EqualFold(id, ca.ID) })
+		})
+	}
 }

@@ -4,19 +4,25 @@ import (
 	"context"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Joined CA writes: the creates and deletes of single CAs on one PKI that run at the same moment (Terraform applies
-// CA resources ten at a time) share $batch requests of up to MaxBatchRequests items. There is no timer: the first
-// write goes out at once, and the writes that arrive while a request is in flight go together in the next one
-// (group commit). A lone CA pays nothing, and under load a batch gathers whatever arrived during one round trip,
-// which is the shortest window that still catches every concurrent write. Each item keeps its own outcome: an item
-// answered 429 is sent again after its retry-after (runBatch); a lost batch answer or a 5xx item comes back as
-// IsOutcomeUnknown, for the caller's write-once protocol to settle by reading; a 404 on a delete means gone.
+// CA resources ten at a time) share $batch requests of up to MaxBatchRequests items. A round gathers the writes that
+// arrive within caJoinWindow, then goes out as one request (a plain POST or DELETE when it holds one write), and the
+// next round gathers while it is in flight. Each item keeps its own outcome: an item answered 429 is sent again after
+// its retry-after (runBatch); a lost batch answer or a 5xx item comes back as IsOutcomeUnknown, for the caller's
+// write-once protocol to settle by reading; a 404 on a delete means gone.
 //
-// Graph runs one operation at a time per PKI: writes to a PKI wait for its upload jobs. The batches of one PKI are
-// sent one after the other while holding Hold, the caller's lock on the PKI, so they never overlap an upload made
-// by this provider; the writes waiting for them do not hold it.
+// Graph runs one operation at a time per PKI: writes to a PKI wait for its upload jobs. The rounds of one PKI are
+// sent one after the other while holding Hold, the caller's lock on the PKI, so they never overlap an upload made by
+// this provider; the writes waiting for them do not hold it. Graph does not require CA creates to run in series.
+
+// caJoinWindow is how long a round waits for more writes before it is sent, and what a lone CA pays. Measured with
+// `make bench` scenario 8 (250 CA resources, -parallelism=10, 50 ms latency): Terraform starts the next ten CA
+// resources about 20 ms apart, so a window of 10 ms made 80 requests for the apply, 30 ms 54, 100 ms 37 and 200 ms
+// 30 (ten writes a round), with the apply's wall time within 1.3 times Terraform's own (BENCHMARKS.md).
+const caJoinWindow = 200 * time.Millisecond
 
 // Hold takes the caller's lock on a PKI and returns its release (called once), or ctx's error.
 type Hold func(ctx context.Context) (release func(), err error)
@@ -130,6 +136,8 @@ func (c *Client) drainCA(ctx context.Context, pkiID, key string, q *joinedQueue,
 	}
 	defer release()
 	for {
+		// The collection window: writes that Terraform starts together arrive a few milliseconds apart.
+		_ = c.clock.Sleep(ctx, caJoinWindow)
 		j.mu.Lock()
 		var batch []*joinedOp
 		for len(q.ops) > 0 && len(batch) < MaxBatchRequests {

@@ -199,6 +199,29 @@ func (rc *readCache[T]) replace(key string, v T) {
 	rc.store(key, gen, v)
 }
 
+// fence stops the reads in flight from filling the cache (a write of this client is starting) but keeps what the
+// cache holds.
+func (rc *readCache[T]) fence(key string) {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	rc.gen[key]++
+}
+
+// modify changes the cached value, if there is one, as a write of this client changed the object; reads in flight
+// from before it no longer fill the cache.
+func (rc *readCache[T]) modify(key string, change func(T) T) {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	rc.gen[key]++
+	e, ok := rc.entries[key]
+	if !ok || (!e.expires.IsZero() && !rc.clock.Now().Before(e.expires)) {
+		delete(rc.entries, key)
+		return
+	}
+	e.val = change(rc.clone(e.val))
+	rc.entries[key] = e
+}
+
 func (rc *readCache[T]) invalidate(key string) {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()

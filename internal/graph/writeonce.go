@@ -75,21 +75,33 @@ type WriteResult[T any] struct {
 	Writes  int
 }
 
-// WriteLostError says every write's answer was lost and looks afterwards did not find the object.
+// WriteLostError says every write's answer was lost and looks afterwards did not find the object. When the
+// deadline ended the look (TimedOut) it is also a timeout (IsWaitTimeout).
 type WriteLostError struct {
 	What   string
 	Writes int
 	// Looked is how long the protocol looked after the last write; LastErr is that write's error.
-	Looked  time.Duration
-	LastErr error
+	Looked   time.Duration
+	LastErr  error
+	TimedOut bool
 }
 
 func (e *WriteLostError) Error() string {
+	if e.TimedOut {
+		return fmt.Sprintf("the answer to writing the %s was lost (%d writes), and the deadline came %s later, before "+
+			"Graph showed it (last answer: %v)", e.What, e.Writes, e.Looked.Round(time.Second), e.LastErr)
+	}
 	return fmt.Sprintf("the answers to %d writes of the %s were lost, and Graph did not show it %s after the last one "+
 		"(last answer: %v)", e.Writes, e.What, e.Looked.Round(time.Second), e.LastErr)
 }
 
-func (e *WriteLostError) Unwrap() error { return e.LastErr }
+func (e *WriteLostError) Unwrap() []error {
+	if e.TimedOut {
+		return []error{e.LastErr, &WaitTimeoutError{What: e.What + " after a lost answer", Elapsed: e.Looked,
+			LastErr: e.LastErr, Cause: context.DeadlineExceeded}}
+	}
+	return []error{e.LastErr}
+}
 
 // IsWriteLost reports whether err is a WriteLostError.
 func IsWriteLost(err error) bool {
@@ -154,8 +166,9 @@ func (w WriteOnce[T]) Run(ctx context.Context, clk clock.Clock) (WriteResult[T],
 			if lerr != nil && !IsNotFound(lerr) {
 				return res, fmt.Errorf("%w (looking for the %s after the answer to writing it was lost: %v)", lerr, w.What, err)
 			}
-			if res.Writes >= MaxWrites || (!w.Deadline.IsZero() && !clk.Now().Before(w.Deadline)) {
-				return res, &WriteLostError{What: w.What, Writes: res.Writes, Looked: clk.Now().Sub(sentAt), LastErr: err}
+			timedOut := !w.Deadline.IsZero() && !clk.Now().Before(w.Deadline)
+			if res.Writes >= MaxWrites || timedOut {
+				return res, &WriteLostError{What: w.What, Writes: res.Writes, Looked: clk.Now().Sub(sentAt), LastErr: err, TimedOut: timedOut}
 			}
 			tflog.Info(ctx, "The "+w.What+" did not show up after a lost answer; writing it again", fields(nil))
 

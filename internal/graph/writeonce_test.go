@@ -114,8 +114,8 @@ func TestWriteOnceDeadlineEndingMidLookWritesNothingMore(t *testing.T) {
 	deadline := clk.Now().Add(10 * time.Second)
 	f := &fakeObject{clk: clk, answers: []error{errLost}}
 	_, err := f.op(deadline).Run(t.Context(), clk)
-	if !graph.IsWriteLost(err) || f.sends != 1 {
-		t.Fatalf("err %v after %d writes, want a lost-write error after 1", err, f.sends)
+	if !graph.IsWriteLost(err) || !graph.IsWaitTimeout(err) || !graph.IsOutcomeUnknown(err) || f.sends != 1 {
+		t.Fatalf("err %v after %d writes, want a lost-write error that is a timeout, after 1", err, f.sends)
 	}
 	if clk.Now().After(deadline) {
 		t.Errorf("looked until %v, past the deadline %v", clk.Now(), deadline)

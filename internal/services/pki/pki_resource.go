@@ -127,13 +127,6 @@ func pkiToModel(p *graph.PKI, m *pkiModel) {
 	m.DeletedDateTime = types.StringNull()
 }
 
-func timeString(t time.Time) types.String {
-	if t.IsZero() {
-		return types.StringNull()
-	}
-	return types.StringValue(t.UTC().Format(time.RFC3339))
-}
-
 func (r *pkiResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan pkiModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)

@@ -192,8 +192,6 @@ func needsWork(ctx context.Context, state uploadModel) bool {
 	return len(recorded) == 0
 }
 
-func known(v types.String) bool { return !v.IsNull() && !v.IsUnknown() }
-
 func (r *uploadResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state uploadModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
