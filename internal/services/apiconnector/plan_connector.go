@@ -21,7 +21,7 @@ func goneConnectorMark(connectorID string) string {
 const planReadTimeout = time.Minute
 
 // connectorChecks looks at the connector a plan puts a certificate on. A connector Graph says does not exist fails
-// the plan on api_connector_id: after the 404 the connector is read again for graph.APIConnectorVisibleWindow,
+// the plan on api_connector_id: after a not-found answer the connector is read again for graph.APIConnectorVisibleWindow,
 // because one created elsewhere moments ago may not be replicated yet. Then it says what Graph will do with the
 // certificate (thumbprint "" while the PFX is unknown): a connector on basic authentication leaves it, and a
 // certificate already listed while another one is active is adopted without becoming active (Graph keeps the most

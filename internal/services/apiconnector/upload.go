@@ -59,7 +59,7 @@ func lookCertificate(c *clients.Client, connectorID, thumbprint string) graph.Lo
 }
 
 // awaitCertificate waits (graph.WaitFound) until the connector lists thumbprint or deadline (clock time) passes.
-// A connector that disappears ends the wait with its 404; running out of time is a *graph.WaitTimeoutError.
+// A connector that disappears ends the wait with its not-found error; running out of time is a *graph.WaitTimeoutError.
 func awaitCertificate(ctx context.Context, c *clients.Client, connectorID, thumbprint string, deadline time.Time) (*graph.ClientCertificateInfo, error) {
 	what := fmt.Sprintf("certificate %s on API connector %s", thumbprint, connectorID)
 	info, found, err := graph.WaitFound(ctx, c.Clock, graph.WaitOptions{What: what, Deadline: deadline,

@@ -30,7 +30,7 @@ func (o Operation) End() {
 // the operation, whose Deadline (the same instant on the provider's clock) is where waits stop. Call End when done.
 //
 // There is no grace period after the timeout: Graph's retries take their budget from the context's deadline, so a
-// context that outlived the timeout would send requests after it (a 429 stream under timeouts.create = "3m" was
+// context that outlived the timeout would send requests after it (a stream of throttled answers under timeouts.create = "3m" was
 // sent again for 3m20s with a 30-second grace) and the diagnostic would not match what happened.
 func Begin(ctx context.Context, c *clients.Client, diags *diag.Diagnostics, timeout TimeoutOf, def time.Duration) (context.Context, Operation, bool) {
 	if !clients.Require(c, diags) {

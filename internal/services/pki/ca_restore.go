@@ -22,13 +22,13 @@ import (
 
 const privateRestoreCA = "restore_ca"
 
-// readMissingCA ends the Read of a CA resource whose CA answered 404 and reports true when its PKI is gone
+// readMissingCA ends the Read of a CA resource whose CA was not found and reports true when its PKI is gone
 // (parent_pki.go) or the CA is in the deleted items; false leaves the caller to drop the resource.
 func readMissingCA(ctx context.Context, c *clients.Client, pkiID, caID string, resp *resource.ReadResponse) bool {
 	return readUnderMissingPKI(ctx, c, pkiID, resp) || readDeletedCA(ctx, c, caID, resp)
 }
 
-// readDeletedCA ends the Read of a CA resource whose CA answered 404 in a live PKI, reporting true, when the CA is in
+// readDeletedCA ends the Read of a CA resource whose CA was not found in a live PKI, reporting true, when the CA is in
 // the deleted items; false leaves the caller to drop the resource.
 func readDeletedCA(ctx context.Context, c *clients.Client, caID string, resp *resource.ReadResponse) bool {
 	if caID == "" {

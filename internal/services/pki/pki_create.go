@@ -89,7 +89,7 @@ func keepFirstCreated(ctx context.Context, c *clients.Client, second *graph.PKI,
 	return &first[0]
 }
 
-// waitPKIGone waits until the deleted PKI answers 404 (a read right after a delete may still find it).
+// waitPKIGone waits until the deleted PKI is not found (a read right after a delete may still find it).
 func waitPKIGone(ctx context.Context, c *clients.Client, id string, deadline time.Time) error {
 	return graph.Wait(ctx, c.Clock, graph.WaitOptions{What: "deletion of PKI " + id, Deadline: deadline,
 		LogFields: map[string]any{"pki_id": id}}, func(ctx context.Context) (bool, error) {

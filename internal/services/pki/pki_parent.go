@@ -21,8 +21,8 @@ import (
 // re-creates them (under the new PKI when the PKI is managed). A pki_id that names no PKI, live or restorable,
 // fails the plan on pki_id instead of waiting at apply.
 
-// readUnderMissingPKI ends the Read of a resource under pkiID whose PKI answered 404, and reports true; it reports
-// false when the PKI is there (the 404 was the child's own, for the caller to handle). The caller's Read has set
+// readUnderMissingPKI ends the Read of a resource under pkiID whose PKI was not found, and reports true; it reports
+// false when the PKI is there (the child itself was not found, for the caller to handle). The caller's Read has set
 // the identity first, which Terraform wants after every Read, also when the object is gone.
 func readUnderMissingPKI(ctx context.Context, c *clients.Client, pkiID string, resp *resource.ReadResponse) bool {
 	if _, err := c.Graph.GetPKI(ctx, pkiID); !graph.IsNotFound(err) {
@@ -46,7 +46,7 @@ func readUnderMissingPKI(ctx context.Context, c *clients.Client, pkiID string, r
 	return true
 }
 
-// parentPKIVisibleWait is how long the plan looks for a pki_id that answers 404 and is not in the deleted items
+// parentPKIVisibleWait is how long the plan looks for a pki_id that is not found and is not in the deleted items
 // before failing: long enough for Entra's replication of a PKI created a moment before, far from the 2 minutes
 // the apply used to wait.
 const parentPKIVisibleWait = 10 * time.Second

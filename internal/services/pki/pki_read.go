@@ -9,7 +9,7 @@ import (
 )
 
 // readPKIAfterWrite reads the PKI for a Read. Within graph.PKIVisibleWindow of this provider's last write
-// (clients.WrittenAt) a 404 is waited out (graph.ReadAfterWrite); after it, or with no mark, a 404 is returned as it
+// (clients.WrittenAt) "not found" is waited out (graph.ReadAfterWrite); after it, or with no mark, it is returned as it
 // is. The first read is the operation's shared one (GetPKICached).
 func readPKIAfterWrite(ctx context.Context, c *clients.Client, p clients.PrivateState, id string) (*graph.PKI, error) {
 	got, err := c.Graph.GetPKICached(ctx, id)

@@ -35,7 +35,7 @@ func deletedPKI(ctx context.Context, c *clients.Client, id string) *graph.Delete
 	return d
 }
 
-// readDeletedPKI ends a Read whose PKI answered 404: kept in the state with deleted_date_time while restorable
+// readDeletedPKI ends a Read whose PKI was not found: kept in the state with deleted_date_time while restorable
 // (the plan restores it), removed otherwise (the plan creates it).
 func readDeletedPKI(ctx context.Context, c *clients.Client, state *pkiModel, resp *resource.ReadResponse) {
 	id := state.ID.ValueString()

@@ -269,7 +269,7 @@ func (r *policyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	defer op.End()
 	p, err := r.client.Graph.GetCBAPolicy(ctx)
 	if err != nil {
-		// The configuration always exists (DELETE restores the default), so a 404 is an error, not a removal.
+		// The configuration always exists (DELETE restores the default), so "not found" is an error, not a removal.
 		resp.Diagnostics.Append(common.GraphError(common.Failure{Summary: "Cannot read the CBA policy", Access: common.PolicyRead,
 			Timeout: "read", Doing: "Reading the tenant's X.509 certificate authentication configuration"}, err))
 		return

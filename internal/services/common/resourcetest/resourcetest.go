@@ -67,7 +67,7 @@ func RequireRemovedWithIdentity(t *testing.T, resp resource.ReadResponse, want m
 		t.Fatalf("Read: %v", resp.Diagnostics)
 	}
 	if !resp.State.Raw.IsNull() {
-		t.Errorf("Read on a 404 kept the resource: %v", resp.State.Raw)
+		t.Errorf("Read of an object Graph does not find kept the resource: %v", resp.State.Raw)
 	}
 	RequireIdentity(t, resp, want)
 }
