@@ -94,7 +94,7 @@ func TestMain(m *testing.M) {
 func devOverridesConfig(t *testing.T) string {
 	t.Helper()
 	providerBuild.once.Do(func() {
-		dir, err := os.MkdirTemp("", "entracert-examples-plugin")
+		dir, err := os.MkdirTemp("", "entracert-examples-plugin") //nolint:usetesting // shared by every test of the binary, outlives each t
 		if err != nil {
 			providerBuild.err = err
 			return

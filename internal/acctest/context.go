@@ -10,7 +10,7 @@ import (
 // minute of real time, or when the test's cleanup runs. It does not derive from t.Context(), so cleanups may use it.
 func MinuteContext(t *testing.T) context.Context {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute) //nolint:usetesting // cleanups use it after t.Context() ends
 	t.Cleanup(cancel)
 	return ctx
 }

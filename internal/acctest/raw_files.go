@@ -26,7 +26,7 @@ func RawFilesClean(workDirs, marker string, secrets map[string]string) resource.
 			if strings.HasSuffix(name, ".tf") || strings.HasSuffix(name, ".tfvars.json") || strings.Contains(p, "/.terraform/") {
 				return nil
 			}
-			b, err := os.ReadFile(p)
+			b, err := os.ReadFile(p) //nolint:gosec // terraform's own working directory of this test
 			if err != nil {
 				return err
 			}

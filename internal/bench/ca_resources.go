@@ -88,7 +88,6 @@ resource "entracert_certificate_based_auth_certificate_authority" "ca" {
 		goal int
 	}
 	ok := true
-	var walls []string
 	for _, s := range []step{
 		{"apply", []string{"apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=10"}, 30},
 		{"refresh", []string{"plan", "-input=false", "-no-color", "-detailed-exitcode", "-parallelism=10"}, 3},
@@ -120,7 +119,6 @@ resource "entracert_certificate_based_auth_certificate_authority" "ca" {
 		r.Extra[s.name+"_wall"] = took.Round(time.Millisecond).String()
 		r.Extra[s.name+"_cpu_per_resource"] = (cpu / caResources).Round(time.Microsecond).String()
 		r.Extra[s.name+"_goal_http"] = s.goal
-		walls = append(walls, took.String())
 		ok = ok && n <= s.goal
 		if s.name == "apply" {
 			r.Extra["apply_no_latency_wall"] = baseline.Round(time.Millisecond).String()

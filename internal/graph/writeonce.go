@@ -164,7 +164,7 @@ func (w WriteOnce[T]) Run(ctx context.Context, clk clock.Clock) (WriteResult[T],
 				return res, nil
 			}
 			if lerr != nil && !IsNotFound(lerr) {
-				return res, fmt.Errorf("%w (looking for the %s after the answer to writing it was lost: %v)", lerr, w.What, err)
+				return res, fmt.Errorf("%w (looking for the %s after the answer to writing it was lost: %w)", lerr, w.What, err)
 			}
 			timedOut := !w.Deadline.IsZero() && !clk.Now().Before(w.Deadline)
 			if res.Writes >= MaxWrites || timedOut {
