@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/entracert/terraform-provider-entracert/internal/testfixtures"
+	"github.com/entracert/terraform-provider-entracert/internal/tfenv"
 )
 
 // installTerraform is what to do when the terraform binary is missing (the same advice as scripts/check-terraform).
@@ -200,6 +201,7 @@ func terraformEnv(cliConfig, dataDir string) []string {
 		}
 		env = append(env, kv)
 	}
+	env = append(env, tfenv.LeanGC()...)
 	return append(env,
 		"TF_CLI_CONFIG_FILE="+cliConfig,
 		"TF_DATA_DIR="+dataDir,

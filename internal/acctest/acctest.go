@@ -21,6 +21,7 @@ import (
 	"github.com/entracert/terraform-provider-entracert/internal/graph"
 	"github.com/entracert/terraform-provider-entracert/internal/graphemu"
 	"github.com/entracert/terraform-provider-entracert/internal/provider"
+	"github.com/entracert/terraform-provider-entracert/internal/tfenv"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 )
@@ -70,6 +71,12 @@ func checkTerraform() error {
 		// Process-wide on purpose: tests run in parallel and t.Setenv forbids that.
 		_ = os.Setenv("TF_ACC_TERRAFORM_PATH", bin)
 		_ = os.Setenv("CHECKPOINT_DISABLE", "1")
+		// terraform-plugin-testing starts terraform with this process's environment, and the Go runtime read its own
+		// GOGC when the test binary started: these reach only the processes started from now on (tfenv.LeanGC).
+		for _, kv := range tfenv.LeanGC() {
+			k, v, _ := strings.Cut(kv, "=")
+			_ = os.Setenv(k, v)
+		}
 	})
 	return setupErr
 }
