@@ -3,11 +3,13 @@ package users
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/entracert/terraform-provider-entracert/internal/clients"
 	"github.com/entracert/terraform-provider-entracert/internal/graph"
 	"github.com/entracert/terraform-provider-entracert/internal/services/common"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -28,12 +30,17 @@ func (r *certificateUserIDsResource) ModifyPlan(ctx context.Context, req resourc
 				"removed block).", state.UserPrincipalName.ValueString(), state.ID.ValueString()))
 		return
 	}
-	if r.client == nil || req.Plan.Raw.Equal(req.State.Raw) {
-		return // not configured yet (the checks run at the next plan), or nothing changes
+	if r.client == nil {
+		return // not configured yet: the checks run at the next plan
 	}
 	var plan certificateUserIDsModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if req.Plan.Raw.Equal(req.State.Raw) {
+		// Nothing changes, but the list still counts: another resource may declare a different one for this user.
+		r.declareList(plan.ID.ValueString(), plan.UserPrincipalName.ValueString(), plan.CertificateUserIDs, &resp.Diagnostics)
 		return
 	}
 	var have []string
@@ -77,6 +84,11 @@ func (r *certificateUserIDsResource) ModifyPlan(ctx context.Context, req resourc
 	if plan.CertificateUserIDs.IsUnknown() {
 		return // the values are checked when they are known
 	}
+	// A replacement by another user is planned again with no prior state: that plan declares the new user's list.
+	replacing := !req.State.Raw.IsNull() && resp.RequiresReplace.Contains(path.Root("user_id"))
+	if !replacing && !r.declareList(user.ID, user.UserPrincipalName, plan.CertificateUserIDs, &resp.Diagnostics) {
+		return
+	}
 	want := knownStrings(plan.CertificateUserIDs)
 	if req.State.Raw.IsNull() && len(want) == len(plan.CertificateUserIDs.Elements()) {
 		if removed := missingFrom(have, want); len(removed) > 0 {
@@ -102,6 +114,40 @@ func (r *certificateUserIDsResource) ModifyPlan(ctx context.Context, req resourc
 			}
 		}
 	}
+}
+
+// declareList declares values as the list of user (its object ID and UPN, for the diagnostic) for this command
+// (userDeclarations). It reports false, with an error on user_id, when another resource declared a different list for
+// the same user. A list with unknown values is not declared: it is checked when it is known.
+func (r *certificateUserIDsResource) declareList(userID, upn string, values types.Set, diags *diag.Diagnostics) bool {
+	if values.IsUnknown() || values.IsNull() {
+		return true
+	}
+	list := knownStrings(values)
+	if len(list) != len(values.Elements()) {
+		return true
+	}
+	other, ok := declarationsOf(r.client).declare(userID, list)
+	if ok {
+		return true
+	}
+	diags.AddAttributeError(path.Root("user_id"), "Two resources manage one user's certificate user IDs",
+		fmt.Sprintf("Another entracert_user_certificate_user_ids resource in this configuration manages user %s (%s), with "+
+			"certificate_user_ids %s; this one lists %s. Each resource owns the user's whole certificateUserIds list, so the "+
+			"two would overwrite each other at every apply. Keep one resource per user, listing every value, and take the "+
+			"other out of the configuration with a removed block (lifecycle { destroy = false }), so that its destroy does not "+
+			"empty the user's list.", upn, userID, listOrNone(other), listOrNone(list)))
+	return false
+}
+
+// listOrNone quotes a list of values, or says it is empty.
+func listOrNone(vs []string) string {
+	if len(vs) == 0 {
+		return "[] (empty)"
+	}
+	sorted := slices.Clone(vs)
+	slices.Sort(sorted)
+	return "[" + quoteAll(sorted) + "]"
 }
 
 // knownStrings are the set's known values.
