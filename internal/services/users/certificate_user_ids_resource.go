@@ -59,7 +59,8 @@ func (r *certificateUserIDsResource) Schema(ctx context.Context, _ resource.Sche
 		MarkdownDescription: "The `certificateUserIds` of one Entra user (`authorizationInfo.certificateUserIds`): the values " +
 			"the CBA policy's username bindings match a user certificate against (SKI, SHA1-PUKEY, issuer and serial number, " +
 			"and the rest). This resource owns the user's **whole** list: values set elsewhere (the portal, a script) show " +
-			"as drift and the next apply removes them.\n\n" +
+			"as drift and the next apply removes them. Declare each user in one resource: a second resource giving the same user " +
+			"a different list fails the plan, naming both lists.\n\n" +
 			"Every value is checked at plan time against Entra's table of formats, with the exact letter case of the " +
 			"`X509:<…>` prefixes, at most 10 values of at most 1024 characters each; an error names the value and the form " +
 			"expected. The `provider::entracert::certificate_user_ids` function builds the values from a user certificate " +
