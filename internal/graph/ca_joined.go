@@ -18,11 +18,23 @@ import (
 // sent one after the other while holding Hold, the caller's lock on the PKI, so they never overlap an upload made by
 // this provider; the writes waiting for them do not hold it. Graph does not require CA creates to run in series.
 
-// caJoinWindow is how long a round waits for more writes before it is sent, and what a lone CA pays. Measured with
-// `make bench` scenario 8 (250 CA resources, -parallelism=10, 50 ms latency): Terraform starts the next ten CA
-// resources about 20 ms apart, so a window of 10 ms made 80 requests for the apply, 30 ms 54, 100 ms 37 and 200 ms
-// 30 (ten writes a round), with the apply's wall time within 1.3 times Terraform's own (BENCHMARKS.md).
+// caJoinWindow is how long a round waits for its next write, and so what a lone CA pays. Measured with `make bench`
+// scenario 8 (250 CA resources, -parallelism=10, 50 ms latency): Terraform starts the next ten CA resources about
+// 20 ms apart, so a window of 10 ms made 80 requests for the apply, 30 ms 54, 100 ms 37 and 200 ms 30 (ten writes a
+// round), with the apply's wall time within 1.3 times Terraform's own (BENCHMARKS.md).
+//
+// A round is open while writes keep joining it: it goes out when it is full (as many writes as the largest round
+// so far, roundTarget: the writers of the last round are the ones Terraform starts next), when no write has joined
+// it for caJoinWindow, or caJoinMaxWait after its first write. The journal of scenario 8 showed why a fixed window
+// from the end of the last round was not enough: the ten writes that follow a round arrive 100 to 220 ms after it
+// (300 ms to 1 s on a loaded machine, with gaps of up to 260 ms between them), so one to eight of them went into a
+// round of their own (27 to 56 requests for 25 rounds' worth of writes).
 const caJoinWindow = 200 * time.Millisecond
+
+// caJoinMaxWait bounds how long a round stays open for writes that keep coming, counted from its start (its first
+// write, or the end of the last round when writes queued meanwhile): a write waits at most this long for others (a
+// lone one, caJoinWindow), besides the round in flight before it.
+const caJoinMaxWait = time.Second
 
 // Hold takes the caller's lock on a PKI and returns its release (called once), or ctx's error.
 type Hold func(ctx context.Context) (release func(), err error)
@@ -41,11 +53,16 @@ type joinedOp struct {
 type joinedQueue struct {
 	ops      []*joinedOp
 	draining bool
+	// wake ends the drain's wait once ops holds want writes (nil: the drain is not waiting).
+	wake func()
+	want int
 }
 
 type caJoiner struct {
 	mu     sync.Mutex
 	queues map[string]*joinedQueue // by lower-case PKI ID
+	// largest is the largest round sent to each PKI in this operation: how many writers Terraform runs at once.
+	largest map[string]int
 }
 
 // CreateCertificateAuthorityJoined adds one CA like CreateCertificateAuthority, sharing a $batch request with the
@@ -90,6 +107,10 @@ func (c *Client) joinCA(ctx context.Context, pkiID string, op *joinedOp, hold Ho
 		j.queues[key] = q
 	}
 	q.ops = append(q.ops, op)
+	if q.wake != nil && len(q.ops) >= q.want {
+		q.wake()
+		q.wake = nil
+	}
 	if !q.draining {
 		q.draining = true
 		// The batches outlive the caller that started them: the others wait for them too.
@@ -136,13 +157,18 @@ func (c *Client) drainCA(ctx context.Context, pkiID, key string, q *joinedQueue,
 	}
 	defer release()
 	for {
-		// The collection window: writes that Terraform starts together arrive a few milliseconds apart.
-		_ = c.clock.Sleep(ctx, caJoinWindow)
+		// A round starts with its first write: one queued already, or one that comes within the window (Terraform
+		// starts the next writers a few milliseconds after the last round's answer); without one the drain ends.
+		if c.waitJoined(ctx, q, 1, caJoinWindow) {
+			c.collectRound(ctx, key, q)
+		}
 		j.mu.Lock()
 		var batch []*joinedOp
+		taken := 0
 		for len(q.ops) > 0 && len(batch) < MaxBatchRequests {
 			op := q.ops[0]
 			q.ops = q.ops[1:]
+			taken++
 			if op.ctx.Err() != nil {
 				op.err = op.ctx.Err()
 				close(op.done)
@@ -161,9 +187,59 @@ func (c *Client) drainCA(ctx context.Context, pkiID, key string, q *joinedQueue,
 			j.mu.Unlock()
 			return
 		}
+		if j.largest == nil {
+			j.largest = map[string]int{}
+		}
+		j.largest[key] = max(j.largest[key], taken)
 		j.mu.Unlock()
 		c.sendJoined(ctx, pkiID, batch)
 	}
+}
+
+// roundTarget is how many writes make a round full, given the largest round so far (0: none yet).
+func roundTarget(largest int) int {
+	if largest <= 0 || largest > MaxBatchRequests {
+		return MaxBatchRequests
+	}
+	return largest
+}
+
+// collectRound keeps a round open while writes join it: until it is full (roundTarget), no write has joined for
+// caJoinWindow, or caJoinMaxWait has passed since its first write.
+func (c *Client) collectRound(ctx context.Context, key string, q *joinedQueue) {
+	j := &c.caJoins
+	j.mu.Lock()
+	target := roundTarget(j.largest[key])
+	j.mu.Unlock()
+	closes := c.clock.Now().Add(caJoinMaxWait)
+	for {
+		j.mu.Lock()
+		n := len(q.ops)
+		j.mu.Unlock()
+		wait := min(caJoinWindow, closes.Sub(c.clock.Now()))
+		if n == 0 || n >= target || wait <= 0 || !c.waitJoined(ctx, q, n+1, wait) {
+			return
+		}
+	}
+}
+
+// waitJoined waits up to d until q holds n writes (at once when it does already), and reports whether it does.
+func (c *Client) waitJoined(ctx context.Context, q *joinedQueue, n int, d time.Duration) bool {
+	j := &c.caJoins
+	j.mu.Lock()
+	if len(q.ops) >= n {
+		j.mu.Unlock()
+		return true
+	}
+	wctx, wake := context.WithCancel(ctx)
+	defer wake()
+	q.wake, q.want = wake, n
+	j.mu.Unlock()
+	_ = c.clock.Sleep(wctx, d)
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	q.wake = nil
+	return len(q.ops) >= n
 }
 
 // sendJoined sends one round: the creates and the deletes of batch, each as one request (a $batch when several).
