@@ -170,7 +170,7 @@ func (r *uploadResource) apply(ctx context.Context, plan, config uploadModel, pr
 	}
 	plan.Status = types.StringValue(res.Status)
 	plan.StatusDetails = types.StringValue(res.StatusDetails)
-	list, d := caListValue(ctx, cas)
+	list, d := caListValue(ctx, r.client, cas)
 	diags.Append(d...)
 	plan.CertificateAuthorities = list
 	return &plan, adopted, diags
