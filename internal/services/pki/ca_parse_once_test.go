@@ -1,8 +1,11 @@
 package pki
 
 import (
+	"encoding/base64"
+	"encoding/pem"
 	"testing"
 
+	"github.com/entracert/terraform-provider-entracert/internal/clients"
 	"github.com/entracert/terraform-provider-entracert/internal/graphemu"
 	"github.com/entracert/terraform-provider-entracert/internal/services/common/resourcetest"
 	"github.com/entracert/terraform-provider-entracert/internal/testfixtures"
@@ -83,5 +86,26 @@ func requireNoErrors(t *testing.T, step string, d diag.Diagnostics) {
 	t.Helper()
 	if d.HasError() {
 		t.Fatalf("%s: %v", step, d)
+	}
+}
+
+// The plan of an unchanged CA compares its certificate's text with the state's without parsing either; another
+// encoding of the same certificate is parsed (once each, through the cache) and is the same certificate.
+func TestSameCertificateParsesOnlyChangedText(t *testing.T) {
+	c := &clients.Client{}
+	root := testfixtures.Bytes("root-ca.pem")
+	block, _ := pem.Decode(root)
+	pemText, derText := types.StringValue(string(root)), types.StringValue(base64.StdEncoding.EncodeToString(block.Bytes))
+	if !sameCertificate(c, pemText, pemText) || c.Certificates.Parses() != 0 {
+		t.Errorf("the same text: %d parses, want 0 and the same certificate", c.Certificates.Parses())
+	}
+	if !sameCertificate(c, pemText, derText) || !sameCertificate(c, derText, pemText) || c.Certificates.Parses() != 2 {
+		t.Errorf("PEM against base64 DER: %d parses, want 2 and the same certificate", c.Certificates.Parses())
+	}
+	if sameCertificate(c, pemText, types.StringValue(string(testfixtures.Bytes("other-root-ca.pem")))) {
+		t.Error("another certificate is the same")
+	}
+	if sameCertificate(c, pemText, types.StringUnknown()) {
+		t.Error("an unknown certificate is the same")
 	}
 }

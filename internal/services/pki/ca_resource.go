@@ -130,7 +130,7 @@ func (r *caResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp 
 				// Checked by ValidateConfig, which parses through the provider's cache of certificates.
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIf(
 					func(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
-						resp.RequiresReplace = !sameCertificate(req.StateValue, req.PlanValue)
+						resp.RequiresReplace = !sameCertificate(nil, req.StateValue, req.PlanValue)
 					},
 					"Replaces the CA when the certificate (its thumbprint) changes.",
 					"Replaces the CA when the certificate (its thumbprint) changes.",
@@ -208,14 +208,15 @@ func parsedCertificate(c *clients.Client, v types.String) *pkcs.CertificateAutho
 	return &ca
 }
 
-// sameCertificate: both values name the same certificate (thumbprint), whatever their encoding.
+// sameCertificate: both values name the same certificate (thumbprint), whatever their encoding. The same text is
+// the same certificate without parsing (every plan of an unchanged CA asks); other texts are parsed through c's
+// cache (nil c: every time, as in the schema's plan modifier, which has no provider data).
 // A null state (after an import that could not recover the text) adopts the configured certificate in place.
-func sameCertificate(state, plan types.String) bool {
-	if state.IsNull() {
+func sameCertificate(c *clients.Client, state, plan types.String) bool {
+	if state.IsNull() || state.Equal(plan) {
 		return true
 	}
-	// A plan modifier of the schema, which has no provider data: parsed here, and only when the text changed.
-	a, b := parsedCertificate(nil, state), parsedCertificate(nil, plan)
+	a, b := parsedCertificate(c, state), parsedCertificate(c, plan)
 	return a != nil && b != nil && a.Thumbprint == b.Thumbprint
 }
 

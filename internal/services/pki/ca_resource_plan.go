@@ -44,7 +44,7 @@ func (r *caResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequ
 		}
 		// Terraform plans a replacement as a create of the new object; only the same certificate reaches here.
 		creating = plan.PKIID.IsUnknown() || !strings.EqualFold(plan.PKIID.ValueString(), state.PKIID.ValueString()) ||
-			!sameCertificate(state.Certificate, plan.Certificate)
+			!sameCertificate(r.client, state.Certificate, plan.Certificate)
 	}
 	if creating {
 		// What the certificate says is known now, so the plan shows it.
