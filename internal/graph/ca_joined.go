@@ -24,12 +24,17 @@ import (
 // round), with the apply's wall time within 1.3 times Terraform's own (BENCHMARKS.md).
 //
 // A round is open while writes keep joining it: it goes out when it is full (as many writes as the largest round
-// so far, roundTarget: the writers of the last round are the ones Terraform starts next), when no write has joined
-// it for caJoinWindow, or caJoinMaxWait after its first write. The journal of scenario 8 showed why a fixed window
-// from the end of the last round was not enough: the ten writes that follow a round arrive 100 to 220 ms after it
-// (300 ms to 1 s on a loaded machine, with gaps of up to 260 ms between them), so one to eight of them went into a
-// round of their own (27 to 56 requests for 25 rounds' worth of writes).
+// so far, roundTarget: the writers of the last round are the ones Terraform starts next), when no second write has
+// joined a lone one within caJoinWindow, when no further write has joined for caJoinGap, or caJoinMaxWait after it
+// began. The journal of scenario 8 showed why a fixed window from the end of the last round was not enough: the ten
+// writes that follow a round arrive 100 to 220 ms after it (300 ms to 1 s on a loaded machine, with gaps of up to
+// 260 ms between two of them), so one to eight of them went into a round of their own (27 to 56 requests for 25
+// rounds' worth of writes).
 const caJoinWindow = 200 * time.Millisecond
+
+// caJoinGap is how long a round of two writes or more waits for the next one: longer than caJoinWindow, which a
+// lone write pays, because the gaps between the writes Terraform starts together reach 260 ms on a loaded machine.
+const caJoinGap = 2 * caJoinWindow
 
 // caJoinMaxWait bounds how long a round stays open for writes that keep coming, counted from its start (its first
 // write, or the end of the last round when writes queued meanwhile): a write waits at most this long for others (a
@@ -205,7 +210,7 @@ func roundTarget(largest int) int {
 }
 
 // collectRound keeps a round open while writes join it: until it is full (roundTarget), no write has joined for
-// caJoinWindow, or caJoinMaxWait has passed since its first write.
+// caJoinWindow (a lone write) or caJoinGap (two or more), or caJoinMaxWait has passed since it began.
 func (c *Client) collectRound(ctx context.Context, key string, q *joinedQueue) {
 	j := &c.caJoins
 	j.mu.Lock()
@@ -216,7 +221,11 @@ func (c *Client) collectRound(ctx context.Context, key string, q *joinedQueue) {
 		j.mu.Lock()
 		n := len(q.ops)
 		j.mu.Unlock()
-		wait := min(caJoinWindow, closes.Sub(c.clock.Now()))
+		gap := caJoinGap
+		if n == 1 {
+			gap = caJoinWindow // a lone write pays no more than the window
+		}
+		wait := min(gap, closes.Sub(c.clock.Now()))
 		if n == 0 || n >= target || wait <= 0 || !c.waitJoined(ctx, q, n+1, wait) {
 			return
 		}

@@ -96,8 +96,8 @@ func roundSizes(v *env) []int {
 }
 
 // A round goes out as soon as it holds as many writes as the largest round before it (Terraform starts the next
-// writers as the last ones finish), without waiting out the window; a round that stays short goes out when no write
-// has joined it for the window.
+// writers as the last ones finish), without waiting; a round that stays short goes out when no write has joined it
+// for the gap.
 func TestJoinedRoundGoesOutWhenFull(t *testing.T) {
 	clk := newGatedClock()
 	v := newEnv(t, withClock(clk))
@@ -119,7 +119,7 @@ func TestJoinedRoundGoesOutWhenFull(t *testing.T) {
 			}()
 		}
 	}
-	// Round 1: ten writes, then the window (nothing tells the drain how many writers there are yet).
+	// Round 1: ten writes, then the gap (nothing tells the drain how many writers there are yet).
 	gate := make(chan struct{})
 	for i := range 10 {
 		wg.Add(1)
@@ -131,22 +131,22 @@ func TestJoinedRoundGoesOutWhenFull(t *testing.T) {
 	waitQueued(t, v, p.ID, 10)
 	close(gate)
 	start := clk.Now()
-	if d := clk.elapse(t); d != graph.CAJoinWindow {
-		t.Fatalf("round 1 waited %s, want the window %s", d, graph.CAJoinWindow)
+	if d := clk.elapse(t); d != graph.CAJoinGap {
+		t.Fatalf("round 1 waited %s, want the gap %s", d, graph.CAJoinGap)
 	}
 	wg.Wait()
 	// Round 2: the next ten writers. The drain waits for the first (a window at most), then for a full round;
 	// the tenth write sends it with no time passing.
 	create(10, 20)
 	wg.Wait()
-	if moved := clk.Now().Sub(start); moved != graph.CAJoinWindow {
-		t.Errorf("the clock moved %s by the end of round 2, want only round 1's window %s", moved, graph.CAJoinWindow)
+	if moved := clk.Now().Sub(start); moved != graph.CAJoinGap {
+		t.Errorf("the clock moved %s by the end of round 2, want only round 1's gap %s", moved, graph.CAJoinGap)
 	}
-	// Round 3: four writes, fewer than a full round: they go out when the window ends.
+	// Round 3: four writes, fewer than a full round: they go out when no fifth joins within the gap.
 	create(20, 24)
 	waitQueued(t, v, p.ID, 4)
-	if d := clk.elapse(t); d != graph.CAJoinWindow {
-		t.Errorf("round 3 waited %s, want the window %s", d, graph.CAJoinWindow)
+	if d := clk.elapse(t); d != graph.CAJoinGap {
+		t.Errorf("round 3 waited %s, want the gap %s", d, graph.CAJoinGap)
 	}
 	wg.Wait()
 	for i, err := range errs {
@@ -199,7 +199,7 @@ func TestJoinedLoneCreateWaitsTheWindowOnce(t *testing.T) {
 }
 
 // A round stays open while writes keep joining it within the window, and closes caJoinMaxWait after it began even
-// so: writes that arrive every 150 ms (less than the window) join one round until then.
+// so: writes that arrive every 150 ms (less than the window and the gap) join one round until then.
 func TestJoinedRoundClosesAtTheMaxWait(t *testing.T) {
 	clk := newGatedClock()
 	v := newEnv(t, withClock(clk))

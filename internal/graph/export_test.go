@@ -43,3 +43,6 @@ func (c *Client) JoinedDrains() int {
 
 // CAJoinMaxWait bounds how long a round of joined CA writes stays open.
 const CAJoinMaxWait = caJoinMaxWait
+
+// CAJoinGap is how long a round of two joined CA writes or more waits for the next one.
+const CAJoinGap = caJoinGap
