@@ -25,8 +25,8 @@ import (
 //
 // A round is open while writes keep joining it: it goes out when it is full (as many writes as the largest round
 // so far, roundTarget: the writers of the last round are the ones Terraform starts next), when no second write has
-// joined a lone one within caJoinWindow, when no further write has joined for caJoinGap, or caJoinMaxWait after it
-// began. The journal of scenario 8 showed why a fixed window from the end of the last round was not enough: the ten
+// joined a lone one within caJoinWindow (lone: no round of this PKI in this operation had two writes or more), when
+// no further write has joined for caJoinGap, or caJoinMaxWait after it began. The journal of scenario 8 showed why a fixed window from the end of the last round was not enough: the ten
 // writes that follow a round arrive 100 to 220 ms after it (300 ms to 1 s on a loaded machine, with gaps of up to
 // 260 ms between two of them), so one to eight of them went into a round of their own (27 to 56 requests for 25
 // rounds' worth of writes).
@@ -210,20 +210,24 @@ func roundTarget(largest int) int {
 }
 
 // collectRound keeps a round open while writes join it: until it is full (roundTarget), no write has joined for
-// caJoinWindow (a lone write) or caJoinGap (two or more), or caJoinMaxWait has passed since it began.
+// caJoinWindow (a lone write) or caJoinGap (two or more, or one after rounds of several), or caJoinMaxWait has
+// passed since it began.
 func (c *Client) collectRound(ctx context.Context, key string, q *joinedQueue) {
 	j := &c.caJoins
 	j.mu.Lock()
-	target := roundTarget(j.largest[key])
+	largest := j.largest[key]
 	j.mu.Unlock()
+	target := roundTarget(largest)
 	closes := c.clock.Now().Add(caJoinMaxWait)
 	for {
 		j.mu.Lock()
 		n := len(q.ops)
 		j.mu.Unlock()
 		gap := caJoinGap
-		if n == 1 {
-			gap = caJoinWindow // a lone write pays no more than the window
+		if n == 1 && largest < 2 {
+			// A lone write pays no more than the window. After rounds of several writes, one write is the first of
+			// the next ones Terraform starts, not a lone one.
+			gap = caJoinWindow
 		}
 		wait := min(gap, closes.Sub(c.clock.Now()))
 		if n == 0 || n >= target || wait <= 0 || !c.waitJoined(ctx, q, n+1, wait) {

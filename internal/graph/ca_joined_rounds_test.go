@@ -106,7 +106,7 @@ func TestJoinedRoundGoesOutWhenFull(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := newCAs(t, 24)
+	in := newCAs(t, 25)
 	v.emu.ResetJournal()
 	var wg sync.WaitGroup
 	errs := make([]error, len(in))
@@ -149,13 +149,20 @@ func TestJoinedRoundGoesOutWhenFull(t *testing.T) {
 		t.Errorf("round 3 waited %s, want the gap %s", d, graph.CAJoinGap)
 	}
 	wg.Wait()
+	// Round 4: one write after rounds of several is the first of the next writers, not a lone one: it waits the gap.
+	create(24, 25)
+	waitQueued(t, v, p.ID, 1)
+	if d := clk.elapse(t); d != graph.CAJoinGap {
+		t.Errorf("round 4 waited %s, want the gap %s", d, graph.CAJoinGap)
+	}
+	wg.Wait()
 	for i, err := range errs {
 		if err != nil {
 			t.Errorf("create %d: %v", i, err)
 		}
 	}
 	if got := roundSizes(v); len(got) != 3 || got[0] != 10 || got[1] != 10 || got[2] != 4 {
-		t.Errorf("rounds of %v, want [10 10 4]", got)
+		t.Errorf("$batch rounds of %v, want [10 10 4] (and round 4 a single POST)", got)
 	}
 	clk.elapse(t) // the drain's wait for a next write ends it
 }
