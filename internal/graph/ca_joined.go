@@ -32,8 +32,10 @@ import (
 // rounds' worth of writes).
 const caJoinWindow = 200 * time.Millisecond
 
-// caJoinGap is how long a round of two writes or more waits for the next one: longer than caJoinWindow, which a
-// lone write pays, because the gaps between the writes Terraform starts together reach 260 ms on a loaded machine.
+// caJoinGap is how long a round of two writes or more waits for the next one at first: longer than caJoinWindow,
+// which a lone write pays, because the gaps between the writes Terraform starts together reach 260 ms on a loaded
+// machine. It doubles (up to caJoinMaxWait) when a round that went out short of a full one is followed at once by
+// more writes: on a machine loaded ten times over its cores, Terraform's gaps passed 400 ms.
 const caJoinGap = 2 * caJoinWindow
 
 // caJoinMaxWait bounds how long a round stays open for writes that keep coming, counted from its start (its first
@@ -66,8 +68,29 @@ type joinedQueue struct {
 type caJoiner struct {
 	mu     sync.Mutex
 	queues map[string]*joinedQueue // by lower-case PKI ID
-	// largest is the largest round sent to each PKI in this operation: how many writers Terraform runs at once.
-	largest map[string]int
+	// paces is what the rounds of each PKI in this operation showed about Terraform's pace.
+	paces map[string]*joinPace
+}
+
+// joinPace is what the rounds of one PKI showed: how many writers Terraform runs at once (the largest round), and
+// how long a round waits for its next write, which grows when a short round turns out to have left writes behind.
+type joinPace struct {
+	largest int
+	gap     time.Duration
+	shortAt time.Time // when the last round went out short of a full one (zero: it was full)
+}
+
+// paceOf is the pace of the PKI key; j.mu held.
+func (j *caJoiner) paceOf(key string) *joinPace {
+	if j.paces == nil {
+		j.paces = map[string]*joinPace{}
+	}
+	p := j.paces[key]
+	if p == nil {
+		p = &joinPace{gap: caJoinGap}
+		j.paces[key] = p
+	}
+	return p
 }
 
 // CreateCertificateAuthorityJoined adds one CA like CreateCertificateAuthority, sharing a $batch request with the
@@ -192,10 +215,12 @@ func (c *Client) drainCA(ctx context.Context, pkiID, key string, q *joinedQueue,
 			j.mu.Unlock()
 			return
 		}
-		if j.largest == nil {
-			j.largest = map[string]int{}
+		p := j.paceOf(key)
+		p.shortAt = time.Time{}
+		if p.largest > 0 && taken < roundTarget(p.largest) {
+			p.shortAt = c.clock.Now()
 		}
-		j.largest[key] = max(j.largest[key], taken)
+		p.largest = max(p.largest, taken)
 		j.mu.Unlock()
 		c.sendJoined(ctx, pkiID, batch)
 	}
@@ -210,20 +235,29 @@ func roundTarget(largest int) int {
 }
 
 // collectRound keeps a round open while writes join it: until it is full (roundTarget), no write has joined for
-// caJoinWindow (a lone write) or caJoinGap (two or more, or one after rounds of several), or caJoinMaxWait has
-// passed since it began.
+// caJoinWindow (a lone write) or the PKI's gap (two or more, or one after rounds of several: caJoinGap, doubled up to
+// caJoinMaxWait each time a short round turns out to have left writes behind), or caJoinMaxWait has passed since it
+// began.
 func (c *Client) collectRound(ctx context.Context, key string, q *joinedQueue) {
 	j := &c.caJoins
+	now := c.clock.Now()
 	j.mu.Lock()
-	largest := j.largest[key]
+	p := j.paceOf(key)
+	if !p.shortAt.IsZero() && now.Sub(p.shortAt) < p.gap {
+		// The last round went out short, and this one began right after it: the gap cut off writes Terraform was
+		// still starting (a loaded machine starts them more slowly). Wait longer from now on, up to the cap.
+		p.gap = min(2*p.gap, caJoinMaxWait)
+	}
+	p.shortAt = time.Time{}
+	largest, next := p.largest, p.gap
 	j.mu.Unlock()
 	target := roundTarget(largest)
-	closes := c.clock.Now().Add(caJoinMaxWait)
+	closes := now.Add(caJoinMaxWait)
 	for {
 		j.mu.Lock()
 		n := len(q.ops)
 		j.mu.Unlock()
-		gap := caJoinGap
+		gap := next
 		if n == 1 && largest < 2 {
 			// A lone write pays no more than the window. After rounds of several writes, one write is the first of
 			// the next ones Terraform starts, not a lone one.
