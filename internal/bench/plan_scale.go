@@ -88,15 +88,19 @@ func (b *bench) measurePlan(r *result, name string, resources int, e *env, w *wo
 func (b *bench) timePlan(r *result, name string, resources int, e *env, w *workspace, changes bool) error {
 	e.emu.SetLatency(b.latency)
 	e.emu.ResetJournal()
-	profiling := false
+	var profile *os.File
 	if b.profileDir != "" {
-		f, err := os.Create(filepath.Join(b.profileDir, name+"_plan.pprof"))
+		f, err := os.Create(filepath.Join(b.profileDir, name+"_plan.pprof")) //nolint:gosec // -profiledir, given by who runs the bench
 		if err != nil {
 			return err
 		}
-		defer f.Close()
-		profiling = pprof.StartCPUProfile(f) == nil // fails while -cpuprofile profiles the whole run
+		if pprof.StartCPUProfile(f) == nil { // fails while -cpuprofile profiles the whole run
+			profile = f
+		} else if err := f.Close(); err != nil {
+			return err
+		}
 	}
+	profiling := profile != nil
 	cpu0 := processCPU()
 	start := time.Now()
 	err := w.run("plan", "-input=false", "-no-color", "-detailed-exitcode", scalePlanArguments)
@@ -104,6 +108,9 @@ func (b *bench) timePlan(r *result, name string, resources int, e *env, w *works
 	cpu := processCPU() - cpu0
 	if profiling {
 		pprof.StopCPUProfile()
+		if cerr := profile.Close(); cerr != nil && err == nil {
+			err = cerr
+		}
 	}
 	var exit *exec.ExitError
 	switch {
