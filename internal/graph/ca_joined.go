@@ -8,28 +8,28 @@ import (
 )
 
 // Joined CA writes: the creates and deletes of single CAs on one PKI that run at the same moment (Terraform applies
-// CA resources ten at a time) share $batch requests of up to MaxBatchRequests items. A round gathers the writes that
-// arrive within caJoinWindow, then goes out as one request (a plain POST or DELETE when it holds one write), and the
-// next round gathers while it is in flight. Each item keeps its own outcome: an item answered 429 is sent again after
-// its retry-after (runBatch); a lost batch answer or a 5xx item comes back as IsOutcomeUnknown, for the caller's
-// write-once protocol to settle by reading; a 404 on a delete means gone.
+// CA resources ten at a time) share $batch requests of up to MaxBatchRequests items. A round gathers writes while
+// they keep coming (collectRound), then goes out as one request (a plain POST or DELETE when it holds one write), and
+// the next round gathers while it is in flight. Each item keeps its own outcome: an item answered 429 is sent again
+// after its retry-after (runBatch); a lost batch answer or a 5xx item comes back as IsOutcomeUnknown, for the
+// caller's write-once protocol to settle by reading; a 404 on a delete means gone.
 //
 // Graph runs one operation at a time per PKI: writes to a PKI wait for its upload jobs. The rounds of one PKI are
 // sent one after the other while holding Hold, the caller's lock on the PKI, so they never overlap an upload made by
 // this provider; the writes waiting for them do not hold it. Graph does not require CA creates to run in series.
 
-// caJoinWindow is how long a round waits for its next write, and so what a lone CA pays. Measured with `make bench`
-// scenario 8 (250 CA resources, -parallelism=10, 50 ms latency): Terraform starts the next ten CA resources about
-// 20 ms apart, so a window of 10 ms made 80 requests for the apply, 30 ms 54, 100 ms 37 and 200 ms 30 (ten writes a
-// round), with the apply's wall time within 1.3 times Terraform's own (BENCHMARKS.md).
+// caJoinWindow is how long a lone write waits for a second one, and so what a lone CA pays. Measured with `make
+// bench` scenario 8 (250 CA resources, -parallelism=10, 50 ms latency): Terraform starts the next ten CA resources
+// about 20 ms apart, so a fixed window of 10 ms made 80 requests for the apply, 30 ms 54, 100 ms 37 and 200 ms 30.
 //
 // A round is open while writes keep joining it: it goes out when it is full (as many writes as the largest round
 // so far, roundTarget: the writers of the last round are the ones Terraform starts next), when no second write has
 // joined a lone one within caJoinWindow (lone: no round of this PKI in this operation had two writes or more), when
-// no further write has joined for caJoinGap, or caJoinMaxWait after it began. The journal of scenario 8 showed why a fixed window from the end of the last round was not enough: the ten
-// writes that follow a round arrive 100 to 220 ms after it (300 ms to 1 s on a loaded machine, with gaps of up to
-// 260 ms between two of them), so one to eight of them went into a round of their own (27 to 56 requests for 25
-// rounds' worth of writes).
+// no further write has joined for the PKI's gap (caJoinGap at first), or caJoinMaxWait after it began. The journal
+// of scenario 8 showed why a fixed window from the end of the last round was not enough: the ten writes that follow
+// a round arrive 100 to 220 ms after it (300 ms to 1 s on a loaded machine, with gaps of up to 260 ms between two of
+// them), so one to eight of them went into a round of their own (27 to 56 requests for 25 rounds' worth of writes).
+// With these rules the apply and the destroy are 25 rounds each (BENCHMARKS.md, scenario 8).
 const caJoinWindow = 200 * time.Millisecond
 
 // caJoinGap is how long a round of two writes or more waits for the next one at first: longer than caJoinWindow,
