@@ -105,14 +105,25 @@ resource "entracert_certificate_based_auth_certificate_authority" "ca" {
 		}
 		n, batched := 0, 0
 		shapes := map[string]int{}
+		var sizes []int // writes per round, in the order sent: the journal lists a batch's items before the batch
+		items := 0
 		for _, en := range e.emu.Journal() {
 			shapes[requestShape(en)]++
 			if en.InBatch {
 				batched++
+				items++
 				continue
+			}
+			switch {
+			case en.Path == "/$batch":
+				sizes = append(sizes, items)
+				items = 0
+			case (en.Method == "POST" || en.Method == "DELETE") && strings.Contains(en.Path, "/certificateAuthorities"):
+				sizes = append(sizes, 1) // a round of one write goes out as a plain request
 			}
 			n++
 		}
+		r.Extra[s.name+"_round_sizes"] = sizes
 		r.Extra[s.name+"_by_request"] = shapes
 		r.Requests[s.name+"_http"] = n
 		r.Requests[s.name+"_batch_items"] = batched

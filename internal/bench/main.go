@@ -1,7 +1,7 @@
 // Command bench measures Graph requests and time per plan and apply: it runs the real terraform binary against
 // the in-process Graph emulator with latency injected, and reports from the emulator's journal and the clock.
 //
-//	go run ./internal/bench [-latency 50ms] [-scenarios 1,2,3,4,5,6]
+//	go run ./internal/bench [-latency 50ms] [-scenarios 1,2,3,4,5,6,7,8,9] [-cpuprofile f] [-profiledir dir]
 package main
 
 import (
@@ -33,9 +33,10 @@ type result struct {
 
 func main() {
 	latency := flag.Duration("latency", 50*time.Millisecond, "latency the emulator adds to every request")
-	scenarios := flag.String("scenarios", "1,2,3,4,5,6,7,8", "which scenarios to run")
+	scenarios := flag.String("scenarios", "1,2,3,4,5,6,7,8,9", "which scenarios to run")
 	verbose := flag.Bool("v", false, "show the in-process provider's logs")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of this process (the provider and the emulator) to this file")
+	profileDir := flag.String("profiledir", "", "scenario 9: write the CPU profile of each measured plan into this directory (not with -cpuprofile)")
 	flag.Parse()
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
@@ -77,7 +78,7 @@ func main() {
 		line, _ := json.Marshal(r)
 		fmt.Println(string(line))
 	}
-	b := &bench{terraform: tf, latency: *latency}
+	b := &bench{terraform: tf, latency: *latency, profileDir: *profileDir}
 	run("1", b.applyManyCertificates)
 	run("2", b.refreshManyCertificates)
 	run("3", b.pkiUpload)
@@ -86,6 +87,7 @@ func main() {
 	run("6", b.refreshLarge)        // refresh_large.go
 	run("7", b.caBatching)          // ca_scenarios.go
 	run("8", b.caResourcesOnOnePKI) // ca_resources.go
+	run("9", b.planAtScale)         // plan_scale.go
 	printTable(results)
 	for _, r := range results {
 		if !r.OK {
@@ -96,8 +98,9 @@ func main() {
 }
 
 type bench struct {
-	terraform string
-	latency   time.Duration
+	terraform  string
+	latency    time.Duration
+	profileDir string // scenario 9's plan profiles (-profiledir)
 	// state of scenarios 1 and 2, which share one emulator and working directory
 	many    *workspace
 	manyEnv *env

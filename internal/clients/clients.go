@@ -9,6 +9,7 @@ import (
 	"github.com/entracert/terraform-provider-entracert/internal/clock"
 	"github.com/entracert/terraform-provider-entracert/internal/download"
 	"github.com/entracert/terraform-provider-entracert/internal/graph"
+	"github.com/entracert/terraform-provider-entracert/internal/pkcs"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 )
 
@@ -45,6 +46,26 @@ type Client struct {
 	GoneParents RunMarks
 	// SkipCRLPreflight: the provider's skip_crl_preflight; the CBA policy's plan then downloads no CRL.
 	SkipCRLPreflight bool
+	// Certificates parses each distinct certificate and .p7b once per provider process, however many of a
+	// resource's validation, plan, apply and state steps need its facts (ParseCertificate below).
+	Certificates pkcs.CertificateCache
+}
+
+// ParseCertificate is pkcs.ParseCertificate through c's cache (every time when c is nil: a provider not configured
+// yet, as while Terraform validates the configuration).
+func (c *Client) ParseCertificate(data []byte) (pkcs.CertificateAuthority, error) {
+	if c == nil {
+		return pkcs.ParseCertificate(data)
+	}
+	return c.Certificates.ParseCertificate(data)
+}
+
+// ParseCertificateBundle is pkcs.ParseCertificateBundle through c's cache (every time when c is nil).
+func (c *Client) ParseCertificateBundle(data []byte) ([]pkcs.CertificateAuthority, error) {
+	if c == nil {
+		return pkcs.ParseCertificateBundle(data)
+	}
+	return c.Certificates.ParseCertificateBundle(data)
 }
 
 // FromProviderData is what Configure does in every resource and data source: nil before the provider is

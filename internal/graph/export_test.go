@@ -27,3 +27,22 @@ func (c *Client) QueuedCAWrites(pkiID string) int {
 	}
 	return 0
 }
+
+// CAJoinWindow is the collection window of joined CA writes.
+const CAJoinWindow = caJoinWindow
+
+// RoundTarget is roundTarget, for its unit test.
+var RoundTarget = roundTarget
+
+// JoinedDrains is how many PKIs have a drain of joined CA writes running.
+func (c *Client) JoinedDrains() int {
+	c.caJoins.mu.Lock()
+	defer c.caJoins.mu.Unlock()
+	return len(c.caJoins.queues)
+}
+
+// CAJoinMaxWait bounds how long a round of joined CA writes stays open.
+const CAJoinMaxWait = caJoinMaxWait
+
+// CAJoinGap is how long a round of two joined CA writes or more waits for the next one.
+const CAJoinGap = caJoinGap

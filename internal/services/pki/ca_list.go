@@ -135,7 +135,7 @@ func caListResult(ctx context.Context, req list.ListRequest, p *graph.PKI, ca *g
 		} else {
 			m.Certificate = types.StringNull()
 		}
-		caToModel(ca, normalPKIID(p.ID), &m)
+		caToModel(nil, ca, normalPKIID(p.ID), &m)
 		var d diag.Diagnostics
 		m.Timeouts, d = nullTimeouts(ctx, req)
 		result.Diagnostics.Append(d...)

@@ -34,10 +34,11 @@ const (
 )
 
 var (
-	_ resource.ResourceWithConfigure   = (*caResource)(nil)
-	_ resource.ResourceWithModifyPlan  = (*caResource)(nil)
-	_ resource.ResourceWithImportState = (*caResource)(nil)
-	_ resource.ResourceWithIdentity    = (*caResource)(nil)
+	_ resource.ResourceWithConfigure      = (*caResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*caResource)(nil)
+	_ resource.ResourceWithImportState    = (*caResource)(nil)
+	_ resource.ResourceWithIdentity       = (*caResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*caResource)(nil)
 )
 
 // NewCAResource is entracert_certificate_based_auth_certificate_authority.
@@ -125,11 +126,11 @@ func (r *caResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp 
 			"certificate": schema.StringAttribute{
 				MarkdownDescription: "The CA certificate: PEM (`file(\"root.pem\")`) or base64 of its DER (`filebase64(\"root.cer\")`), at most 8 KB. " +
 					"Changing it to another certificate replaces the CA; another encoding of the same certificate changes nothing in Graph.",
-				Required:   true,
-				Validators: []validator.String{certificateValidator{}},
+				Required: true,
+				// Checked by ValidateConfig, which parses through the provider's cache of certificates.
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIf(
 					func(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
-						resp.RequiresReplace = !sameCertificate(req.StateValue, req.PlanValue)
+						resp.RequiresReplace = !sameCertificate(nil, req.StateValue, req.PlanValue)
 					},
 					"Replaces the CA when the certificate (its thumbprint) changes.",
 					"Replaces the CA when the certificate (its thumbprint) changes.",
@@ -194,30 +195,34 @@ func (r *caResource) Configure(_ context.Context, req resource.ConfigureRequest,
 	r.client = clients.FromProviderData(req.ProviderData, &resp.Diagnostics)
 }
 
-// parsedCertificate is the certificate of v, or nil when v is unknown, null or unreadable.
-func parsedCertificate(v types.String) *pkcs.CertificateAuthority {
+// parsedCertificate is the certificate of v, or nil when v is unknown, null or unreadable; c's cache parses each
+// certificate once per provider process (nil c: every time).
+func parsedCertificate(c *clients.Client, v types.String) *pkcs.CertificateAuthority {
 	if !known(v) {
 		return nil
 	}
-	ca, err := pkcs.ParseCertificate([]byte(v.ValueString()))
+	ca, err := c.ParseCertificate([]byte(v.ValueString()))
 	if err != nil {
 		return nil
 	}
 	return &ca
 }
 
-// sameCertificate: both values name the same certificate (thumbprint), whatever their encoding.
+// sameCertificate: both values name the same certificate (thumbprint), whatever their encoding. The same text is
+// the same certificate without parsing (every plan of an unchanged CA asks); other texts are parsed through c's
+// cache (nil c: every time, as in the schema's plan modifier, which has no provider data).
 // A null state (after an import that could not recover the text) adopts the configured certificate in place.
-func sameCertificate(state, plan types.String) bool {
-	if state.IsNull() {
+func sameCertificate(c *clients.Client, state, plan types.String) bool {
+	if state.IsNull() || state.Equal(plan) {
 		return true
 	}
-	a, b := parsedCertificate(state), parsedCertificate(plan)
+	a, b := parsedCertificate(c, state), parsedCertificate(c, plan)
 	return a != nil && b != nil && a.Thumbprint == b.Thumbprint
 }
 
-// caToModel copies what Graph reports into m; the subject key identifier comes from the certificate's DER.
-func caToModel(ca *graph.CertificateAuthority, pkiID string, m *caResourceModel) {
+// caToModel copies what Graph reports into m; the subject key identifier comes from the certificate's DER (parsed
+// through c's cache).
+func caToModel(c *clients.Client, ca *graph.CertificateAuthority, pkiID string, m *caResourceModel) {
 	m.ID = types.StringValue(caResourceID(pkiID, ca.Thumbprint))
 	m.PKIID = types.StringValue(pkiID)
 	m.CertificateAuthorityID = types.StringValue(ca.ID)
@@ -231,10 +236,10 @@ func caToModel(ca *graph.CertificateAuthority, pkiID string, m *caResourceModel)
 	m.IsIssuerHintEnabled = types.BoolValue(ca.IsIssuerHintEnabled)
 	m.CertificateAuthorityType = types.StringValue(ca.Type)
 	ski := ""
-	if facts := parsedCertificate(m.Certificate); facts != nil {
+	if facts := parsedCertificate(c, m.Certificate); facts != nil {
 		ski = facts.SubjectKeyIdentifier
 	} else if len(ca.Certificate) > 0 {
-		if facts, err := pkcs.ParseCertificate(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ca.Certificate})); err == nil {
+		if facts, err := c.ParseCertificate(ca.Certificate); err == nil {
 			ski = facts.SubjectKeyIdentifier
 		}
 	}
@@ -257,7 +262,7 @@ func (r *caResource) Create(ctx context.Context, req resource.CreateRequest, res
 		return
 	}
 	defer op.End()
-	facts, err := pkcs.ParseCertificate([]byte(plan.Certificate.ValueString()))
+	facts, err := r.client.ParseCertificate([]byte(plan.Certificate.ValueString()))
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("certificate"), "Cannot add the certificate authority", certificateProblem(err))
 		return
@@ -289,7 +294,7 @@ func (r *caResource) Create(ctx context.Context, req resource.CreateRequest, res
 			Timeout: "create", Doing: fmt.Sprintf("Adding certificate %s (%s) to PKI %s", facts.Thumbprint, facts.Subject, pkiID)}, err))
 		return
 	}
-	caToModel(ca, pkiID, &plan)
+	caToModel(r.client, ca, pkiID, &plan)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(common.SetIdentity(ctx, resp.Identity, caIdentityOf(plan.PKIID.ValueString(), plan.Thumbprint.ValueString()))...)
 	resp.Diagnostics.Append(clients.MarkWritten(ctx, resp.Private, r.client.Clock.Now())...)
@@ -404,7 +409,7 @@ func (r *caResource) Read(ctx context.Context, req resource.ReadRequest, resp *r
 	if state.Certificate.IsNull() && len(ca.Certificate) > 0 {
 		state.Certificate = types.StringValue(string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ca.Certificate})))
 	}
-	caToModel(ca, pkiID, &state)
+	caToModel(r.client, ca, pkiID, &state)
 	inStateOf(r.client).add(ca.ID)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
@@ -460,7 +465,7 @@ func (r *caResource) Update(ctx context.Context, req resource.UpdateRequest, res
 			Timeout: "update", Doing: fmt.Sprintf("Updating certificate authority %s of PKI %s", state.Thumbprint.ValueString(), pkiID)}, err))
 		return
 	}
-	caToModel(ca, plan.PKIID.ValueString(), &plan) // the configured case of pki_id (a case-only change writes nothing)
+	caToModel(r.client, ca, plan.PKIID.ValueString(), &plan) // the configured case of pki_id (a case-only change writes nothing)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(common.SetIdentity(ctx, resp.Identity, caIdentityOf(plan.PKIID.ValueString(), plan.Thumbprint.ValueString()))...)
 }

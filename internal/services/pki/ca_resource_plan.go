@@ -30,7 +30,7 @@ func (r *caResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	facts := parsedCertificate(plan.Certificate)
+	facts := parsedCertificate(r.client, plan.Certificate)
 	if facts == nil {
 		return // unknown until apply, or already reported by the validator
 	}
@@ -44,7 +44,7 @@ func (r *caResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequ
 		}
 		// Terraform plans a replacement as a create of the new object; only the same certificate reaches here.
 		creating = plan.PKIID.IsUnknown() || !strings.EqualFold(plan.PKIID.ValueString(), state.PKIID.ValueString()) ||
-			!sameCertificate(state.Certificate, plan.Certificate)
+			!sameCertificate(r.client, state.Certificate, plan.Certificate)
 	}
 	if creating {
 		// What the certificate says is known now, so the plan shows it.
@@ -164,22 +164,17 @@ func certificateProblem(err error) string {
 	return msg + `. Give one certificate as PEM (file("root.pem")) or as base64 of its DER (filebase64("root.cer")).`
 }
 
-// certificateValidator checks that certificate holds one readable X.509 certificate.
-type certificateValidator struct{}
-
-func (certificateValidator) Description(context.Context) string {
-	return "must be one X.509 certificate, PEM or base64 of its DER"
-}
-func (v certificateValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (certificateValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+// ValidateConfig checks that certificate holds one readable X.509 certificate. A resource-level check rather than an
+// attribute validator, so it parses through the provider's cache of certificates (r.client; nil while Terraform
+// validates before configuring the provider, which parses each certificate once then).
+func (r *caResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var certificate types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("certificate"), &certificate)...)
+	if resp.Diagnostics.HasError() || certificate.IsNull() || certificate.IsUnknown() {
 		return
 	}
-	if _, err := pkcs.ParseCertificate([]byte(req.ConfigValue.ValueString())); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "certificate is not a usable certificate", certificateProblem(err))
+	if _, err := r.client.ParseCertificate([]byte(certificate.ValueString())); err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("certificate"), "certificate is not a usable certificate", certificateProblem(err))
 	}
 }
 

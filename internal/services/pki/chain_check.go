@@ -68,7 +68,7 @@ func chainWarnings(ctx context.Context, c *clients.Client, pkiID types.String, c
 			return nil // a PKI created in this run, or unreadable: the file and this run's plans were all there was
 		}
 		for _, ca := range have {
-			if facts, err := pkcs.ParseCertificate(ca.Certificate); err == nil {
+			if facts, err := c.ParseCertificate(ca.Certificate); err == nil { // once per process: every CA's plan asks
 				others = append(others, pkcs.CandidateOf(facts))
 			}
 		}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/entracert/terraform-provider-entracert/internal/clients"
 	"github.com/entracert/terraform-provider-entracert/internal/download"
 	"github.com/entracert/terraform-provider-entracert/internal/pkcs"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -46,12 +47,12 @@ func checkUploadURL(raw string) string {
 // fetchBundle downloads upload_url under policy, checks it against sha256_file_hash and parses its certificates.
 // Every failure is a *detailedError naming the attribute to fix.
 func fetchBundle(ctx context.Context, policy download.Policy, rawURL, wantHash string) (*bundle, error) {
-	return fetchBundleFrom(ctx, policy, "upload_url", rawURL, wantHash)
+	return fetchBundleFrom(ctx, nil, policy, "upload_url", rawURL, wantHash)
 }
 
 // fetchBundleFrom is fetchBundle for the URL of attribute attr (upload_url or upload_url_wo), which its
-// diagnostics name.
-func fetchBundleFrom(ctx context.Context, policy download.Policy, attr, rawURL, wantHash string) (*bundle, error) {
+// diagnostics name; c's cache parses each file once per process (nil c: every time).
+func fetchBundleFrom(ctx context.Context, c *clients.Client, policy download.Policy, attr, rawURL, wantHash string) (*bundle, error) {
 	urlAttr, hashAttr := path.Root(attr), path.Root("sha256_file_hash")
 	if msg := checkUploadURL(rawURL); msg != "" {
 		return nil, &detailedError{urlAttr, attr + " is not an http or https URL", msg}
@@ -74,7 +75,7 @@ func fetchBundleFrom(ctx context.Context, policy download.Policy, attr, rawURL, 
 				strings.ToUpper(wantHash), safeURL(u), got)}
 	}
 
-	cas, err := pkcs.ParseCertificateBundle(data)
+	cas, err := c.ParseCertificateBundle(data) // once per process and file: the plan and the apply both ask
 	if err != nil {
 		return nil, &detailedError{urlAttr, "The file at " + attr + " is not a usable .p7b", bundleProblem(safeURL(u), err)}
 	}

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/entracert/terraform-provider-entracert/internal/clients"
 	"github.com/entracert/terraform-provider-entracert/internal/graph"
-	"github.com/entracert/terraform-provider-entracert/internal/pkcs"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -67,14 +67,15 @@ var certificateAuthorityDescriptions = map[string]string{
 const isIssuerHintDescription = "Whether Entra sends this CA as an issuer hint to the client (the TLS handshake's list of " +
 	"acceptable CAs). Entra's guide: enable it only for the CAs that issue user certificates."
 
-func caModel(ca graph.CertificateAuthority) certificateAuthorityModel {
+// caModel is one element of certificate_authorities; c's cache parses each certificate once (nil c: every time).
+func caModel(c *clients.Client, ca graph.CertificateAuthority) certificateAuthorityModel {
 	exp := types.StringNull()
 	if !ca.ExpirationDateTime.IsZero() {
 		exp = types.StringValue(ca.ExpirationDateTime.UTC().Format(time.RFC3339))
 	}
 	// Subject and SKI come from the certificate Graph returns, the same bytes the plan read them from.
 	subject, ski := types.StringNull(), types.StringNull()
-	if facts, err := pkcs.ParseCertificate(ca.Certificate); err == nil {
+	if facts, err := c.ParseCertificate(ca.Certificate); err == nil {
 		subject, ski = types.StringValue(facts.Subject), types.StringValue(facts.SubjectKeyIdentifier)
 	}
 	return certificateAuthorityModel{
@@ -93,10 +94,10 @@ func caModel(ca graph.CertificateAuthority) certificateAuthorityModel {
 	}
 }
 
-func caListValue(ctx context.Context, cas []graph.CertificateAuthority) (types.List, diag.Diagnostics) {
+func caListValue(ctx context.Context, c *clients.Client, cas []graph.CertificateAuthority) (types.List, diag.Diagnostics) {
 	models := make([]certificateAuthorityModel, 0, len(cas))
 	for _, ca := range cas {
-		models = append(models, caModel(ca))
+		models = append(models, caModel(c, ca))
 	}
 	return types.ListValueFrom(ctx, certificateAuthorityObjectType, models)
 }

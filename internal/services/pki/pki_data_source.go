@@ -108,7 +108,7 @@ func (d *pkiDataSource) Read(ctx context.Context, req datasource.ReadRequest, re
 		resp.Diagnostics.AddError("Cannot read the PKI's certificate authorities", fmt.Sprintf("Listing the certificate authorities of PKI %s: %v", p.ID, err))
 		return
 	}
-	list, diags := caListValue(ctx, cas)
+	list, diags := caListValue(ctx, d.client, cas)
 	resp.Diagnostics.Append(diags...)
 	out := pkiDataModel{
 		ID:                     types.StringValue(p.ID),

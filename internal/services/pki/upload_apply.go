@@ -100,7 +100,7 @@ func (r *uploadResource) apply(ctx context.Context, plan, config uploadModel, pr
 	}
 
 	// The file may have changed since the plan: check it again before writing anything.
-	b, err := loadBundle(ctx, r.client.Downloads, config, hash)
+	b, err := loadBundle(ctx, r.client, r.client.Downloads, config, hash)
 	if err != nil {
 		addError(&diags, err, failed)
 		return nil, nil, diags
@@ -170,7 +170,7 @@ func (r *uploadResource) apply(ctx context.Context, plan, config uploadModel, pr
 	}
 	plan.Status = types.StringValue(res.Status)
 	plan.StatusDetails = types.StringValue(res.StatusDetails)
-	list, d := caListValue(ctx, cas)
+	list, d := caListValue(ctx, r.client, cas)
 	diags.Append(d...)
 	plan.CertificateAuthorities = list
 	return &plan, adopted, diags

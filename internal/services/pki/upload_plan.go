@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/entracert/terraform-provider-entracert/internal/clients"
 	"github.com/entracert/terraform-provider-entracert/internal/download"
 	"github.com/entracert/terraform-provider-entracert/internal/graph"
 	"github.com/entracert/terraform-provider-entracert/internal/pkcs"
@@ -42,7 +43,7 @@ func uploadURLAttr(config uploadModel) string {
 
 // loadBundle reads the file the configuration names: from content_base64 when set (checked against the hash,
 // nothing downloaded), else downloaded from the URL.
-func loadBundle(ctx context.Context, policy download.Policy, config uploadModel, hash string) (*bundle, error) {
+func loadBundle(ctx context.Context, c *clients.Client, policy download.Policy, config uploadModel, hash string) (*bundle, error) {
 	if known(config.ContentBase64) {
 		data, err := base64.StdEncoding.DecodeString(strings.TrimSpace(config.ContentBase64.ValueString()))
 		if err != nil {
@@ -54,13 +55,13 @@ func loadBundle(ctx context.Context, policy download.Policy, config uploadModel,
 				fmt.Sprintf("sha256_file_hash:             %s\nSHA-256 of content_base64: %s\n\nSet sha256_file_hash to "+
 					"filesha256() of the same file as content_base64.", strings.ToUpper(hash), got)}
 		}
-		cas, err := pkcs.ParseCertificateBundle(data)
+		cas, err := c.ParseCertificateBundle(data) // once per process and file: the plan and the apply both ask
 		if err != nil {
 			return nil, &detailedError{path.Root("content_base64"), "content_base64 is not a usable .p7b", bundleProblem("content_base64", err)}
 		}
 		return checkDuplicates("content_base64", &bundle{SHA256: strings.ToUpper(hash), CAs: cas})
 	}
-	b, err := fetchBundleFrom(ctx, policy, uploadURLAttr(config), uploadURLOf(config).ValueString(), hash)
+	b, err := fetchBundleFrom(ctx, c, policy, uploadURLAttr(config), uploadURLOf(config).ValueString(), hash)
 	if err != nil {
 		return nil, err
 	}
@@ -222,7 +223,7 @@ func (r *uploadResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	url := uploadURLOf(config)
 	sourceKnown := known(config.ContentBase64) || (config.ContentBase64.IsNull() && known(url))
 	if check && hashOK && sourceKnown {
-		b, err := loadBundle(ctx, r.client.DownloadPolicy(), config, plan.SHA256FileHash.ValueString())
+		b, err := loadBundle(ctx, r.client, r.client.DownloadPolicy(), config, plan.SHA256FileHash.ValueString())
 		if err != nil {
 			addError(&resp.Diagnostics, err, common.Failure{Summary: "Cannot check the file", Access: common.PKIRead,
 				Doing: "Reading the file of sha256_file_hash " + plan.SHA256FileHash.ValueString()})

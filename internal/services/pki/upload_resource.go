@@ -252,7 +252,7 @@ func (r *uploadResource) Read(ctx context.Context, req resource.ReadRequest, res
 				refreshed = append(refreshed, m)
 				continue
 			}
-			refreshed = append(refreshed, caModel(ca))
+			refreshed = append(refreshed, caModel(r.client, ca))
 		}
 		list, d := types.ListValueFrom(ctx, certificateAuthorityObjectType, refreshed)
 		resp.Diagnostics.Append(d...)
