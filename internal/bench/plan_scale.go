@@ -156,17 +156,7 @@ func (b *bench) uploadOf250CAs() (*env, *workspace, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	cfg := requiredProviders + e.providerBlock() + fmt.Sprintf(`
-resource "entracert_certificate_based_auth_pki" "p" {
-  display_name = "bench PKI of 250 CAs"
-}
-
-resource "entracert_certificate_based_auth_pki_upload" "u" {
-  pki_id           = entracert_certificate_based_auth_pki.p.id
-  upload_url       = "%s/files/bundle.p7b"
-  sha256_file_hash = %q
-}
-`, e.endpoint, pkcs.SHA256Hex(p7b))
+	cfg := requiredProviders + e.providerBlock() + pkiUploadConfig("bench PKI of 250 CAs", e.endpoint+"/files/bundle.p7b", p7b)
 	w, err := newWorkspace(b.terraform, cfg)
 	if err != nil {
 		e.srv.Close()

@@ -165,17 +165,7 @@ func (b *bench) pkiUpload() result {
 		return r
 	}
 	defer e.srv.Close()
-	cfg := requiredProviders + e.providerBlock() + fmt.Sprintf(`
-resource "entracert_certificate_based_auth_pki" "p" {
-  display_name = "bench PKI"
-}
-
-resource "entracert_certificate_based_auth_pki_upload" "u" {
-  pki_id           = entracert_certificate_based_auth_pki.p.id
-  upload_url       = "%s/files/contoso.p7b"
-  sha256_file_hash = %q
-}
-`, e.endpoint, pkcs.SHA256Hex(p7b))
+	cfg := requiredProviders + e.providerBlock() + pkiUploadConfig("bench PKI", e.endpoint+"/files/contoso.p7b", p7b)
 	w, err := newWorkspace(b.terraform, cfg)
 	if err != nil {
 		r.Error = err.Error()
@@ -375,4 +365,19 @@ func newPFX(cn string) ([]byte, error) {
 	}
 	cert, _ := x509.ParseCertificate(der)
 	return pkcs12.Modern.Encode(key, cert, nil, pfxPassword)
+}
+
+// pkiUploadConfig is a PKI named name with one upload of the .p7b p7b, served at url.
+func pkiUploadConfig(name, url string, p7b []byte) string {
+	return fmt.Sprintf(`
+resource "entracert_certificate_based_auth_pki" "p" {
+  display_name = %q
+}
+
+resource "entracert_certificate_based_auth_pki_upload" "u" {
+  pki_id           = entracert_certificate_based_auth_pki.p.id
+  upload_url       = %q
+  sha256_file_hash = %q
+}
+`, name, url, pkcs.SHA256Hex(p7b))
 }
